@@ -1,0 +1,214 @@
+// The one description of the platform. The CDK constructs (infra/constructs) and the embedded runtime
+// (local/) both read this file and nothing else, so the cloud and the local platform cannot drift apart.
+// Pure data: no aws-cdk-lib import, so the local runtime can load it cheaply.
+
+export const userGroups = ['designer', 'customer', 'printer', 'admin', 'partner'] as const;
+export type UserGroup = (typeof userGroups)[number];
+
+/** Who may call a route: nobody needs a token (`public`), or any of the listed Cognito groups. */
+export type RouteAuth = { kind: 'public' } | { kind: 'groups'; groups: readonly UserGroup[] };
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface RouteSpec {
+  method: HttpMethod;
+  /** API Gateway HTTP API path syntax, e.g. `/designs/{designId}`. */
+  path: string;
+  auth: RouteAuth;
+}
+
+export interface TableSpec {
+  partitionKey: string;
+  sortKey?: string;
+  indexes: readonly { name: string; partitionKey: string; sortKey?: string }[];
+  /** Attribute holding an epoch-seconds expiry; absent = no TTL. */
+  ttlAttribute?: string;
+}
+
+export interface BucketSpec {
+  /** The KMS key (from `keys`) that encrypts the bucket at rest. */
+  key: keyof typeof keys;
+  /** Browsers upload straight to S3 with presigned PUTs, so the bucket needs CORS. */
+  browserUploads: boolean;
+  /** Objects under this prefix expire after a day: quarantined uploads awaiting ingest. */
+  quarantinePrefix?: string;
+}
+
+export interface KeySpec {
+  usage: 'ENCRYPT_DECRYPT' | 'SIGN_VERIFY';
+  spec: 'SYMMETRIC_DEFAULT' | 'ECC_NIST_EDWARDS25519';
+  description: string;
+}
+
+export interface QueueSpec {
+  fifo: boolean;
+  visibilityTimeoutSeconds: number;
+  /** Receives after which a message moves to the queue's dead-letter queue. */
+  maxReceiveCount: number;
+}
+
+export type Access = 'read' | 'readWrite';
+
+/** What a function touches. Each entry sets the function's env var and its IAM grant together. */
+export interface Uses {
+  tables?: Partial<Record<keyof typeof tables, Access>>;
+  buckets?: Partial<Record<keyof typeof buckets, Access>>;
+  /** `encrypt` = GenerateDataKey/Encrypt/Decrypt; `sign` = Sign/Verify/GetPublicKey. */
+  keys?: Partial<Record<keyof typeof keys, 'encrypt' | 'decrypt' | 'sign'>>;
+  queues?: Partial<Record<keyof typeof queues, 'send'>>;
+  eventBus?: 'put';
+  /** `start` = StartExecution; `respond` = SendTaskSuccess/Failure/Heartbeat; `read` = Describe/History. */
+  workflows?: Partial<Record<keyof typeof workflows, 'start' | 'respond' | 'read'>>;
+  userPool?: 'admin';
+  /** The function writes to / reads from the BigchainDB network (URL and auth headers from config). */
+  ledger?: boolean;
+}
+
+export type Trigger =
+  | { kind: 'queue'; queue: keyof typeof queues; batchSize: number }
+  | { kind: 'rule'; rule: keyof typeof eventRules }
+  | { kind: 'workflowTask'; workflow: keyof typeof workflows };
+
+export interface FunctionSpec {
+  /** Handler module, relative to the repo root; it exports `handler`. */
+  entry: string;
+  description: string;
+  routes: readonly RouteSpec[];
+  triggers: readonly Trigger[];
+  uses: Uses;
+  timeoutSeconds: number;
+  memoryMb: number;
+}
+
+export interface EventRuleSpec {
+  description: string;
+  /** An EventBridge event pattern, matched locally by the same rules as in AWS. */
+  pattern: Record<string, unknown>;
+}
+
+export interface WorkflowSpec {
+  description: string;
+  /** ASL file, relative to the repo root. `${fn:<functionKey>}` placeholders name the Lambda of each Task. */
+  definition: string;
+}
+
+export const tables = {
+  /** Single-table store for designs, orders, printers, partners and their indexes. */
+  main: {
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    indexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+    ttlAttribute: 'expiresAt',
+  },
+  /** Records of handled requests and events, so a retried state change is not applied twice. */
+  idempotency: { partitionKey: 'id', indexes: [], ttlAttribute: 'expiresAt' },
+} as const satisfies Record<string, TableSpec>;
+
+export const keys = {
+  /** Wraps the per-object data keys of designs and print files. */
+  data: { usage: 'ENCRYPT_DECRYPT', spec: 'SYMMETRIC_DEFAULT', description: 'DPM data keys for designs and print files' },
+  /** The platform's Ed25519 ledger identity; it never leaves KMS. */
+  ledgerSigning: { usage: 'SIGN_VERIFY', spec: 'ECC_NIST_EDWARDS25519', description: 'DPM ledger signing key (Ed25519)' },
+} as const satisfies Record<string, KeySpec>;
+
+export const buckets = {
+  designs: { key: 'data', browserUploads: true, quarantinePrefix: 'quarantine/' },
+  printFiles: { key: 'data', browserUploads: false },
+} as const satisfies Record<string, BucketSpec>;
+
+export const queues = {
+  /** Ledger steps, grouped by asset so each product's memory is written in order. */
+  ledger: { fifo: true, visibilityTimeoutSeconds: 60, maxReceiveCount: 5 },
+} as const satisfies Record<string, QueueSpec>;
+
+export const eventBusName = 'dpm';
+
+export const eventRules = {
+  /** Every domain event that becomes a step of a product's memory. */
+  ledgerSteps: {
+    description: 'Domain events written to the ledger',
+    pattern: { source: ['dpm'], 'detail-type': [{ prefix: 'ledger.' }] },
+  },
+} as const satisfies Record<string, EventRuleSpec>;
+
+export const workflows = {} as const satisfies Record<string, WorkflowSpec>;
+
+const anyUser: RouteAuth = { kind: 'groups', groups: userGroups };
+
+export const functions = {
+  health: {
+    entry: 'functions/platform/get-health.ts',
+    description: 'Reports the health of each component',
+    routes: [{ method: 'GET', path: '/health', auth: { kind: 'public' } }],
+    triggers: [],
+    uses: { tables: { main: 'read' }, buckets: { designs: 'read' }, ledger: true },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
+  whoAmI: {
+    entry: 'functions/platform/get-me.ts',
+    description: "Returns the caller's identity as the platform sees it",
+    routes: [{ method: 'GET', path: '/me', auth: anyUser }],
+    triggers: [],
+    uses: {},
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
+  routeLedgerEvent: {
+    entry: 'functions/ledger/route-ledger-event.ts',
+    description: 'Queues a ledger-bound domain event in its asset’s FIFO group',
+    routes: [],
+    triggers: [{ kind: 'rule', rule: 'ledgerSteps' }],
+    uses: { queues: { ledger: 'send' } },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
+  writeLedgerStep: {
+    entry: 'functions/ledger/write-ledger-step.ts',
+    description: 'Commits one domain event to the BigchainDB ledger, idempotently',
+    routes: [],
+    triggers: [{ kind: 'queue', queue: 'ledger', batchSize: 1 }],
+    uses: { tables: { idempotency: 'readWrite' }, keys: { ledgerSigning: 'sign', data: 'decrypt' }, ledger: true },
+    timeoutSeconds: 30,
+    memoryMb: 512,
+  },
+} as const satisfies Record<string, FunctionSpec>;
+
+export type FunctionKey = keyof typeof functions;
+
+export const platform = { tables, keys, buckets, queues, eventBusName, eventRules, workflows, functions, userGroups } as const;
+export type Platform = typeof platform;
+
+/**
+ * Environment variable names a binding sets. The CDK fills them with generated names and ARNs,
+ * the local runtime with its own; handlers read them once through their config schema.
+ */
+export const envName = {
+  table: (k: string) => `TABLE_${snake(k)}`,
+  bucket: (k: string) => `BUCKET_${snake(k)}`,
+  key: (k: string) => `KEY_${snake(k)}`,
+  queue: (k: string) => `QUEUE_${snake(k)}_URL`,
+  workflow: (k: string) => `WORKFLOW_${snake(k)}_ARN`,
+  eventBus: 'EVENT_BUS_NAME',
+  userPool: 'USER_POOL_ID',
+  ledgerUrl: 'LEDGER_URL',
+  ledgerHeaders: 'LEDGER_HEADERS',
+} as const;
+
+function snake(k: string): string {
+  return k.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+}
+
+/** Env var names a function's `uses` binds, in a stable order. */
+export function boundEnvNames(uses: Uses): string[] {
+  const names: string[] = [];
+  for (const k of Object.keys(uses.tables ?? {})) names.push(envName.table(k));
+  for (const k of Object.keys(uses.buckets ?? {})) names.push(envName.bucket(k));
+  for (const k of Object.keys(uses.keys ?? {})) names.push(envName.key(k));
+  for (const k of Object.keys(uses.queues ?? {})) names.push(envName.queue(k));
+  for (const k of Object.keys(uses.workflows ?? {})) names.push(envName.workflow(k));
+  if (uses.eventBus) names.push(envName.eventBus);
+  if (uses.userPool) names.push(envName.userPool);
+  if (uses.ledger) names.push(envName.ledgerUrl, envName.ledgerHeaders);
+  return names;
+}
