@@ -131,6 +131,15 @@ export const eventRules = {
   },
 } as const satisfies Record<string, EventRuleSpec>;
 
+/**
+ * MQTT topics a printer may use, with `{thing}` for its own thing name. The AWS IoT policy
+ * (`${iot:Connection.Thing.ThingName}`) and the local broker's ACL are both generated from this list.
+ */
+export const printerTopics = {
+  publish: ['dpm/printers/{thing}/*', '$aws/things/{thing}/shadow/*', '$aws/things/{thing}/jobs/*'],
+  subscribe: ['dpm/printers/{thing}/*', '$aws/things/{thing}/shadow/*', '$aws/things/{thing}/jobs/*'],
+} as const;
+
 export const workflows = {} as const satisfies Record<string, WorkflowSpec>;
 
 const anyUser: RouteAuth = { kind: 'groups', groups: userGroups };
@@ -176,7 +185,7 @@ export const functions = {
 
 export type FunctionKey = keyof typeof functions;
 
-export const platform = { tables, keys, buckets, queues, eventBusName, eventRules, workflows, functions, userGroups } as const;
+export const platform = { printerTopics, tables, keys, buckets, queues, eventBusName, eventRules, workflows, functions, userGroups } as const;
 export type Platform = typeof platform;
 
 /**
