@@ -1,0 +1,129 @@
+// The HTTP edge of every API handler: identity, authorization from the platform description, zod parsing,
+// and the one mapping from named errors to statuses. Handlers built with `httpRoute` only call a use case.
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { z } from 'zod';
+import { functions, userGroups, type RouteSpec, type UserGroup } from '../../infra/platform.js';
+import { DomainError, Forbidden, InvalidInput, Unauthenticated } from '../../shared/errors.js';
+import { errorResponse } from './error-handler.js';
+import { logger } from './observability.js';
+
+/** Who is calling, as the JWT authorizer (or the local gateway) vouched for it. */
+export type Caller = { kind: 'anonymous' } | { kind: 'user'; userId: string; username: string; email?: string; groups: UserGroup[] };
+
+export interface HttpRequest<B, Q> {
+  caller: Caller;
+  body: B;
+  query: Q;
+  path: Record<string, string>;
+  headers: Record<string, string>;
+}
+
+export interface HttpResult {
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+type Event = APIGatewayProxyEventV2 & {
+  requestContext: APIGatewayProxyEventV2['requestContext'] & {
+    authorizer?: { jwt?: { claims?: Record<string, string | number | boolean | string[]> } };
+  };
+};
+
+const routeAuth = new Map<string, RouteSpec['auth']>();
+for (const fn of Object.values(functions)) {
+  for (const r of fn.routes) routeAuth.set(`${r.method} ${r.path}`, r.auth);
+}
+
+/** API Gateway flattens array claims to `[a b]`; the local gateway does the same, so parse both shapes. */
+export function parseGroups(claim: unknown): UserGroup[] {
+  const raw = Array.isArray(claim)
+    ? claim.map(String)
+    : typeof claim === 'string'
+      ? claim.replace(/^\[|\]$/g, '').split(/[\s,]+/)
+      : [];
+  return raw.filter((g): g is UserGroup => (userGroups as readonly string[]).includes(g));
+}
+
+export function callerOf(event: Event): Caller {
+  const claims = event.requestContext.authorizer?.jwt?.claims;
+  if (!claims || typeof claims.sub !== 'string') return { kind: 'anonymous' };
+  return {
+    kind: 'user',
+    userId: claims.sub,
+    username: String(claims['cognito:username'] ?? claims.username ?? claims.sub),
+    email: typeof claims.email === 'string' ? claims.email : undefined,
+    groups: parseGroups(claims['cognito:groups']),
+  };
+}
+
+function authorize(routeKey: string, caller: Caller): void {
+  const auth = routeAuth.get(routeKey);
+  // A handler reached through a route the description does not know is a wiring bug: refuse rather than guess.
+  if (!auth) throw new Forbidden(`Route ${routeKey} is not described`);
+  if (auth.kind === 'public') return;
+  if (caller.kind !== 'user') throw new Unauthenticated('A valid bearer token is required');
+  if (!caller.groups.some((g) => auth.groups.includes(g))) {
+    throw new Forbidden(`This route is for ${auth.groups.join(', ')}`);
+  }
+}
+
+function parseBody<B>(event: Event, schema: z.ZodType<B> | undefined): B {
+  if (!schema) return undefined as B;
+  let json: unknown;
+  const text = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
+  if (text.trim() === '') throw new InvalidInput('Request body is required and must be JSON');
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new InvalidInput(`Request body is not valid JSON: ${(err as Error).message}`);
+  }
+  return parseWith(schema, json, 'body');
+}
+
+export function parseWith<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    throw new InvalidInput(`Invalid ${where}`, {
+      issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    });
+  }
+  return parsed.data;
+}
+
+export function httpRoute<B = undefined, Q = Record<string, string>>(opts: {
+  body?: z.ZodType<B>;
+  query?: z.ZodType<Q>;
+  run: (req: HttpRequest<B, Q>) => Promise<HttpResult>;
+}) {
+  const core = async (event: Event): Promise<APIGatewayProxyStructuredResultV2> => {
+    const caller = callerOf(event);
+    authorize(event.routeKey, caller);
+    const req: HttpRequest<B, Q> = {
+      caller,
+      body: parseBody(event, opts.body),
+      query: opts.query ? parseWith(opts.query, event.queryStringParameters ?? {}, 'query string') : ((event.queryStringParameters ?? {}) as Q),
+      path: (event.pathParameters ?? {}) as Record<string, string>,
+      headers: (event.headers ?? {}) as Record<string, string>,
+    };
+    const result = await opts.run(req);
+    const status = result.status ?? (result.body === undefined ? 204 : 200);
+    return {
+      statusCode: status,
+      headers: { 'content-type': 'application/json', ...result.headers },
+      body: result.body === undefined ? '' : JSON.stringify(result.body),
+    };
+  };
+  return middy<Event, APIGatewayProxyStructuredResultV2, Error, Context>()
+    .use({
+      onError: (request) => {
+        const err = request.error;
+        if (!(err instanceof DomainError)) {
+          logger.error('Unhandled error', { routeKey: request.event.routeKey, error: err as Error });
+        }
+        request.response = errorResponse(err);
+      },
+    })
+    .handler(core);
+}
