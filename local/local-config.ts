@@ -1,0 +1,35 @@
+// The embedded platform's own settings, read once from the environment and validated.
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+
+export const LocalConfig = z.object({
+  PORT: port(3000),
+  DPM_HOST: z.string().default('127.0.0.1'),
+  DPM_DATA_DIR: z.string().default('.dpm').transform((p) => resolve(p)),
+  DPM_PORT_DYNAMODB: port(8000),
+  DPM_PORT_S3: port(4568),
+  // cognito-local's discovery document hard-codes 9229, so the default keeps discovery truthful.
+  DPM_PORT_COGNITO: port(9229),
+  DPM_PORT_KMS: port(4599),
+  DPM_PORT_SFN: port(8083),
+  DPM_PORT_EVENTS: port(4010),
+  DPM_PORT_SQS: port(9324),
+  DPM_PORT_MQTT: port(1883),
+  DPM_PORT_MQTT_WS: port(8884),
+  DPM_PORT_LEDGER: port(9984),
+  /** How often the ledger node cuts a block. */
+  DPM_LEDGER_BLOCK_MS: z.coerce.number().int().min(5).max(10_000).default(100),
+  DPM_LOG: z.enum(['quiet', 'info', 'debug']).default('info'),
+});
+export type LocalConfig = z.infer<typeof LocalConfig>;
+
+export function readLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
+  const parsed = LocalConfig.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid local configuration: ${problems}`);
+  }
+  return parsed.data;
+}
