@@ -1,7 +1,7 @@
 // GET /health: each component's answer; 503 when any is down so load balancers and scripts can tell.
 import { z } from 'zod';
 import { dynamoDbTableProbe, ledgerProbe, s3BucketProbe } from '../../shared/adapters/aws-probes.js';
-import { checkHealth, type CheckHealthDeps } from '../../shared/platform/check-health.js';
+import { cachedHealthCheck } from '../../shared/platform/check-health.js';
 import { dynamoDbClient, s3Client } from '../lib/clients.js';
 import { awsClientConfig, readConfig } from '../lib/config.js';
 import { httpRoute } from '../lib/http.js';
@@ -11,7 +11,8 @@ const config = readConfig(
   awsClientConfig.extend(ledgerConfig.shape).extend({ TABLE_MAIN: z.string().min(1), BUCKET_DESIGNS: z.string().min(1) }),
 );
 
-const deps: CheckHealthDeps = {
+// Answers are reused for a second: monitors may poll often, the stores should not feel it.
+const health = cachedHealthCheck({
   probes: {
     table: dynamoDbTableProbe(dynamoDbClient(config), config.TABLE_MAIN),
     bucket: s3BucketProbe(s3Client(config), config.BUCKET_DESIGNS),
@@ -19,11 +20,12 @@ const deps: CheckHealthDeps = {
   },
   now: () => Date.now(),
   timeoutMs: 2000,
-};
+  maxAgeMs: 1000,
+});
 
 export const handler = httpRoute({
   run: async () => {
-    const report = await checkHealth(deps);
+    const report = await health();
     return { status: report.status === 'ok' ? 200 : 503, body: report };
   },
 });

@@ -43,3 +43,24 @@ export async function checkHealth(deps: CheckHealthDeps): Promise<HealthReport> 
   const components = Object.fromEntries(entries);
   return { status: entries.every(([, c]) => c.ok) ? 'ok' : 'degraded', components };
 }
+
+/**
+ * A health check that asks the components at most once per `maxAgeMs` and shares one in-flight round
+ * between concurrent callers, so a flood of health checks never becomes a flood on the stores behind them.
+ */
+export function cachedHealthCheck(deps: CheckHealthDeps & { maxAgeMs: number }): () => Promise<HealthReport & { checkedAt: number }> {
+  let last: { at: number; report: Promise<HealthReport> } | undefined;
+  return async () => {
+    const now = deps.now();
+    if (!last || now - last.at >= deps.maxAgeMs) {
+      const round = { at: now, report: checkHealth(deps) };
+      last = round;
+      // A failed round must not be served from the cache.
+      round.report.catch(() => {
+        if (last === round) last = undefined;
+      });
+    }
+    const at = last.at;
+    return { ...(await last.report), checkedAt: at };
+  };
+}
