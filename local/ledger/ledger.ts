@@ -1,0 +1,420 @@
+// The ledger: committed state (compact in-memory indexes over the block log), the mempool, and the block cutter.
+// Posted txs are checked against committed state only (as BigchainDB's CheckTx is); when a block is cut they are
+// re-checked in order against committed state plus the earlier txs of the same block, and the losers of a conflict are
+// dropped, as Tendermint's DeliverTx drops them.
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BlockLog, type TornTail, type TxLocation } from './block-log.js';
+import { detailsKeys } from './conditions.js';
+import { TextIndex } from './search.js';
+import { validateAgainstState, type KnownTx, type ParsedTx, type StateView, type TxBody } from './validate.js';
+
+/** The same tx is already waiting for a block (Tendermint's mempool cache); BigchainDB answers 400. */
+export class TxAlreadyPendingError extends Error {
+  override name = 'TxAlreadyPendingError';
+  constructor(readonly txId: string) {
+    super('Internal error - Tx already exists in cache');
+  }
+}
+
+/** The tx lost a conflict with an earlier tx of its block (DeliverTx failed); BigchainDB answers 500. */
+export class TxDroppedError extends Error {
+  override name = 'TxDroppedError';
+  constructor(
+    readonly txId: string,
+    readonly reason: string,
+  ) {
+    super('Transaction validation failed');
+  }
+}
+
+export class LedgerStorageError extends Error {
+  override name = 'LedgerStorageError';
+}
+
+export interface LedgerOptions {
+  dataDir: string;
+  /** How long a posted tx waits for its block at most; blocks are only cut when something is pending. Default 100. */
+  blockIntervalMs?: number;
+  log?: (line: string) => void;
+}
+
+interface PendingTx {
+  tx: ParsedTx;
+  resolve(): void;
+  reject(err: Error): void;
+}
+
+export interface LedgerStats {
+  height: number;
+  transactions: number;
+  assets: number;
+  pending: number;
+  logBytes: number;
+  committed: number;
+  dropped: number;
+  searchTerms: { assets: number; metadata: number };
+}
+
+// An output is addressed by one number: tx position * 2^20 + output index.
+const OUT_SHIFT = 2 ** 20;
+const ref = (txPos: number, index: number) => txPos * OUT_SHIFT + index;
+
+class Column<T extends Float64Array | Uint32Array> {
+  constructor(
+    public data: T,
+    private readonly make: (n: number) => T,
+  ) {}
+  set(i: number, v: number) {
+    if (i >= this.data.length) {
+      const next = this.make(Math.max(1024, this.data.length * 2));
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[i] = v;
+  }
+  get(i: number): number {
+    return this.data[i]!;
+  }
+}
+
+const KNOWN_CACHE_MAX = 50_000;
+
+export class Ledger implements StateView {
+  // Committed state. A tx is known by its position in commit order ("pos").
+  private readonly posById = new Map<string, number>();
+  private readonly ids: string[] = [];
+  private readonly offsets = new Column(new Float64Array(1024), (n) => new Float64Array(n));
+  private readonly lengths = new Column(new Uint32Array(1024), (n) => new Uint32Array(n));
+  private readonly heights = new Column(new Uint32Array(1024), (n) => new Uint32Array(n));
+  /** Position of the CREATE that made the tx's asset (itself for a CREATE). */
+  private readonly assetPos = new Column(new Uint32Array(1024), (n) => new Uint32Array(n));
+  private readonly transfersByAsset = new Map<number, number | number[]>();
+  private readonly outputsByOwner = new Map<string, number | number[]>();
+  /** Output ref → position of the committed tx that spent it. */
+  private readonly spentBy = new Map<number, number>();
+  /** First tx position of each block, by height; block h holds positions blockStart[h] .. blockStart[h+1]-1. */
+  private readonly blockStart: number[] = [0, 0];
+  private readonly known = new Map<string, KnownTx>();
+  readonly assetIndex = new TextIndex();
+  readonly metadataIndex = new TextIndex();
+  private assetCount = 0;
+
+  // Mempool and block cutting.
+  private pending: PendingTx[] = [];
+  private readonly pendingIds = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private writing: Promise<void> | undefined;
+  private closed = false;
+  private storageError: Error | undefined;
+  private committedCount = 0;
+  private droppedCount = 0;
+
+  private log!: BlockLog;
+
+  private constructor(
+    private readonly intervalMs: number,
+    readonly validatorKey: string,
+    private readonly logLine: (line: string) => void,
+  ) {}
+
+  static async open(opts: LedgerOptions): Promise<{ ledger: Ledger; tornTail?: TornTail }> {
+    await mkdir(opts.dataDir, { recursive: true });
+    const logLine = opts.log ?? (() => undefined);
+    const validatorKey = await loadValidatorKey(opts.dataDir);
+    const ledger = new Ledger(opts.blockIntervalMs ?? 100, validatorKey, logLine);
+    const { log, tornTail } = await BlockLog.open(join(opts.dataDir, 'blocks.log'), (height, txs) => ledger.replayBlock(height, txs));
+    ledger.log = log;
+    if (tornTail) {
+      logLine(
+        `ledger: ${log.path}: cut a torn tail of ${tornTail.bytes} bytes at byte ${tornTail.offset} (${tornTail.reason}); ` +
+          `${tornTail.droppedTxs} tx record(s) of an unfinished block were discarded (never acknowledged as committed)`,
+      );
+    }
+    return { ledger, tornTail };
+  }
+
+  private replayBlock(height: number, txs: { json: string; offset: number; length: number }[]) {
+    for (const t of txs) this.apply(JSON.parse(t.json) as TxBody, t, height);
+    this.blockStart[height + 1] = this.ids.length;
+  }
+
+  get height(): number {
+    return this.blockStart.length - 2;
+  }
+
+  // ---- StateView over committed state -------------------------------------------------------------------------
+
+  getTx(id: string): KnownTx | undefined {
+    const cached = this.known.get(id);
+    if (cached) return cached;
+    const pos = this.posById.get(id);
+    if (pos === undefined) return undefined;
+    const k = toKnown(this.readBody(pos), this.ids[this.assetPos.get(pos)]!);
+    this.remember(id, k);
+    return k;
+  }
+
+  isSpent(txId: string, index: number): boolean {
+    const pos = this.posById.get(txId);
+    return pos !== undefined && this.spentBy.has(ref(pos, index));
+  }
+
+  private remember(id: string, k: KnownTx) {
+    if (this.known.size >= KNOWN_CACHE_MAX) this.known.delete(this.known.keys().next().value!);
+    this.known.set(id, k);
+  }
+
+  // ---- Writes ------------------------------------------------------------------------------------------------
+
+  /** Checks a parsed tx against committed state (throws TxRejectedError). */
+  check(tx: ParsedTx): void {
+    validateAgainstState(tx, this);
+  }
+
+  /**
+   * Puts a checked tx in the mempool. Resolves once its block is durable; rejects with TxDroppedError if it loses a
+   * same-block conflict, or LedgerStorageError if the block could not be written. Throws TxAlreadyPendingError.
+   */
+  admit(tx: ParsedTx): Promise<void> {
+    if (this.closed) return Promise.reject(new LedgerStorageError('ledger is shutting down'));
+    if (this.storageError) return Promise.reject(new LedgerStorageError(`ledger storage failed: ${this.storageError.message}`));
+    if (this.pendingIds.has(tx.id)) throw new TxAlreadyPendingError(tx.id);
+    this.pendingIds.add(tx.id);
+    const done = new Promise<void>((resolve, reject) => this.pending.push({ tx, resolve, reject }));
+    // Async and sync clients never wait for the block; the rejection must not become an unhandled one.
+    done.catch(() => undefined);
+    this.schedule();
+    return done;
+  }
+
+  private schedule() {
+    if (this.timer || this.writing || this.pending.length === 0 || this.closed) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.writing = this.cutBlock()
+        .catch((err: unknown) => {
+          this.storageError = err as Error;
+          this.logLine(`ledger: cutting a block failed: ${(err as Error).stack ?? String(err)}`);
+        })
+        .finally(() => {
+        this.writing = undefined;
+        this.schedule();
+      });
+    }, this.intervalMs);
+  }
+
+  private async cutBlock(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    const inBlock = new Map<string, KnownTx>();
+    const spentInBlock = new Set<string>();
+    const view: StateView = {
+      getTx: (id) => inBlock.get(id) ?? this.getTx(id),
+      isSpent: (txId, index) => spentInBlock.has(`${txId}:${index}`) || this.isSpent(txId, index),
+    };
+    const accepted: PendingTx[] = [];
+    for (const p of batch) {
+      try {
+        validateAgainstState(p.tx, view, false);
+      } catch (err) {
+        this.pendingIds.delete(p.tx.id);
+        this.droppedCount++;
+        p.reject(new TxDroppedError(p.tx.id, (err as Error).message));
+        continue;
+      }
+      accepted.push(p);
+      inBlock.set(p.tx.id, toKnown(p.tx.normalized, p.tx.assetId));
+      for (const i of p.tx.inputs) if (i.fulfills) spentInBlock.add(`${i.fulfills.txId}:${i.fulfills.index}`);
+    }
+    if (accepted.length === 0) return;
+    const height = this.height + 1;
+    const jsons = accepted.map((p) => JSON.stringify(p.tx.normalized));
+    let locations: TxLocation[];
+    try {
+      locations = await this.log.appendBlock(height, jsons);
+    } catch (err) {
+      this.storageError = err as Error;
+      this.logLine(`ledger: writing block ${height} failed: ${(err as Error).message}; refusing further writes`);
+      for (const p of accepted) {
+        this.pendingIds.delete(p.tx.id);
+        p.reject(new LedgerStorageError(`ledger storage failed: ${(err as Error).message}`));
+      }
+      return;
+    }
+    accepted.forEach((p, i) => {
+      this.apply(p.tx.normalized, locations[i]!, height);
+      this.remember(p.tx.id, inBlock.get(p.tx.id)!);
+    });
+    this.blockStart[height + 1] = this.ids.length;
+    this.committedCount += accepted.length;
+    for (const p of accepted) {
+      this.pendingIds.delete(p.tx.id);
+      p.resolve();
+    }
+  }
+
+  /** Adds a committed tx to every index. */
+  private apply(tx: TxBody, loc: TxLocation, height: number) {
+    const pos = this.ids.length;
+    this.ids.push(tx.id);
+    this.posById.set(tx.id, pos);
+    this.offsets.set(pos, loc.offset);
+    this.lengths.set(pos, loc.length);
+    this.heights.set(pos, height);
+    if (tx.operation === 'CREATE') {
+      this.assetPos.set(pos, pos);
+      this.assetIndex.add(pos, tx.asset.data ?? null);
+      this.assetCount++;
+    } else {
+      const assetPos = this.posById.get(tx.asset.id!)!;
+      this.assetPos.set(pos, assetPos);
+      pushTo(this.transfersByAsset, assetPos, pos);
+      for (const input of tx.inputs) {
+        this.spentBy.set(ref(this.posById.get(input.fulfills!.transaction_id)!, input.fulfills!.output_index), pos);
+      }
+    }
+    if (tx.metadata) this.metadataIndex.add(pos, tx.metadata);
+    // Like BigchainDB: candidates are txs listing the key in some output's public_keys, then each output is kept when
+    // the key appears in its condition details (so every member of a threshold sees the output).
+    const listed = new Set<string>();
+    for (const o of tx.outputs) for (const k of o.public_keys ?? []) listed.add(k);
+    tx.outputs.forEach((o, index) => {
+      for (const owner of detailsKeys(o.condition.details)) if (listed.has(owner)) pushTo(this.outputsByOwner, owner, ref(pos, index));
+    });
+  }
+
+  // ---- Reads -------------------------------------------------------------------------------------------------
+
+  private readBody(pos: number): TxBody {
+    return JSON.parse(this.readJson(pos)) as TxBody;
+  }
+
+  private readJson(pos: number): string {
+    return this.log.readTx({ offset: this.offsets.get(pos), length: this.lengths.get(pos) });
+  }
+
+  /** The committed tx as stored (BigchainDB's to_dict form), or undefined. */
+  getTransactionJson(id: string): string | undefined {
+    const pos = this.posById.get(id);
+    return pos === undefined ? undefined : this.readJson(pos);
+  }
+
+  isCommitted(id: string): boolean {
+    return this.posById.has(id);
+  }
+
+  /** Txs of an asset in commit order: its CREATE, then its TRANSFERs. */
+  listTransactions(assetId: string, operation: 'CREATE' | 'TRANSFER' | undefined, lastOnly: boolean): string[] {
+    const createPos = this.posById.get(assetId);
+    if (createPos === undefined || this.assetPos.get(createPos) !== createPos) return [];
+    let positions: number[] = [];
+    if (operation !== 'TRANSFER') positions.push(createPos);
+    if (operation !== 'CREATE') positions.push(...asArray(this.transfersByAsset.get(createPos)));
+    if (lastOnly) positions = positions.slice(-1);
+    return positions.map((p) => this.readJson(p));
+  }
+
+  listOutputs(publicKey: string, spent: boolean | undefined): { transaction_id: string; output_index: number }[] {
+    const out: { transaction_id: string; output_index: number }[] = [];
+    for (const r of asArray(this.outputsByOwner.get(publicKey))) {
+      if (spent !== undefined && this.spentBy.has(r) !== spent) continue;
+      out.push({ transaction_id: this.ids[Math.floor(r / OUT_SHIFT)]!, output_index: r % OUT_SHIFT });
+    }
+    return out;
+  }
+
+  blockOf(txId: string): number | undefined {
+    const pos = this.posById.get(txId);
+    return pos === undefined ? undefined : this.heights.get(pos);
+  }
+
+  /** The JSON texts of a block's txs, or undefined past the latest height. */
+  getBlock(height: number): string[] | undefined {
+    if (height > this.height) return undefined;
+    const out: string[] = [];
+    for (let p = this.blockStart[height]!; p < this.blockStart[height + 1]!; p++) out.push(this.readJson(p));
+    return out;
+  }
+
+  searchAssets(query: string, limit: number): { data: unknown; id: string }[] {
+    const load = (pos: number) => ({ data: this.readBody(pos).asset.data ?? null, id: this.ids[pos]! });
+    const docs = this.assetIndex.search(query, limit, {
+      docById: (id) => {
+        const pos = this.posById.get(id);
+        return pos !== undefined && this.assetPos.get(pos) === pos ? pos : undefined;
+      },
+      load,
+    });
+    return docs.map(load);
+  }
+
+  searchMetadata(query: string, limit: number): { id: string; metadata: unknown }[] {
+    const load = (pos: number) => ({ id: this.ids[pos]!, metadata: this.readBody(pos).metadata ?? null });
+    const docs = this.metadataIndex.search(query, limit, { docById: (id) => this.posById.get(id), load });
+    return docs.map(load);
+  }
+
+  stats(): LedgerStats {
+    return {
+      height: this.height,
+      transactions: this.ids.length,
+      assets: this.assetCount,
+      pending: this.pendingIds.size,
+      logBytes: this.log.bytes,
+      committed: this.committedCount,
+      dropped: this.droppedCount,
+      searchTerms: { assets: this.assetIndex.termCount, metadata: this.metadataIndex.termCount },
+    };
+  }
+
+  health(): { ok: boolean; detail: string } {
+    if (this.storageError) return { ok: false, detail: `storage failed: ${this.storageError.message}` };
+    return { ok: true, detail: `height ${this.height}, ${this.ids.length} txs` };
+  }
+
+  /** Writes what is pending (so nothing admitted is lost on a clean stop), then closes the log. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    if (this.writing) await this.writing;
+    while (this.pending.length && !this.storageError) await this.cutBlock();
+    for (const p of this.pending) p.reject(new LedgerStorageError('ledger closed'));
+    await this.log.close();
+  }
+}
+
+function toKnown(tx: TxBody, assetId: string): KnownTx {
+  return { assetId, outputs: tx.outputs.map((o) => ({ amount: BigInt(o.amount), uri: o.condition.uri })) };
+}
+
+function pushTo<K>(map: Map<K, number | number[]>, key: K, value: number) {
+  const cur = map.get(key);
+  if (cur === undefined) map.set(key, value);
+  else if (typeof cur === 'number') map.set(key, [cur, value]);
+  else cur.push(value);
+}
+
+function asArray(v: number | number[] | undefined): number[] {
+  return v === undefined ? [] : typeof v === 'number' ? [v] : v;
+}
+
+/** The single validator's key (GET /validators), made once per data directory. */
+async function loadValidatorKey(dataDir: string): Promise<string> {
+  const file = join(dataDir, 'validator.json');
+  try {
+    const { public_key } = JSON.parse(await readFile(file, 'utf8')) as { public_key: string };
+    return public_key;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  const raw = generateKeyPairSync('ed25519').publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
+  const public_key = raw.toString('base64');
+  await writeFile(file, JSON.stringify({ public_key }) + '\n');
+  return public_key;
+}

@@ -1,0 +1,208 @@
+// MongoDB `$text` semantics over BigchainDB's wildcard text indexes (`{"$**": "text"}`, language english): every string
+// value at any depth is indexed; case and diacritics are ignored; English stop words are dropped and the rest
+// Snowball-stemmed; query terms are OR'ed, "quoted phrases" are required, -terms exclude; results are ranked by
+// Mongo's text score. The inverted index keeps one packed number per (term, document) so a million documents fit in a
+// few tens of megabytes.
+import snowball from 'snowball-stemmers';
+
+const stemmer = snowball.newStemmer('english');
+
+// English stop words in the spirit of MongoDB's list (words carrying no meaning in a search).
+const STOP_WORDS = new Set(
+  `a about above after again against all am an and any are aren't as at be because been before being below between both
+but by can can't cannot could couldn't did didn't do does doesn't doing don't down during each few for from further had
+hadn't has hasn't have haven't having he he'd he'll he's her here here's hers herself him himself his how how's i i'd
+i'll i'm i've if in into is isn't it it's its itself let's me more most mustn't my myself no nor not of off on once
+only or other ought our ours ourselves out over own same shan't she she'd she'll she's should shouldn't so some such
+than that that's the their theirs them themselves then there there's these they they'd they'll they're they've this
+those through to too under until up very was wasn't we we'd we'll we're we've were weren't what what's when when's where
+where's which while who who's whom why why's with won't would wouldn't you you'd you'll you're you've your yours
+yourself yourselves s t d ll m re ve`.split(/\s+/),
+);
+
+/** Lower-cases and strips diacritics (Mongo's text index v3 is diacritic-insensitive). */
+export function normalizeText(s: string): string {
+  return s.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
+}
+
+const DELIMITERS = /[^\p{L}\p{N}]+/u;
+
+/** Raw tokens of a string: normalized, split on anything that is not a letter or a digit. */
+export function rawTokens(s: string): string[] {
+  return normalizeText(s).split(DELIMITERS).filter((t) => t.length > 0);
+}
+
+const stemCache = new Map<string, string>();
+
+export function stem(token: string): string {
+  let s = stemCache.get(token);
+  if (s === undefined) {
+    s = stemmer.stem(token);
+    if (stemCache.size > 100_000) stemCache.clear();
+    stemCache.set(token, s);
+  }
+  return s;
+}
+
+/** The index terms of a string: stop words dropped, the rest stemmed. */
+export function terms(s: string): string[] {
+  const out: string[] = [];
+  for (const t of rawTokens(s)) if (!STOP_WORDS.has(t)) out.push(stem(t));
+  return out;
+}
+
+export interface ParsedQuery {
+  terms: string[];
+  negated: string[];
+  /** Normalized phrase text and its terms. */
+  phrases: { text: string; terms: string[] }[];
+  negatedPhrases: string[];
+  /** Lower-cased raw tokens, for id look-ups. */
+  rawPositive: string[];
+  rawNegative: string[];
+}
+
+/** Parses a `$search` string the way Mongo does: "phrases", -negations, everything else OR'ed. */
+export function parseQuery(q: string): ParsedQuery {
+  const out: ParsedQuery = { terms: [], negated: [], phrases: [], negatedPhrases: [], rawPositive: [], rawNegative: [] };
+  const re = /(-?)"([^"]*)"?|(\S+)/g;
+  for (let m = re.exec(q); m; m = re.exec(q)) {
+    if (m[2] !== undefined) {
+      const text = normalizeText(m[2]).trim();
+      if (!text) continue;
+      if (m[1]) out.negatedPhrases.push(text);
+      else {
+        const ts = terms(text);
+        out.phrases.push({ text, terms: ts });
+        out.terms.push(...ts);
+        out.rawPositive.push(...rawTokens(text));
+      }
+      continue;
+    }
+    let word = m[3]!;
+    const negate = word.startsWith('-');
+    if (negate) word = word.slice(1);
+    const ts = terms(word);
+    if (negate) {
+      out.negated.push(...ts);
+      out.rawNegative.push(...rawTokens(word));
+    } else {
+      out.terms.push(...ts);
+      out.rawPositive.push(...rawTokens(word));
+    }
+  }
+  out.terms = [...new Set(out.terms)];
+  return out;
+}
+
+// Postings pack (document, score) into one number: doc * 1024 + score in 1/64 steps, capped at 1023/64.
+const SCORE_SLOTS = 1024;
+const SCORE_UNIT = 64;
+
+function pack(doc: number, score: number): number {
+  return doc * SCORE_SLOTS + Math.min(SCORE_SLOTS - 1, Math.max(1, Math.round(score * SCORE_UNIT)));
+}
+
+/** Mongo's per-field score: repeated terms count 1, 1/2, 1/4, …, scaled by how much of the field the term is. */
+function scoreFields(value: unknown, acc: Map<string, number>): void {
+  if (typeof value === 'string') {
+    const ts = terms(value);
+    if (ts.length === 0) return;
+    const counts = new Map<string, number>();
+    for (const t of ts) counts.set(t, (counts.get(t) ?? 0) + 1);
+    for (const [t, count] of counts) {
+      const freq = 2 - 2 ** (1 - count);
+      const coeff = (0.5 * count) / ts.length + 0.5;
+      acc.set(t, (acc.get(t) ?? 0) + freq * coeff);
+    }
+  } else if (Array.isArray(value)) {
+    for (const v of value) scoreFields(v, acc);
+  } else if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) scoreFields(v, acc);
+  }
+}
+
+/** Does any string value in the document contain `phrase` (normalized)? */
+export function containsPhrase(value: unknown, phrase: string): boolean {
+  if (typeof value === 'string') return normalizeText(value).includes(phrase);
+  if (Array.isArray(value)) return value.some((v) => containsPhrase(v, phrase));
+  if (value && typeof value === 'object') return Object.values(value).some((v) => containsPhrase(v, phrase));
+  return false;
+}
+
+export interface SearchHooks {
+  /** The document whose `id` field is this raw token (a tx id), if any: ids are matched without posting lists. */
+  docById(token: string): number | undefined;
+  /** Loads the full document (for phrase checks). */
+  load(doc: number): unknown;
+}
+
+/** One wildcard text index: documents are numbered by the caller (we use the tx's position in the ledger). */
+export class TextIndex {
+  private readonly postings = new Map<string, number | number[]>();
+  private docs = 0;
+
+  get size(): number {
+    return this.docs;
+  }
+
+  get termCount(): number {
+    return this.postings.size;
+  }
+
+  /** Indexes every string in `value`; documents must be added in increasing `doc` order. */
+  add(doc: number, value: unknown): void {
+    this.docs++;
+    const acc = new Map<string, number>();
+    scoreFields(value, acc);
+    for (const [t, score] of acc) {
+      const p = pack(doc, score);
+      const cur = this.postings.get(t);
+      if (cur === undefined) this.postings.set(t, p);
+      else if (typeof cur === 'number') this.postings.set(t, [cur, p]);
+      else cur.push(p);
+    }
+  }
+
+  private forEachPosting(term: string, fn: (doc: number, score: number) => void): void {
+    const cur = this.postings.get(term);
+    if (cur === undefined) return;
+    if (typeof cur === 'number') fn(Math.floor(cur / SCORE_SLOTS), (cur % SCORE_SLOTS) / SCORE_UNIT);
+    else for (const p of cur) fn(Math.floor(p / SCORE_SLOTS), (p % SCORE_SLOTS) / SCORE_UNIT);
+  }
+
+  /** Document numbers, best score first (ties in insertion order), at most `limit` (0 = all). */
+  search(query: string, limit: number, hooks: SearchHooks): number[] {
+    const q = parseQuery(query);
+    const scores = new Map<number, number>();
+    for (const t of q.terms) this.forEachPosting(t, (doc, s) => scores.set(doc, (scores.get(doc) ?? 0) + s));
+    const idDocs = new Set<number>();
+    for (const raw of q.rawPositive) {
+      if (!/^[0-9a-f]{64}$/.test(raw)) continue;
+      const doc = hooks.docById(raw);
+      if (doc === undefined) continue;
+      idDocs.add(doc);
+      // An id is a one-token field of its own: Mongo scores it 1.0.
+      scores.set(doc, (scores.get(doc) ?? 0) + 1);
+    }
+    if (scores.size === 0) return [];
+    for (const t of q.negated) this.forEachPosting(t, (doc) => scores.delete(doc));
+    for (const raw of q.rawNegative) {
+      const doc = /^[0-9a-f]{64}$/.test(raw) ? hooks.docById(raw) : undefined;
+      if (doc !== undefined) scores.delete(doc);
+    }
+    let ranked = [...scores].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([doc]) => doc);
+    if (q.phrases.length || q.negatedPhrases.length) {
+      const filtered: number[] = [];
+      for (const doc of ranked) {
+        const value = hooks.load(doc);
+        if (!q.phrases.every((p) => containsPhrase(value, p.text))) continue;
+        if (q.negatedPhrases.some((p) => containsPhrase(value, p))) continue;
+        filtered.push(doc);
+        if (limit > 0 && filtered.length >= limit) break;
+      }
+      ranked = filtered;
+    }
+    return limit > 0 ? ranked.slice(0, limit) : ranked;
+  }
+}
