@@ -151,7 +151,7 @@ export class BlockLog {
       }
       pos += 8 + len;
     }
-    if (pending.length) return { goodEnd, blocks: height, tornTail: torn('tx records without their block record (unfinished block)') };
+    if (pending.length) return { goodEnd, blocks: height, tornTail: torn('tx records without their block record, an unfinished block') };
     return { goodEnd, blocks: height, tornTail: undefined };
   }
 

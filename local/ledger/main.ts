@@ -66,6 +66,7 @@ try {
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
 } catch (err) {
-  console.error(`ledger: ${(err as Error).message}`);
+  const message = (err as Error).message;
+  console.error(message.startsWith('ledger') ? message : `ledger: ${message}`);
   process.exit(1);
 }
