@@ -76,7 +76,7 @@ describe('BlockLog', () => {
     await log.appendBlock(2, ['{"id":"b"}']);
     await log.close();
     await appendFile(file, Buffer.alloc(4096));
-    let r = await replay();
+    const r = await replay();
     expect(r.torn).toBe('zero-filled tail');
     await r.log.close();
 
