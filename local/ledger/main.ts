@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { startLedgerNode } from './node.js';
 
-const usage = 'usage: npm run ledger -- --data DIR [--port 9984] [--host 127.0.0.1] [--block-interval-ms 100] [--max-body-bytes 15360]';
+const usage = 'usage: npm run ledger -- --data DIR [--port 9984] [--host 127.0.0.1] [--block-interval-ms 50] [--max-body-bytes 15360]';
 
 function fail(message: string): never {
   console.error(`ledger: ${message}\n${usage}`);
@@ -45,7 +45,7 @@ try {
     port,
     host: values.host,
     dataDir: values.data,
-    blockIntervalMs: intArg('block-interval-ms', values['block-interval-ms'], 100, 1),
+    blockIntervalMs: intArg('block-interval-ms', values['block-interval-ms'], 50, 1),
     maxBodyBytes: intArg('max-body-bytes', values['max-body-bytes'], 15 * 1024, 1),
   });
   const s = node.stats();

@@ -10,7 +10,7 @@ export interface LedgerNodeOptions {
   port?: number;
   host?: string;
   dataDir: string;
-  /** How long a posted tx waits for its block at most (default 100 ms). */
+  /** The longest a tx posted to an idle node waits for its block (default 50 ms); under load blocks go back to back. */
   blockIntervalMs?: number;
   /** Largest accepted request body; default 15 KiB, the nginx `client_max_body_size 15k` BigchainDB's docs recommend. */
   maxBodyBytes?: number;
