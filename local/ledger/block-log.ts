@@ -96,13 +96,14 @@ export class BlockLog {
   }
 
   private static scan(fd: number, size: number, path: string, onBlock: (height: number, txs: RecoveredTx[]) => void) {
-    let buf = Buffer.alloc(0);
+    // One reused read buffer (grown only for a record bigger than it), so a long replay does not churn memory.
+    let buf = Buffer.allocUnsafe(Math.min(SCAN_CHUNK, size));
     let bufStart = 0;
+    let bufLen = 0;
     const view = (offset: number, n: number): Buffer => {
-      if (offset < bufStart || offset + n > bufStart + buf.length) {
-        const len = Math.min(Math.max(SCAN_CHUNK, n), size - offset);
-        buf = Buffer.alloc(len);
-        readSync(fd, buf, 0, len, offset);
+      if (offset < bufStart || offset + n > bufStart + bufLen) {
+        if (n > buf.length) buf = Buffer.allocUnsafe(n);
+        bufLen = readSync(fd, buf, 0, Math.min(buf.length, size - offset), offset);
         bufStart = offset;
       }
       return buf.subarray(offset - bufStart, offset - bufStart + n);

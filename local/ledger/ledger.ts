@@ -7,6 +7,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BlockLog, type TornTail, type TxLocation } from './block-log.js';
 import { detailsKeys } from './conditions.js';
+import { IdTable } from './id-table.js';
 import { TextIndex } from './search.js';
 import { validateAgainstState, type KnownTx, type ParsedTx, type StateView, type TxBody } from './validate.js';
 
@@ -61,9 +62,6 @@ export interface LedgerStats {
   searchTerms: { assets: number; metadata: number };
 }
 
-// An output is addressed by one number: tx position * 2^20 + output index.
-const OUT_SHIFT = 2 ** 20;
-const ref = (txPos: number, index: number) => txPos * OUT_SHIFT + index;
 
 class Column<T extends Float64Array | Uint32Array> {
   constructor(
@@ -88,17 +86,20 @@ const GATHER_MS = 2;
 
 export class Ledger implements StateView {
   // Committed state. A tx is known by its position in commit order ("pos").
-  private readonly posById = new Map<string, number>();
-  private readonly ids: string[] = [];
+  private readonly ids = new IdTable();
   private readonly offsets = new Column(new Float64Array(1024), (n) => new Float64Array(n));
   private readonly lengths = new Column(new Uint32Array(1024), (n) => new Uint32Array(n));
   private readonly heights = new Column(new Uint32Array(1024), (n) => new Uint32Array(n));
   /** Position of the CREATE that made the tx's asset (itself for a CREATE). */
   private readonly assetPos = new Column(new Uint32Array(1024), (n) => new Uint32Array(n));
   private readonly transfersByAsset = new Map<number, number | number[]>();
+  // Outputs are numbered ("slots") in commit order: tx pos's outputs are slots outStart[pos] .. outStart[pos+1]-1.
+  private readonly outStart = new Column(new Float64Array(1024), (n) => new Float64Array(n));
+  private readonly outPos = new Column(new Uint32Array(1024), (n) => new Uint32Array(n));
+  /** Slot → position + 1 of the committed tx that spent it (0 = unspent). */
+  private readonly spentBy = new Column(new Uint32Array(1024), (n) => new Uint32Array(n));
+  private outputCount = 0;
   private readonly outputsByOwner = new Map<string, number | number[]>();
-  /** Output ref → position of the committed tx that spent it. */
-  private readonly spentBy = new Map<number, number>();
   /** First tx position of each block, by height; block h holds positions blockStart[h] .. blockStart[h+1]-1. */
   private readonly blockStart: number[] = [0, 0];
   private readonly known = new Map<string, KnownTx>();
@@ -143,7 +144,7 @@ export class Ledger implements StateView {
 
   private replayBlock(height: number, txs: { json: string; offset: number; length: number }[]) {
     for (const t of txs) this.apply(JSON.parse(t.json) as TxBody, t, height);
-    this.blockStart[height + 1] = this.ids.length;
+    this.blockStart[height + 1] = this.ids.size;
   }
 
   get height(): number {
@@ -155,16 +156,24 @@ export class Ledger implements StateView {
   getTx(id: string): KnownTx | undefined {
     const cached = this.known.get(id);
     if (cached) return cached;
-    const pos = this.posById.get(id);
+    const pos = this.ids.get(id);
     if (pos === undefined) return undefined;
-    const k = toKnown(this.readBody(pos), this.ids[this.assetPos.get(pos)]!);
+    const k = toKnown(this.readBody(pos), this.ids.idAt(this.assetPos.get(pos)));
     this.remember(id, k);
     return k;
   }
 
   isSpent(txId: string, index: number): boolean {
-    const pos = this.posById.get(txId);
-    return pos !== undefined && this.spentBy.has(ref(pos, index));
+    const slot = this.outputSlot(txId, index);
+    return slot !== undefined && this.spentBy.get(slot) !== 0;
+  }
+
+  private outputSlot(txId: string, index: number): number | undefined {
+    const pos = this.ids.get(txId);
+    if (pos === undefined) return undefined;
+    const start = this.outStart.get(pos);
+    const end = pos + 1 < this.ids.size ? this.outStart.get(pos + 1) : this.outputCount;
+    return index >= 0 && start + index < end ? start + index : undefined;
   }
 
   private remember(id: string, k: KnownTx) {
@@ -258,7 +267,7 @@ export class Ledger implements StateView {
       this.apply(p.tx.normalized, locations[i]!, height);
       this.remember(p.tx.id, inBlock.get(p.tx.id)!);
     });
-    this.blockStart[height + 1] = this.ids.length;
+    this.blockStart[height + 1] = this.ids.size;
     this.committedCount += accepted.length;
     for (const p of accepted) {
       this.pendingIds.delete(p.tx.id);
@@ -268,9 +277,8 @@ export class Ledger implements StateView {
 
   /** Adds a committed tx to every index. */
   private apply(tx: TxBody, loc: TxLocation, height: number) {
-    const pos = this.ids.length;
-    this.ids.push(tx.id);
-    this.posById.set(tx.id, pos);
+    const pos = this.ids.add(tx.id);
+    this.outStart.set(pos, this.outputCount);
     this.offsets.set(pos, loc.offset);
     this.lengths.set(pos, loc.length);
     this.heights.set(pos, height);
@@ -279,11 +287,11 @@ export class Ledger implements StateView {
       this.assetIndex.add(pos, tx.asset.data ?? null);
       this.assetCount++;
     } else {
-      const assetPos = this.posById.get(tx.asset.id!)!;
+      const assetPos = this.ids.get(tx.asset.id!)!;
       this.assetPos.set(pos, assetPos);
       pushTo(this.transfersByAsset, assetPos, pos);
       for (const input of tx.inputs) {
-        this.spentBy.set(ref(this.posById.get(input.fulfills!.transaction_id)!, input.fulfills!.output_index), pos);
+        this.spentBy.set(this.outputSlot(input.fulfills!.transaction_id, input.fulfills!.output_index)!, pos + 1);
       }
     }
     if (tx.metadata) this.metadataIndex.add(pos, tx.metadata);
@@ -291,9 +299,12 @@ export class Ledger implements StateView {
     // the key appears in its condition details (so every member of a threshold sees the output).
     const listed = new Set<string>();
     for (const o of tx.outputs) for (const k of o.public_keys ?? []) listed.add(k);
-    tx.outputs.forEach((o, index) => {
-      for (const owner of detailsKeys(o.condition.details)) if (listed.has(owner)) pushTo(this.outputsByOwner, owner, ref(pos, index));
-    });
+    for (const o of tx.outputs) {
+      const slot = this.outputCount++;
+      this.outPos.set(slot, pos);
+      this.spentBy.set(slot, 0);
+      for (const owner of detailsKeys(o.condition.details)) if (listed.has(owner)) pushTo(this.outputsByOwner, owner, slot);
+    }
   }
 
   // ---- Reads -------------------------------------------------------------------------------------------------
@@ -308,17 +319,17 @@ export class Ledger implements StateView {
 
   /** The committed tx as stored (BigchainDB's to_dict form), or undefined. */
   getTransactionJson(id: string): string | undefined {
-    const pos = this.posById.get(id);
+    const pos = this.ids.get(id);
     return pos === undefined ? undefined : this.readJson(pos);
   }
 
   isCommitted(id: string): boolean {
-    return this.posById.has(id);
+    return this.ids.get(id) !== undefined;
   }
 
   /** Txs of an asset in commit order: its CREATE, then its TRANSFERs. */
   listTransactions(assetId: string, operation: 'CREATE' | 'TRANSFER' | undefined, lastOnly: boolean): string[] {
-    const createPos = this.posById.get(assetId);
+    const createPos = this.ids.get(assetId);
     if (createPos === undefined || this.assetPos.get(createPos) !== createPos) return [];
     let positions: number[] = [];
     if (operation !== 'TRANSFER') positions.push(createPos);
@@ -329,15 +340,16 @@ export class Ledger implements StateView {
 
   listOutputs(publicKey: string, spent: boolean | undefined): { transaction_id: string; output_index: number }[] {
     const out: { transaction_id: string; output_index: number }[] = [];
-    for (const r of asArray(this.outputsByOwner.get(publicKey))) {
-      if (spent !== undefined && this.spentBy.has(r) !== spent) continue;
-      out.push({ transaction_id: this.ids[Math.floor(r / OUT_SHIFT)]!, output_index: r % OUT_SHIFT });
+    for (const slot of asArray(this.outputsByOwner.get(publicKey))) {
+      if (spent !== undefined && (this.spentBy.get(slot) !== 0) !== spent) continue;
+      const pos = this.outPos.get(slot);
+      out.push({ transaction_id: this.ids.idAt(pos), output_index: slot - this.outStart.get(pos) });
     }
     return out;
   }
 
   blockOf(txId: string): number | undefined {
-    const pos = this.posById.get(txId);
+    const pos = this.ids.get(txId);
     return pos === undefined ? undefined : this.heights.get(pos);
   }
 
@@ -350,10 +362,10 @@ export class Ledger implements StateView {
   }
 
   searchAssets(query: string, limit: number): { data: unknown; id: string }[] {
-    const load = (pos: number) => ({ data: this.readBody(pos).asset.data ?? null, id: this.ids[pos]! });
+    const load = (pos: number) => ({ data: this.readBody(pos).asset.data ?? null, id: this.ids.idAt(pos) });
     const docs = this.assetIndex.search(query, limit, {
       docById: (id) => {
-        const pos = this.posById.get(id);
+        const pos = this.ids.get(id);
         return pos !== undefined && this.assetPos.get(pos) === pos ? pos : undefined;
       },
       load,
@@ -362,15 +374,15 @@ export class Ledger implements StateView {
   }
 
   searchMetadata(query: string, limit: number): { id: string; metadata: unknown }[] {
-    const load = (pos: number) => ({ id: this.ids[pos]!, metadata: this.readBody(pos).metadata ?? null });
-    const docs = this.metadataIndex.search(query, limit, { docById: (id) => this.posById.get(id), load });
+    const load = (pos: number) => ({ id: this.ids.idAt(pos), metadata: this.readBody(pos).metadata ?? null });
+    const docs = this.metadataIndex.search(query, limit, { docById: (id) => this.ids.get(id), load });
     return docs.map(load);
   }
 
   stats(): LedgerStats {
     return {
       height: this.height,
-      transactions: this.ids.length,
+      transactions: this.ids.size,
       assets: this.assetCount,
       pending: this.pendingIds.size,
       logBytes: this.log.bytes,
@@ -382,7 +394,7 @@ export class Ledger implements StateView {
 
   health(): { ok: boolean; detail: string } {
     if (this.storageError) return { ok: false, detail: `storage failed: ${this.storageError.message}` };
-    return { ok: true, detail: `height ${this.height}, ${this.ids.length} txs` };
+    return { ok: true, detail: `height ${this.height}, ${this.ids.size} txs` };
   }
 
   /** Writes what is pending (so nothing admitted is lost on a clean stop), then closes the log. */

@@ -21,20 +21,29 @@ yourself yourselves s t d ll m re ve`.split(/\s+/),
 );
 
 /** Lower-cases and strips diacritics (Mongo's text index v3 is diacritic-insensitive). */
+const NON_ASCII = /[^\p{ASCII}]/u;
+
 export function normalizeText(s: string): string {
+  if (!NON_ASCII.test(s)) return s.toLowerCase();
   return s.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
 }
 
 const DELIMITERS = /[^\p{L}\p{N}]+/u;
+const ASCII_DELIMITERS = /[^a-z0-9]+/;
 
 /** Raw tokens of a string: normalized, split on anything that is not a letter or a digit. */
 export function rawTokens(s: string): string[] {
-  return normalizeText(s).split(DELIMITERS).filter((t) => t.length > 0);
+  const n = normalizeText(s);
+  return n.split(NON_ASCII.test(n) ? DELIMITERS : ASCII_DELIMITERS).filter((t) => t.length > 0);
 }
 
 const stemCache = new Map<string, string>();
 
+// Snowball's English rules all need a vowel (or y) in the word, so words without one (numbers, codes) stay as they are.
+const STEMMABLE = /[aeiouy]/;
+
 export function stem(token: string): string {
+  if (!STEMMABLE.test(token)) return token;
   let s = stemCache.get(token);
   if (s === undefined) {
     s = stemmer.stem(token);
@@ -137,9 +146,87 @@ export interface SearchHooks {
   load(doc: number): unknown;
 }
 
+/**
+ * Term → postings, on typed arrays: a term is kept as a 64-bit hash (two FNV-1a variants; a collision among a few
+ * million terms has odds around 1e-7), not as a string, which halves the memory of an index full of unique serials.
+ * A term with one posting keeps it inline; longer lists live in `lists`.
+ */
+class TermTable {
+  private hi = new Int32Array(1 << 16);
+  private lo = new Int32Array(1 << 16);
+  /** Packed posting (>= 0) or -(list index + 1); 0 with hi = lo = 0 means an empty slot. */
+  private val = new Float64Array(1 << 16);
+  private readonly lists: number[][] = [];
+  size = 0;
+
+  private static hash(term: string): [number, number] {
+    let a = 0x811c9dc5 | 0;
+    let b = 0x01000193 ^ 0x5bd1e995;
+    for (let i = 0; i < term.length; i++) {
+      const c = term.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
+    }
+    if (a === 0 && b === 0) a = 1;
+    return [a, b];
+  }
+
+  private slot(a: number, b: number): number {
+    const mask = this.hi.length - 1;
+    let i = (a ^ (b >>> 7)) & mask;
+    while (this.hi[i] !== 0 || this.lo[i] !== 0) {
+      if (this.hi[i] === a && this.lo[i] === b) return i;
+      i = (i + 1) & mask;
+    }
+    return i;
+  }
+
+  private grow() {
+    const { hi, lo, val } = this;
+    this.hi = new Int32Array(hi.length * 2);
+    this.lo = new Int32Array(hi.length * 2);
+    this.val = new Float64Array(hi.length * 2);
+    for (let i = 0; i < hi.length; i++) {
+      if (hi[i] === 0 && lo[i] === 0) continue;
+      const j = this.slot(hi[i]!, lo[i]!);
+      this.hi[j] = hi[i]!;
+      this.lo[j] = lo[i]!;
+      this.val[j] = val[i]!;
+    }
+  }
+
+  add(term: string, posting: number) {
+    const [a, b] = TermTable.hash(term);
+    const i = this.slot(a, b);
+    if (this.hi[i] === 0 && this.lo[i] === 0) {
+      this.hi[i] = a;
+      this.lo[i] = b;
+      this.val[i] = posting;
+      if (++this.size * 4 > this.hi.length * 3) this.grow();
+      return;
+    }
+    const v = this.val[i]!;
+    if (v >= 0) {
+      this.lists.push([v, posting]);
+      this.val[i] = -this.lists.length;
+    } else {
+      this.lists[-v - 1]!.push(posting);
+    }
+  }
+
+  forEach(term: string, fn: (posting: number) => void) {
+    const [a, b] = TermTable.hash(term);
+    const i = this.slot(a, b);
+    if (this.hi[i] === 0 && this.lo[i] === 0) return;
+    const v = this.val[i]!;
+    if (v >= 0) fn(v);
+    else for (const p of this.lists[-v - 1]!) fn(p);
+  }
+}
+
 /** One wildcard text index: documents are numbered by the caller (we use the tx's position in the ledger). */
 export class TextIndex {
-  private readonly postings = new Map<string, number | number[]>();
+  private readonly postings = new TermTable();
   private docs = 0;
 
   get size(): number {
@@ -155,20 +242,11 @@ export class TextIndex {
     this.docs++;
     const acc = new Map<string, number>();
     scoreFields(value, acc);
-    for (const [t, score] of acc) {
-      const p = pack(doc, score);
-      const cur = this.postings.get(t);
-      if (cur === undefined) this.postings.set(t, p);
-      else if (typeof cur === 'number') this.postings.set(t, [cur, p]);
-      else cur.push(p);
-    }
+    for (const [t, score] of acc) this.postings.add(t, pack(doc, score));
   }
 
   private forEachPosting(term: string, fn: (doc: number, score: number) => void): void {
-    const cur = this.postings.get(term);
-    if (cur === undefined) return;
-    if (typeof cur === 'number') fn(Math.floor(cur / SCORE_SLOTS), (cur % SCORE_SLOTS) / SCORE_UNIT);
-    else for (const p of cur) fn(Math.floor(p / SCORE_SLOTS), (p % SCORE_SLOTS) / SCORE_UNIT);
+    this.postings.forEach(term, (p) => fn(Math.floor(p / SCORE_SLOTS), (p % SCORE_SLOTS) / SCORE_UNIT));
   }
 
   /** Document numbers, best score first (ties in insertion order), at most `limit` (0 = all). */
