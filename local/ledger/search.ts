@@ -249,28 +249,60 @@ export class TextIndex {
     this.postings.forEach(term, (p) => fn(Math.floor(p / SCORE_SLOTS), (p % SCORE_SLOTS) / SCORE_UNIT));
   }
 
+  // Score accumulator indexed by document, reused across searches (only touched entries are reset), so a term
+  // matching a million documents costs one pass over its postings and no per-document allocation.
+  private acc = new Float64Array(1024);
+
   /** Document numbers, best score first (ties in insertion order), at most `limit` (0 = all). */
   search(query: string, limit: number, hooks: SearchHooks): number[] {
     const q = parseQuery(query);
-    const scores = new Map<number, number>();
-    for (const t of q.terms) this.forEachPosting(t, (doc, s) => scores.set(doc, (scores.get(doc) ?? 0) + s));
-    const idDocs = new Set<number>();
-    for (const raw of q.rawPositive) {
-      if (!/^[0-9a-f]{64}$/.test(raw)) continue;
-      const doc = hooks.docById(raw);
-      if (doc === undefined) continue;
-      idDocs.add(doc);
-      // An id is a one-token field of its own: Mongo scores it 1.0.
-      scores.set(doc, (scores.get(doc) ?? 0) + 1);
-    }
-    if (scores.size === 0) return [];
-    for (const t of q.negated) this.forEachPosting(t, (doc) => scores.delete(doc));
-    for (const raw of q.rawNegative) {
-      const doc = /^[0-9a-f]{64}$/.test(raw) ? hooks.docById(raw) : undefined;
-      if (doc !== undefined) scores.delete(doc);
-    }
-    let ranked = [...scores].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([doc]) => doc);
-    if (q.phrases.length || q.negatedPhrases.length) {
+    const touched: number[] = [];
+    const add = (doc: number, score: number) => {
+      if (doc >= this.acc.length) {
+        const next = new Float64Array(Math.max(doc + 1, this.acc.length * 2));
+        next.set(this.acc);
+        this.acc = next;
+      }
+      if (this.acc[doc] === 0) touched.push(doc);
+      this.acc[doc]! += score;
+    };
+    try {
+      for (const t of q.terms) this.forEachPosting(t, add);
+      for (const raw of q.rawPositive) {
+        const doc = /^[0-9a-f]{64}$/.test(raw) ? hooks.docById(raw) : undefined;
+        // An id is a one-token field of its own: Mongo scores it 1.0.
+        if (doc !== undefined) add(doc, 1);
+      }
+      if (touched.length === 0) return [];
+      const exclude = (doc: number) => {
+        if (doc < this.acc.length && this.acc[doc]! > 0) this.acc[doc] = -1;
+      };
+      for (const t of q.negated) this.forEachPosting(t, exclude);
+      for (const raw of q.rawNegative) {
+        const doc = /^[0-9a-f]{64}$/.test(raw) ? hooks.docById(raw) : undefined;
+        if (doc !== undefined) exclude(doc);
+      }
+      const acc = this.acc;
+      const better = (a: number, b: number) => acc[a]! > acc[b]! || (acc[a] === acc[b] && a < b);
+      const hasPhrases = q.phrases.length > 0 || q.negatedPhrases.length > 0;
+      if (limit > 0 && !hasPhrases) {
+        // top-k by insertion into a small sorted array: O(n) for the usual small limits
+        const top: number[] = [];
+        for (const doc of touched) {
+          if (acc[doc]! <= 0) continue;
+          if (top.length === limit && !better(doc, top[top.length - 1]!)) continue;
+          let i = top.length < limit ? top.length : top.length - 1;
+          if (top.length < limit) top.push(doc);
+          while (i > 0 && better(doc, top[i - 1]!)) {
+            top[i] = top[i - 1]!;
+            i--;
+          }
+          top[i] = doc;
+        }
+        return top;
+      }
+      const ranked = touched.filter((d) => acc[d]! > 0).sort((a, b) => acc[b]! - acc[a]! || a - b);
+      if (!hasPhrases) return limit > 0 ? ranked.slice(0, limit) : ranked;
       const filtered: number[] = [];
       for (const doc of ranked) {
         const value = hooks.load(doc);
@@ -279,8 +311,9 @@ export class TextIndex {
         filtered.push(doc);
         if (limit > 0 && filtered.length >= limit) break;
       }
-      ranked = filtered;
+      return filtered;
+    } finally {
+      for (const doc of touched) this.acc[doc] = 0;
     }
-    return limit > 0 ? ranked.slice(0, limit) : ranked;
   }
 }
