@@ -34,7 +34,7 @@ export class IdTable {
     if (key.length !== 32) throw new Error(`not a 64-hex tx id: ${id}`);
     const pos = this.n++;
     if ((pos + 1) * 32 > this.bytes.length) {
-      const next = Buffer.alloc(this.bytes.length * 2);
+      const next = Buffer.alloc(Math.ceil(this.bytes.length / 32 * 1.5) * 32);
       this.bytes.copy(next);
       this.bytes = next;
     }

@@ -70,7 +70,8 @@ class Column<T extends Float64Array | Uint32Array> {
   ) {}
   set(i: number, v: number) {
     if (i >= this.data.length) {
-      const next = this.make(Math.max(1024, this.data.length * 2));
+      // 1.5x growth: less slack than doubling at a million rows
+      const next = this.make(Math.max(1024, Math.ceil(this.data.length * 1.5), i + 1));
       next.set(this.data);
       this.data = next;
     }
@@ -94,7 +95,7 @@ export class Ledger implements StateView {
   private readonly assetPos = new Column(new Uint32Array(1024), (n) => new Uint32Array(n));
   private readonly transfersByAsset = new Map<number, number | number[]>();
   // Outputs are numbered ("slots") in commit order: tx pos's outputs are slots outStart[pos] .. outStart[pos+1]-1.
-  private readonly outStart = new Column(new Float64Array(1024), (n) => new Float64Array(n));
+  private readonly outStart = new Column(new Uint32Array(1024), (n) => new Uint32Array(n));
   private readonly outPos = new Column(new Uint32Array(1024), (n) => new Uint32Array(n));
   /** Slot → position + 1 of the committed tx that spent it (0 = unspent). */
   private readonly spentBy = new Column(new Uint32Array(1024), (n) => new Uint32Array(n));

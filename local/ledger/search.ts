@@ -104,11 +104,18 @@ export function parseQuery(q: string): ParsedQuery {
   return out;
 }
 
-// Postings pack (document, score) into one number: doc * 1024 + score in 1/64 steps, capped at 1023/64.
-const SCORE_SLOTS = 1024;
-const SCORE_UNIT = 64;
+// Postings pack (document, score) into one uint32: doc * 256 + score in 1/16 steps (capped at 255/16), so an index
+// holds at most 2^24 (16.7 million) documents.
+const SCORE_SLOTS = 256;
+const SCORE_UNIT = 16;
+export const MAX_DOCS = 2 ** 24;
+
+export class SearchIndexFullError extends Error {
+  override name = 'SearchIndexFullError';
+}
 
 function pack(doc: number, score: number): number {
+  if (doc >= MAX_DOCS) throw new SearchIndexFullError(`the text index holds at most ${MAX_DOCS} documents`);
   return doc * SCORE_SLOTS + Math.min(SCORE_SLOTS - 1, Math.max(1, Math.round(score * SCORE_UNIT)));
 }
 
@@ -149,14 +156,15 @@ export interface SearchHooks {
 /**
  * Term → postings, on typed arrays: a term is kept as a 64-bit hash (two FNV-1a variants; a collision among a few
  * million terms has odds around 1e-7), not as a string, which halves the memory of an index full of unique serials.
- * A term with one posting keeps it inline; longer lists live in `lists`.
+ * A term with one posting keeps it inline; longer lists are growable Uint32Arrays (outside the JS heap, 4 bytes each).
  */
 class TermTable {
   private hi = new Int32Array(1 << 16);
   private lo = new Int32Array(1 << 16);
   /** Packed posting (>= 0) or -(list index + 1); 0 with hi = lo = 0 means an empty slot. */
   private val = new Float64Array(1 << 16);
-  private readonly lists: number[][] = [];
+  private readonly lists: Uint32Array[] = [];
+  private readonly listLen: number[] = [];
   size = 0;
 
   private static hash(term: string): [number, number] {
@@ -207,11 +215,24 @@ class TermTable {
     }
     const v = this.val[i]!;
     if (v >= 0) {
-      this.lists.push([v, posting]);
+      const list = new Uint32Array(4);
+      list[0] = v;
+      list[1] = posting;
+      this.lists.push(list);
+      this.listLen.push(2);
       this.val[i] = -this.lists.length;
-    } else {
-      this.lists[-v - 1]!.push(posting);
+      return;
     }
+    const li = -v - 1;
+    let list = this.lists[li]!;
+    const len = this.listLen[li]!;
+    if (len === list.length) {
+      const bigger = new Uint32Array(len < 1 << 16 ? len * 2 : len + (len >> 2));
+      bigger.set(list);
+      this.lists[li] = list = bigger;
+    }
+    list[len] = posting;
+    this.listLen[li] = len + 1;
   }
 
   forEach(term: string, fn: (posting: number) => void) {
@@ -219,8 +240,10 @@ class TermTable {
     const i = this.slot(a, b);
     if (this.hi[i] === 0 && this.lo[i] === 0) return;
     const v = this.val[i]!;
-    if (v >= 0) fn(v);
-    else for (const p of this.lists[-v - 1]!) fn(p);
+    if (v >= 0) return fn(v);
+    const list = this.lists[-v - 1]!;
+    const len = this.listLen[-v - 1]!;
+    for (let k = 0; k < len; k++) fn(list[k]!);
   }
 }
 
@@ -246,7 +269,7 @@ export class TextIndex {
   }
 
   private forEachPosting(term: string, fn: (doc: number, score: number) => void): void {
-    this.postings.forEach(term, (p) => fn(Math.floor(p / SCORE_SLOTS), (p % SCORE_SLOTS) / SCORE_UNIT));
+    this.postings.forEach(term, (p) => fn(p >>> 8, (p & 0xff) / SCORE_UNIT));
   }
 
   // Score accumulator indexed by document, reused across searches (only touched entries are reset), so a term
