@@ -186,7 +186,7 @@ export const functions = {
     description: 'Commits one domain event to the BigchainDB ledger, idempotently',
     routes: [],
     triggers: [{ kind: 'queue', queue: 'ledger', batchSize: 1 }],
-    uses: { tables: { idempotency: 'readWrite' }, keys: { ledgerSigning: 'sign', data: 'decrypt' }, ledger: true },
+    uses: { tables: { main: 'readWrite', idempotency: 'readWrite' }, keys: { ledgerSigning: 'sign', data: 'encrypt' }, ledger: true },
     timeoutSeconds: 30,
     memoryMb: 512,
   },

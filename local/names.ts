@@ -6,4 +6,7 @@ export const localNames = {
   bucket: (k: string) => `dpm-${kebab(k)}`,
   keyAlias: (k: string) => `alias/dpm-${kebab(k)}`,
   stateMachine: (k: string) => `dpm-${kebab(k)}`,
+  /** FIFO queue names must end in `.fifo`, in AWS and locally alike. */
+  queue: (k: string, fifo: boolean) => `dpm-${kebab(k)}${fifo ? '.fifo' : ''}`,
+  deadLetterQueue: (k: string, fifo: boolean) => `dpm-${kebab(k)}-dlq${fifo ? '.fifo' : ''}`,
 } as const;
