@@ -1,11 +1,13 @@
 // `npm run bench [-- name ...]`: runs the benchmarks and writes one JSON report each to bench/results/.
 import { runBundleBench } from './bundles.js';
 import { runGatewayBench } from './gateway.js';
+import { runLedgerBench } from './ledger.js';
 import { writeReport } from './lib.js';
 
 const benches: Record<string, () => Promise<object>> = {
   bundles: runBundleBench,
   gateway: () => runGatewayBench(),
+  ledger: runLedgerBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
