@@ -1,5 +1,6 @@
 // `npm run bench [-- name ...]`: runs the benchmarks and writes one JSON report each to bench/results/.
 import { runBundleBench } from './bundles.js';
+import { runDesignsBench } from './designs.js';
 import { runGatewayBench } from './gateway.js';
 import { runLedgerBench } from './ledger.js';
 import { writeReport } from './lib.js';
@@ -8,6 +9,7 @@ const benches: Record<string, () => Promise<object>> = {
   bundles: runBundleBench,
   gateway: () => runGatewayBench(),
   ledger: runLedgerBench,
+  designs: runDesignsBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
