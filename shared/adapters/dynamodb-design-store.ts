@@ -1,0 +1,142 @@
+// Designs in the single table. Items: the design (DESIGN#id / DESIGN), each terms version (DESIGN#id / TERMS#000001),
+// and a pointer per designer (DESIGNER#id / DESIGN#id). Only listed designs carry gsi1 keys, so the catalogue index
+// is sparse and newest first.
+import { ConditionalCheckFailedException, TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { Design, LicenseTerms } from '../designs/design.js';
+import type { DesignStore } from '../designs/ports.js';
+import { InvalidInput } from '../errors.js';
+
+const catalogue = 'CATALOGUE#DESIGN';
+const designKey = (id: string) => ({ pk: `DESIGN#${id}`, sk: 'DESIGN' });
+const termsKey = (id: string, version: number) => ({ pk: `DESIGN#${id}`, sk: `TERMS#${String(version).padStart(6, '0')}` });
+const pointerKey = (designerId: string, id: string) => ({ pk: `DESIGNER#${designerId}`, sk: `DESIGN#${id}` });
+
+export class DynamoDbDesignStore implements DesignStore {
+  private readonly doc: DynamoDBDocumentClient;
+  constructor(
+    client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {
+    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  }
+
+  private item(design: Design) {
+    const listed = design.status === 'listed' ? { gsi1pk: catalogue, gsi1sk: `${design.createdAt}#${design.designId}` } : {};
+    return { ...designKey(design.designId), ...listed, design };
+  }
+
+  async get(designId: string): Promise<Design | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: designKey(designId), ConsistentRead: true }));
+    return out.Item?.design as Design | undefined;
+  }
+
+  async create(design: Design): Promise<boolean> {
+    return this.transact([
+      { Put: { TableName: this.tableName, Item: this.item(design), ConditionExpression: 'attribute_not_exists(pk)' } },
+      { Put: { TableName: this.tableName, Item: { ...termsKey(design.designId, design.terms.version), terms: design.terms } } },
+      { Put: { TableName: this.tableName, Item: { ...pointerKey(design.designerId, design.designId), createdAt: design.createdAt } } },
+    ]);
+  }
+
+  async save(design: Design, expectedRevision: number): Promise<boolean> {
+    return this.transact([
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: this.item(design),
+          ConditionExpression: '#d.#r = :r',
+          ExpressionAttributeNames: { '#d': 'design', '#r': 'revision' },
+          ExpressionAttributeValues: { ':r': expectedRevision },
+        },
+      },
+      // Rewriting the current version with the same content is harmless; a new version is added beside the old ones.
+      { Put: { TableName: this.tableName, Item: { ...termsKey(design.designId, design.terms.version), terms: design.terms } } },
+    ]);
+  }
+
+  async termsHistory(designId: string): Promise<LicenseTerms[]> {
+    const out: LicenseTerms[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :t)',
+          ExpressionAttributeValues: { ':pk': `DESIGN#${designId}`, ':t': 'TERMS#' },
+          ExclusiveStartKey: start,
+          ConsistentRead: true,
+        }),
+      );
+      for (const i of page.Items ?? []) out.push(i.terms as LicenseTerms);
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+
+  async listByDesigner(designerId: string): Promise<Design[]> {
+    const ids: string[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :d)',
+          ExpressionAttributeValues: { ':pk': `DESIGNER#${designerId}`, ':d': 'DESIGN#' },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const i of page.Items ?? []) ids.push(String(i.sk).slice('DESIGN#'.length));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    const designs: Design[] = [];
+    for (let i = 0; i < ids.length; i += 100) {
+      let keys: Record<string, unknown>[] = ids.slice(i, i + 100).map(designKey);
+      while (keys.length) {
+        const out = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }));
+        for (const item of out.Responses?.[this.tableName] ?? []) designs.push(item.design as Design);
+        keys = (out.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
+      }
+    }
+    return designs.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  async catalogue(pageSize: number, after?: string): Promise<{ designs: Design[]; next?: string }> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :c',
+        ExpressionAttributeValues: { ':c': catalogue },
+        ScanIndexForward: false,
+        Limit: pageSize,
+        ExclusiveStartKey: after ? decodeKey(after) : undefined,
+      }),
+    );
+    return {
+      designs: (out.Items ?? []).map((i) => i.design as Design),
+      next: out.LastEvaluatedKey ? Buffer.from(JSON.stringify(out.LastEvaluatedKey)).toString('base64url') : undefined,
+    };
+  }
+
+  private async transact(items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>): Promise<boolean> {
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
+      return true;
+    } catch (err) {
+      if (err instanceof TransactionCanceledException && err.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+}
+
+function decodeKey(token: string): Record<string, unknown> {
+  try {
+    const key = JSON.parse(Buffer.from(token, 'base64url').toString()) as unknown;
+    if (key && typeof key === 'object') return key as Record<string, unknown>;
+  } catch {
+    // fall through
+  }
+  throw new InvalidInput('The page token is not valid');
+}
