@@ -143,6 +143,7 @@ export const printerTopics = {
 export const workflows = {} as const satisfies Record<string, WorkflowSpec>;
 
 const anyUser: RouteAuth = { kind: 'groups', groups: userGroups };
+const designers: RouteAuth = { kind: 'groups', groups: ['designer'] };
 
 export const functions = {
   health: {
@@ -167,6 +168,78 @@ export const functions = {
     entry: 'functions/platform/update-my-profile.ts',
     description: "Edits the caller's own profile",
     routes: [{ method: 'PUT', path: '/me', auth: anyUser }],
+    triggers: [],
+    uses: { tables: { main: 'readWrite' } },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
+  createDesign: {
+    entry: 'functions/designs/create-design.ts',
+    description: 'Starts a design and hands out a presigned upload URL for its STL',
+    routes: [{ method: 'POST', path: '/designs', auth: designers }],
+    triggers: [],
+    uses: { tables: { main: 'readWrite' }, buckets: { designs: 'readWrite' } },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
+  ingestDesign: {
+    entry: 'functions/designs/ingest-design.ts',
+    description: 'Parses, checks, fingerprints and seals an uploaded STL, then registers the design',
+    routes: [{ method: 'POST', path: '/designs/{designId}/ingest', auth: designers }],
+    triggers: [],
+    uses: { tables: { main: 'readWrite' }, buckets: { designs: 'readWrite' }, keys: { data: 'encrypt' }, eventBus: 'put' },
+    timeoutSeconds: 29,
+    memoryMb: 2048,
+  },
+  getDesign: {
+    entry: 'functions/designs/get-design.ts',
+    description: 'The public page of a design',
+    routes: [{ method: 'GET', path: '/designs/{designId}', auth: { kind: 'public' } }],
+    triggers: [],
+    uses: { tables: { main: 'read' } },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
+  searchDesigns: {
+    entry: 'functions/designs/search-designs.ts',
+    description: 'Searches the catalogue: text, material, size and price, paginated',
+    routes: [{ method: 'GET', path: '/designs', auth: { kind: 'public' } }],
+    triggers: [],
+    uses: { tables: { main: 'read' } },
+    timeoutSeconds: 10,
+    memoryMb: 512,
+  },
+  listMyDesigns: {
+    entry: 'functions/designs/list-my-designs.ts',
+    description: "A designer's own designs, drafts and rejections included",
+    routes: [{ method: 'GET', path: '/me/designs', auth: designers }],
+    triggers: [],
+    uses: { tables: { main: 'read' } },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
+  updateDesignTerms: {
+    entry: 'functions/designs/update-design-terms.ts',
+    description: 'Publishes a new version of a design’s license terms',
+    routes: [{ method: 'PUT', path: '/designs/{designId}/terms', auth: designers }],
+    triggers: [],
+    uses: { tables: { main: 'readWrite' } },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
+  designTermsHistory: {
+    entry: 'functions/designs/design-terms-history.ts',
+    description: 'Every version of a design’s license terms',
+    routes: [{ method: 'GET', path: '/designs/{designId}/terms', auth: { kind: 'public' } }],
+    triggers: [],
+    uses: { tables: { main: 'read' } },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
+  withdrawDesign: {
+    entry: 'functions/designs/withdraw-design.ts',
+    description: 'Withdraws a design from sale; its history stays',
+    routes: [{ method: 'DELETE', path: '/designs/{designId}', auth: designers }],
     triggers: [],
     uses: { tables: { main: 'readWrite' } },
     timeoutSeconds: 10,

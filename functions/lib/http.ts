@@ -58,6 +58,12 @@ export function callerOf(event: Event): Caller {
   };
 }
 
+/** The signed-in caller; routes that are not public never reach a handler without one, but the type says so. */
+export function userOf(caller: Caller): Extract<Caller, { kind: 'user' }> {
+  if (caller.kind !== 'user') throw new Unauthenticated('A valid bearer token is required');
+  return caller;
+}
+
 function authorize(routeKey: string, caller: Caller): void {
   const auth = routeAuth.get(routeKey);
   // A handler reached through a route the description does not know is a wiring bug: refuse rather than guess.

@@ -3,18 +3,14 @@ import { z } from 'zod';
 import { DynamoDbProfileStore } from '../../shared/adapters/dynamodb-profile-store.js';
 import { ProfileInput } from '../../shared/profiles/profile.js';
 import { updateProfile } from '../../shared/profiles/update-profile.js';
-import { Unauthenticated } from '../../shared/errors.js';
 import { dynamoDbClient } from '../lib/clients.js';
 import { awsClientConfig, readConfig } from '../lib/config.js';
-import { httpRoute } from '../lib/http.js';
+import { httpRoute, userOf } from '../lib/http.js';
 
 const config = readConfig(awsClientConfig.extend({ TABLE_MAIN: z.string().min(1) }));
 const deps = { profiles: new DynamoDbProfileStore(dynamoDbClient(config), config.TABLE_MAIN), now: () => new Date() };
 
 export const handler = httpRoute({
   body: ProfileInput,
-  run: async ({ caller, body }) => {
-    if (caller.kind !== 'user') throw new Unauthenticated('A valid bearer token is required');
-    return { body: await updateProfile({ userId: caller.userId, profile: body }, deps) };
-  },
+  run: async ({ caller, body }) => ({ body: await updateProfile({ userId: userOf(caller).userId, profile: body }, deps) }),
 });

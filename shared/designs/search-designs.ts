@@ -50,11 +50,15 @@ export async function getDesign(input: { designId: string; callerId?: string }, 
   const own = design && design.designerId === input.callerId;
   // Drafts and rejected designs are invisible to everyone but their designer: same answer as a missing design.
   if (!design || (!own && design.status !== 'listed' && design.status !== 'withdrawn')) throw new NotFound(`No design ${input.designId}`);
-  if (!own) return publicView(design);
+  return own ? ownerView(design) : publicView(design);
+}
+
+/** The designer sees their own drafts, rejections and reports, but not where the sealed file is stored. */
+function ownerView(design: Design) {
   const { stl: _stl, ...mine } = design as Design & { stl?: unknown };
   return { ...publicView(design), owner: mine };
 }
 
 export async function listMyDesigns(input: { designerId: string }, deps: { designs: DesignStore }) {
-  return (await deps.designs.listByDesigner(input.designerId)).map(publicView);
+  return (await deps.designs.listByDesigner(input.designerId)).map(ownerView);
 }

@@ -46,7 +46,7 @@ export function torus(major: number, minor: number, rings: number, sides: number
   return out;
 }
 
-export function binaryStl(positions: Float32Array, header = 'dpm test mesh', declared?: number): Uint8Array {
+export function binaryStl(positions: Float32Array, header = 'dpm test mesh', declared?: number): Uint8Array<ArrayBuffer> {
   const n = positions.length / 9;
   const out = new Uint8Array(84 + n * 50);
   const view = new DataView(out.buffer);
@@ -59,7 +59,7 @@ export function binaryStl(positions: Float32Array, header = 'dpm test mesh', dec
   return out;
 }
 
-export function asciiStl(positions: Float32Array, name = 'part'): Uint8Array {
+export function asciiStl(positions: Float32Array, name = 'part'): Uint8Array<ArrayBuffer> {
   const lines = [`solid ${name}`];
   for (let t = 0; t < positions.length / 9; t++) {
     lines.push('  facet normal 0 0 0', '    outer loop');

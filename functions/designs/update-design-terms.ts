@@ -1,0 +1,14 @@
+// PUT /designs/{designId}/terms: the designer publishes a new version of the license terms.
+import { LicenseTermsInput } from '../../shared/designs/design.js';
+import { updateDesignTerms } from '../../shared/designs/manage-design.js';
+import { httpRoute, userOf } from '../lib/http.js';
+import { clock, designStore } from './wiring.js';
+
+const deps = { designs: designStore(), ...clock };
+
+export const handler = httpRoute({
+  body: LicenseTermsInput,
+  run: async ({ caller, body, path }) => ({
+    body: await updateDesignTerms({ designerId: userOf(caller).userId, designId: path.designId!, terms: body }, deps),
+  }),
+});
