@@ -2,6 +2,7 @@
 // the AWS SDK v3 left to the runtime).
 import { build } from 'esbuild';
 import { join } from 'node:path';
+import { lambdaBundling } from '../infra/bundling.js';
 import { functions, type FunctionSpec } from '../infra/platform.js';
 import { repoRoot } from './lib.js';
 
@@ -13,14 +14,14 @@ export async function runBundleBench() {
     const result = await build({
       entryPoints: [join(repoRoot, spec.entry)],
       bundle: true,
-      minify: true,
+      minify: lambdaBundling.minify,
       platform: 'node',
-      target: 'node24',
-      format: 'esm',
-      external: ['@aws-sdk/*'],
+      target: lambdaBundling.target,
+      format: lambdaBundling.format,
+      external: [...lambdaBundling.externalModules],
       write: false,
       logLevel: 'silent',
-      banner: { js: "import { createRequire } from 'module';const require = createRequire(import.meta.url);" },
+      banner: { js: lambdaBundling.banner },
     });
     const bytes = result.outputFiles.reduce((n, f) => n + f.contents.byteLength, 0);
     sizes[key] = { bytes, underLimit: bytes < bundleLimitBytes };

@@ -1,0 +1,134 @@
+// One NodejsFunction per function of the description. What a function `uses` becomes its environment variables and
+// its IAM grants in the same step, so a function can never read a variable it has no permission behind, or the reverse.
+import { Duration, Stack } from 'aws-cdk-lib';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { join, resolve } from 'node:path';
+import { lambdaBundling } from '../bundling.js';
+import { envName, type FunctionSpec } from '../platform.js';
+
+const repoRoot = resolve(import.meta.dirname, '..', '..');
+
+export interface StatefulResources {
+  tables: Record<string, dynamodb.ITableV2>;
+  buckets: Record<string, s3.IBucket>;
+  keys: Record<string, kms.IKey>;
+  queues: Record<string, sqs.IQueue>;
+  bus: events.IEventBus;
+  userPool: cognito.IUserPool;
+}
+
+export interface LedgerNetwork {
+  url: string;
+  /** JSON object of headers (e.g. app_id/app_key of a hosted network). */
+  headers: string;
+}
+
+export class PlatformFunctions extends Construct {
+  readonly functions: Record<string, nodejs.NodejsFunction> = {};
+
+  constructor(scope: Construct, id: string, props: { functions: Record<string, FunctionSpec>; resources: StatefulResources; ledger: LedgerNetwork }) {
+    super(scope, id);
+    const r = props.resources;
+    for (const [key, spec] of Object.entries(props.functions)) {
+      const fn = new nodejs.NodejsFunction(this, key, {
+        entry: join(repoRoot, spec.entry),
+        handler: 'handler',
+        description: spec.description,
+        runtime: lambda.Runtime.NODEJS_24_X,
+        architecture: lambda.Architecture.ARM_64,
+        memorySize: spec.memoryMb,
+        timeout: Duration.seconds(spec.timeoutSeconds),
+        tracing: lambda.Tracing.ACTIVE,
+        logGroup: new logs.LogGroup(this, `${key}Logs`, { retention: logs.RetentionDays.ONE_MONTH }),
+        projectRoot: repoRoot,
+        depsLockFilePath: join(repoRoot, 'package-lock.json'),
+        bundling: {
+          format: nodejs.OutputFormat.ESM,
+          target: lambdaBundling.target,
+          minify: lambdaBundling.minify,
+          sourceMap: lambdaBundling.sourceMap,
+          externalModules: [...lambdaBundling.externalModules],
+          banner: lambdaBundling.banner,
+          logLevel: nodejs.LogLevel.ERROR,
+        },
+        environment: {
+          NODE_OPTIONS: '--enable-source-maps',
+          POWERTOOLS_SERVICE_NAME: 'dpm',
+          POWERTOOLS_METRICS_NAMESPACE: 'DPM',
+        },
+      });
+      this.functions[key] = fn;
+      const u = spec.uses;
+      for (const [t, access] of Object.entries(u.tables ?? {})) {
+        const table = r.tables[t]!;
+        fn.addEnvironment(envName.table(t), table.tableName);
+        if (access === 'read') table.grantReadData(fn);
+        else table.grantReadWriteData(fn);
+      }
+      for (const [b, access] of Object.entries(u.buckets ?? {})) {
+        const bucket = r.buckets[b]!;
+        fn.addEnvironment(envName.bucket(b), bucket.bucketName);
+        if (access === 'read') bucket.grantRead(fn);
+        else bucket.grantReadWrite(fn);
+      }
+      for (const [k, use] of Object.entries(u.keys ?? {})) {
+        const kmsKey = r.keys[k]!;
+        fn.addEnvironment(envName.key(k), kmsKey.keyArn);
+        if (use === 'encrypt') kmsKey.grant(fn, 'kms:GenerateDataKey', 'kms:Encrypt', 'kms:Decrypt');
+        else if (use === 'decrypt') kmsKey.grant(fn, 'kms:Decrypt');
+        else kmsKey.grant(fn, 'kms:Sign', 'kms:Verify', 'kms:GetPublicKey');
+      }
+      for (const q of Object.keys(u.queues ?? {})) {
+        const queue = r.queues[q]!;
+        fn.addEnvironment(envName.queue(q), queue.queueUrl);
+        queue.grantSendMessages(fn);
+      }
+      if (u.eventBus) {
+        fn.addEnvironment(envName.eventBus, r.bus.eventBusName);
+        r.bus.grantPutEventsTo(fn);
+      }
+      if (u.userPool) {
+        fn.addEnvironment(envName.userPool, r.userPool.userPoolId);
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminRemoveUserFromGroup', 'cognito-idp:AdminListGroupsForUser', 'cognito-idp:AdminDisableUser', 'cognito-idp:AdminEnableUser', 'cognito-idp:ListUsers'],
+            resources: [r.userPool.userPoolArn],
+          }),
+        );
+      }
+      if (u.ledger) {
+        fn.addEnvironment(envName.ledgerUrl, props.ledger.url);
+        fn.addEnvironment(envName.ledgerHeaders, props.ledger.headers);
+      }
+    }
+  }
+
+  /** Workflow bindings come after the state machines exist, because the state machines reference the functions. */
+  bindWorkflows(workflows: Record<string, sfn.IStateMachine>, specs: Record<string, FunctionSpec>): void {
+    for (const [key, spec] of Object.entries(specs)) {
+      const fn = this.functions[key]!;
+      for (const [w, use] of Object.entries(spec.uses.workflows ?? {})) {
+        const sm = workflows[w]!;
+        fn.addEnvironment(envName.workflow(w), sm.stateMachineArn);
+        if (use === 'start') sm.grantStartExecution(fn);
+        else if (use === 'respond') sm.grantTaskResponse(fn);
+        else sm.grantRead(fn);
+      }
+    }
+  }
+
+  static arnOf(scope: Construct, name: string): string {
+    return Stack.of(scope).formatArn({ service: 'lambda', resource: 'function', resourceName: name });
+  }
+}

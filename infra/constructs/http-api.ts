@@ -1,0 +1,54 @@
+// The HTTP API: every route of the description, each to its function. Routes for signed-in users carry the Cognito
+// JWT authorizer; which groups may call them is checked in the handler, from the same description.
+import { CfnOutput, Duration } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { FunctionSpec } from '../platform.js';
+
+export class PlatformHttpApi extends Construct {
+  readonly api: apigw.HttpApi;
+
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { functions: Record<string, FunctionSpec>; handlers: Record<string, lambda.IFunction>; userPool: cognito.IUserPool; client: cognito.IUserPoolClient; region: string },
+  ) {
+    super(scope, id);
+    this.api = new apigw.HttpApi(this, 'Api', {
+      description: 'DPM public API',
+      corsPreflight: {
+        allowOrigins: ['*'],
+        allowMethods: [apigw.CorsHttpMethod.ANY],
+        allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
+        maxAge: Duration.hours(1),
+      },
+    });
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: logs.RetentionDays.THREE_MONTHS });
+    const stage = this.api.defaultStage!.node.defaultChild as apigw.CfnStage;
+    stage.accessLogSettings = {
+      destinationArn: accessLogs.logGroupArn,
+      format: JSON.stringify({ requestId: '$context.requestId', routeKey: '$context.routeKey', status: '$context.status', latency: '$context.responseLatency', ip: '$context.identity.sourceIp', error: '$context.error.message', authorizerError: '$context.authorizer.error' }),
+    };
+    const authorizer = new HttpJwtAuthorizer('Cognito', `https://cognito-idp.${props.region}.amazonaws.com/${props.userPool.userPoolId}`, {
+      jwtAudience: [props.client.userPoolClientId],
+    });
+    for (const [key, spec] of Object.entries(props.functions)) {
+      if (!spec.routes.length) continue;
+      const integration = new HttpLambdaIntegration(`${key}Integration`, props.handlers[key]!);
+      for (const route of spec.routes) {
+        this.api.addRoutes({
+          path: route.path,
+          methods: [route.method as apigw.HttpMethod],
+          integration,
+          authorizer: route.auth.kind === 'public' ? undefined : authorizer,
+        });
+      }
+    }
+    new CfnOutput(this, 'Url', { value: this.api.apiEndpoint });
+  }
+}

@@ -1,0 +1,32 @@
+// The stateless application: functions, the HTTP API, triggers (the ledger writer's queue among them) and the
+// workflows. Safe to destroy and redeploy at any time.
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
+import type { Construct } from 'constructs';
+import { PlatformFunctions, type LedgerNetwork, type StatefulResources } from '../constructs/functions.js';
+import { PlatformHttpApi } from '../constructs/http-api.js';
+import { PlatformTriggers } from '../constructs/triggers.js';
+import { PlatformWorkflows } from '../constructs/workflows.js';
+import type { Platform } from '../platform.js';
+
+export class ApplicationStack extends Stack {
+  readonly functions: PlatformFunctions;
+  readonly api: PlatformHttpApi;
+  readonly workflows: PlatformWorkflows;
+  readonly triggers: PlatformTriggers;
+
+  constructor(
+    scope: Construct,
+    id: string,
+    props: StackProps & { platform: Platform; resources: StatefulResources; userPoolClient: cognito.IUserPoolClient; ledger: LedgerNetwork },
+  ) {
+    super(scope, id, props);
+    const p = props.platform;
+    this.functions = new PlatformFunctions(this, 'Functions', { functions: p.functions, resources: props.resources, ledger: props.ledger });
+    const handlers = this.functions.functions;
+    this.workflows = new PlatformWorkflows(this, 'Workflows', { workflows: p.workflows, functions: p.functions, handlers });
+    this.functions.bindWorkflows(this.workflows.stateMachines, p.functions);
+    this.triggers = new PlatformTriggers(this, 'Triggers', { functions: p.functions, handlers, queues: props.resources.queues, bus: props.resources.bus, eventRules: p.eventRules });
+    this.api = new PlatformHttpApi(this, 'Http', { functions: p.functions, handlers, userPool: props.resources.userPool, client: props.userPoolClient, region: this.region });
+  }
+}

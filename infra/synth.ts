@@ -1,0 +1,111 @@
+// Builds the CDK app from the platform description. Used by `cdk synth` (bin/app.ts) and in-process by the tests.
+import { App, Aspects, CfnResource, Validations, type IAspect } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { acknowledgeNagFindings } from './nag-acknowledgements.js';
+import { platform } from './platform.js';
+import { ApplicationStack } from './stacks/application-stack.js';
+import { ObservabilityStack } from './stacks/observability-stack.js';
+import { PrintersStack } from './stacks/printers-stack.js';
+import { StatefulStack } from './stacks/stateful-stack.js';
+
+export const stackNames = { stateful: 'DpmStateful', application: 'DpmApplication', printers: 'DpmPrinters', observability: 'DpmObservability' } as const;
+
+export function buildApp(opts: { outdir?: string; context?: Record<string, string> } = {}) {
+  const app = new App({ outdir: opts.outdir, context: opts.context });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  const ledger = {
+    url: String(app.node.tryGetContext('ledgerUrl') ?? 'https://test.ipdb.io'),
+    headers: '{}',
+  };
+  const stateful = new StatefulStack(app, stackNames.stateful, { platform, description: 'DPM data: tables, keys, buckets, bus, queues, users' });
+  const application = new ApplicationStack(app, stackNames.application, {
+    platform,
+    resources: stateful.resources,
+    userPoolClient: stateful.users.client,
+    ledger,
+    description: 'DPM API, functions, triggers and workflows',
+  });
+  const printers = new PrintersStack(app, stackNames.printers, { description: 'DPM printers on AWS IoT Core' });
+  const observability = new ObservabilityStack(app, stackNames.observability, {
+    description: 'DPM dashboard and alarms',
+    observed: {
+      api: application.api.api,
+      functions: application.functions.functions,
+      stateMachines: application.workflows.stateMachines,
+      ledgerQueue: stateful.messaging.queues.ledger!,
+      ledgerDeadLetters: stateful.messaging.deadLetterQueues.ledger!,
+      printersOnlineMetricName: printers.fleet.printersOnline.metricName,
+    },
+  });
+  Aspects.of(app).add(new DescriptionKeys(application, stateful));
+  acknowledgeNagFindings({ stateful, application, printers, observability });
+  return { app, stacks: { stateful, application, printers, observability } };
+}
+
+/**
+ * Marks generated resources with the description key they came from (`dpm:function`, `dpm:queue`, ...), so tests and
+ * tools can map a template back to the description without parsing logical IDs.
+ */
+class DescriptionKeys implements IAspect {
+  constructor(
+    private readonly application: ApplicationStack,
+    private readonly stateful: StatefulStack,
+  ) {}
+  visit(node: IConstruct): void {
+    if (!(node instanceof CfnResource)) return;
+    const mark = (kind: string, owners: Record<string, IConstruct>) => {
+      for (const [key, c] of Object.entries(owners)) if (c.node.defaultChild === node) node.addMetadata(`dpm:${kind}`, key);
+    };
+    mark('function', this.application.functions.functions);
+    mark('queue', this.stateful.messaging.queues);
+    mark('workflow', this.application.workflows.stateMachines);
+    for (const [key, rule] of Object.entries(this.application.triggers.rules)) if (rule.node.defaultChild === node) node.addMetadata('dpm:rule', key.split('->')[0]!);
+  }
+}
+
+type Template = { Resources?: Record<string, { Type: string; Properties?: Record<string, unknown>; Metadata?: Record<string, string> }>; Outputs?: Record<string, { Value: unknown; Export?: { Name: string } }> };
+
+/**
+ * Route keys and triggers as the synthesized CloudFormation has them: `GET /health`, `queue:<q>-><fn>`,
+ * `rule:<r>-><fn>`, `workflowTask:<w>-><fn>`. Compared against the running local platform by a test.
+ */
+export function templateRoutesAndTriggers(templates?: Record<string, Template>): { routes: string[]; triggers: string[] } {
+  const t = templates ?? synthesizedTemplates();
+  const resources = Object.values(t).flatMap((tpl) => Object.entries(tpl.Resources ?? {}));
+  const byId = new Map(resources);
+  const metaOf = (id: string, kind: string) => byId.get(id)?.Metadata?.[`dpm:${kind}`];
+  const exportsByName = new Map(Object.values(t).flatMap((tpl) => Object.values(tpl.Outputs ?? {}).filter((o) => o.Export).map((o) => [o.Export!.Name, o.Value] as const)));
+  const refId = (v: unknown): string | undefined => {
+    const o = v as Record<string, unknown> | undefined;
+    if (!o) return undefined;
+    if (typeof o.Ref === 'string') return o.Ref;
+    if (Array.isArray(o['Fn::GetAtt'])) return String(o['Fn::GetAtt'][0]);
+    if (typeof o['Fn::ImportValue'] === 'string') return refId(exportsByName.get(o['Fn::ImportValue']));
+    return undefined;
+  };
+  const routes: string[] = [];
+  const triggers: string[] = [];
+  for (const [id, r] of resources) {
+    const p = r.Properties ?? {};
+    if (r.Type === 'AWS::ApiGatewayV2::Route') routes.push(String(p.RouteKey));
+    if (r.Type === 'AWS::Lambda::EventSourceMapping') {
+      triggers.push(`queue:${metaOf(refId(p.EventSourceArn)!, 'queue')}->${metaOf(refId(p.FunctionName)!, 'function')}`);
+    }
+    if (r.Type === 'AWS::Events::Rule') {
+      for (const target of (p.Targets as { Arn: unknown }[]) ?? []) triggers.push(`rule:${r.Metadata?.['dpm:rule']}->${metaOf(refId(target.Arn)!, 'function')}`);
+    }
+    if (r.Type === 'AWS::StepFunctions::StateMachine') {
+      for (const k of Object.keys((p.DefinitionSubstitutions as Record<string, unknown>) ?? {})) {
+        if (k.startsWith('fn:')) triggers.push(`workflowTask:${metaOf(id, 'workflow')}->${k.slice(3)}`);
+      }
+    }
+  }
+  return { routes, triggers };
+}
+
+export function synthesizedTemplates(): Record<string, Template> {
+  const { app, stacks } = buildApp();
+  const assembly = app.synth();
+  return Object.fromEntries(Object.values(stacks).map((s) => [s.stackName, assembly.getStackByName(s.stackName).template as Template]));
+}
