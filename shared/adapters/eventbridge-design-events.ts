@@ -1,6 +1,7 @@
 // Design events onto the EventBridge bus, where the ledger rule routes them to the ledger writer. The event id is
 // derived from the design and its terms version, so a re-published event is recognisably the same event.
 import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { DesignRegisteredV1, ledgerDetailType, ledgerEventSource } from '../../events/ledger-events.js';
 import type { DesignEvents, DesignRegistered } from '../designs/ports.js';
 
 export class EventBridgeDesignEvents implements DesignEvents {
@@ -10,7 +11,8 @@ export class EventBridgeDesignEvents implements DesignEvents {
   ) {}
 
   async designRegistered(e: DesignRegistered): Promise<void> {
-    const detail = {
+    const detail = DesignRegisteredV1.parse({
+      type: 'design.registered',
       eventId: `design.registered:${e.designId}`,
       version: 1,
       occurredAt: e.occurredAt,
@@ -20,10 +22,10 @@ export class EventBridgeDesignEvents implements DesignEvents {
       fingerprint: e.fingerprint,
       licenseTermsHash: e.licenseTermsHash,
       termsVersion: e.termsVersion,
-    };
+    });
     const out = await this.events.send(
       new PutEventsCommand({
-        Entries: [{ EventBusName: this.busName, Source: 'dpm', DetailType: 'ledger.design.registered', Detail: JSON.stringify(detail) }],
+        Entries: [{ EventBusName: this.busName, Source: ledgerEventSource, DetailType: ledgerDetailType(detail.type), Detail: JSON.stringify(detail) }],
       }),
     );
     if (out.FailedEntryCount) {

@@ -1,0 +1,105 @@
+// Contracts of the domain events that become steps of a product's memory on the ledger. Producers validate before
+// publishing; the ledger writer parses. Every event is versioned; a new shape is a new version beside the old one.
+// Only ids, hashes and public-key references travel here: nothing personal ever reaches the ledger.
+import { z } from 'zod';
+
+const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 hex digest');
+const id = z.string().min(1).max(128).regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : -');
+
+const base = {
+  /** Unique per step; also the SQS deduplication id and the ledger writer's idempotency key. */
+  eventId: id,
+  occurredAt: z.iso.datetime({ offset: true }),
+  /** The ledger asset the step belongs to: its FIFO message group, so each asset's steps are written in order. */
+  assetKey: id,
+};
+
+export const DesignRegisteredV1 = z.strictObject({
+  ...base,
+  type: z.literal('design.registered'),
+  version: z.literal(1),
+  designId: id,
+  designerId: id,
+  fingerprint: hex64,
+  licenseTermsHash: hex64,
+  termsVersion: z.number().int().min(1),
+});
+
+export const ProductPrintedV1 = z.strictObject({
+  ...base,
+  type: z.literal('product.printed'),
+  version: z.literal(1),
+  productId: id,
+  designId: id,
+  orderId: id,
+  printerId: id,
+  materialLot: id,
+  printParamsHash: hex64,
+  gcodeHash: hex64,
+});
+
+export const ProductTaggedV1 = z.strictObject({
+  ...base,
+  type: z.literal('product.tagged'),
+  version: z.literal(1),
+  productId: id,
+  gtin: z.string().regex(/^\d{14}$/, 'a 14-digit GTIN'),
+  serial: id,
+  tagKeyHash: hex64,
+});
+
+export const ProductShippedV1 = z.strictObject({
+  ...base,
+  type: z.literal('product.shipped'),
+  version: z.literal(1),
+  productId: id,
+  carrierId: id,
+  trackingHash: hex64,
+});
+
+export const ProductDeliveredV1 = z.strictObject({
+  ...base,
+  type: z.literal('product.delivered'),
+  version: z.literal(1),
+  productId: id,
+  /** Pseudonymous account id; only the owner's custodial public key goes on the ledger. */
+  customerId: id,
+  confirmedBy: z.enum(['carrier', 'customer-scan']),
+});
+
+export const ProductOwnershipTransferredV1 = z.strictObject({
+  ...base,
+  type: z.literal('product.ownershipTransferred'),
+  version: z.literal(1),
+  productId: id,
+  fromOwnerId: id,
+  toOwnerId: id,
+});
+
+export const LedgerEvent = z.discriminatedUnion('type', [
+  DesignRegisteredV1,
+  ProductPrintedV1,
+  ProductTaggedV1,
+  ProductShippedV1,
+  ProductDeliveredV1,
+  ProductOwnershipTransferredV1,
+]);
+export type LedgerEvent = z.infer<typeof LedgerEvent>;
+export type LedgerEventType = LedgerEvent['type'];
+
+/** EventBridge envelope fields for ledger events: `source: dpm`, `detail-type: ledger.<type>`. */
+export const ledgerEventSource = 'dpm';
+export const ledgerDetailType = (type: LedgerEventType) => `ledger.${type}`;
+
+export class InvalidLedgerEvent extends Error {
+  override name = 'InvalidLedgerEvent';
+}
+
+/** Parses an event detail; the error names the event type and version and every field at fault. */
+export function parseLedgerEvent(detail: unknown): LedgerEvent {
+  const parsed = LedgerEvent.safeParse(detail);
+  if (parsed.success) return parsed.data;
+  const d = (detail ?? {}) as { type?: unknown; version?: unknown };
+  const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`).join('; ');
+  throw new InvalidLedgerEvent(`Invalid ledger event ${String(d.type)} v${String(d.version)}: ${problems}`);
+}

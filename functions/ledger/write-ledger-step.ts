@@ -1,0 +1,48 @@
+// The ledger FIFO queue → BigchainDB: each message is one step, written exactly once by the use case.
+import { KMSClient } from '@aws-sdk/client-kms';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { z } from 'zod';
+import { parseLedgerEvent } from '../../events/ledger-events.js';
+import { BigchainDbHttpLedger } from '../../shared/adapters/bigchaindb-http-ledger.js';
+import { DynamoDbCustodialKeys } from '../../shared/adapters/dynamodb-custodial-keys.js';
+import { DynamoDbLedgerBook } from '../../shared/adapters/dynamodb-ledger-book.js';
+import { KmsDataKeys } from '../../shared/adapters/kms-data-keys.js';
+import { KmsPlatformSigner } from '../../shared/adapters/kms-platform-signer.js';
+import { writeLedgerStep } from '../../shared/ledger/write-ledger-step.js';
+import { dynamoDbClient } from '../lib/clients.js';
+import { awsClientConfig, readConfig } from '../lib/config.js';
+import { ledgerConfig } from '../lib/ledger-config.js';
+import { logger, metrics } from '../lib/observability.js';
+import { processBatch } from '../lib/sqs.js';
+
+const config = readConfig(
+  awsClientConfig.extend(ledgerConfig.shape).extend({
+    TABLE_MAIN: z.string().min(1),
+    TABLE_IDEMPOTENCY: z.string().min(1),
+    KEY_LEDGER_SIGNING: z.string().min(1),
+    KEY_DATA: z.string().min(1),
+  }),
+);
+const kms = new KMSClient({ region: config.AWS_REGION });
+const dynamo = dynamoDbClient(config);
+const sqs = new SQSClient({ region: config.AWS_REGION });
+const deps = {
+  platform: new KmsPlatformSigner(kms, config.KEY_LEDGER_SIGNING),
+  custody: new DynamoDbCustodialKeys(dynamo, config.TABLE_MAIN, new KmsDataKeys(kms, config.KEY_DATA)),
+  network: new BigchainDbHttpLedger(config.LEDGER_URL, config.LEDGER_HEADERS),
+  book: new DynamoDbLedgerBook(dynamo, config.TABLE_MAIN, config.TABLE_IDEMPOTENCY),
+};
+
+export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
+  const response = await processBatch(event.Records, sqs, async (record) => {
+    const step = parseLedgerEvent(JSON.parse(record.body));
+    const t0 = performance.now();
+    const result = await writeLedgerStep(step, deps);
+    metrics.addMetric('LedgerCommitLatency', MetricUnit.Milliseconds, performance.now() - t0);
+    logger.info('Ledger step written', { eventId: step.eventId, type: step.type, txId: result.txId, outcome: result.outcome });
+  });
+  metrics.publishStoredMetrics();
+  return response;
+};

@@ -1,0 +1,48 @@
+// Use case: commit one domain event to the ledger, exactly once. The planned transaction is recorded before it is
+// posted, so a retry after any crash re-posts the very same transaction (checked with GET first) instead of building
+// a second one on top of the first.
+import type { LedgerEvent } from '../../events/ledger-events.js';
+import { DependencyUnavailable } from '../errors.js';
+import { assetKeyOf, designAssetKey, participantsOf, planStep } from './ledger-model.js';
+import type { CustodialKeys, LedgerBook, LedgerNetwork, PlatformSigner, StepRecord } from './ports.js';
+import { signTransaction } from './transaction.js';
+
+export interface LedgerWriterDeps {
+  platform: PlatformSigner;
+  custody: CustodialKeys;
+  network: LedgerNetwork;
+  book: LedgerBook;
+}
+
+export type StepOutcome = { txId: string; outcome: 'committed' | 'already-committed' };
+
+export async function writeLedgerStep(event: LedgerEvent, deps: LedgerWriterDeps): Promise<StepOutcome> {
+  let step = await deps.book.step(event.eventId);
+  if (step?.status === 'committed') return { txId: step.tx.id, outcome: 'already-committed' };
+  if (!step) {
+    const planned = await plan(event, deps);
+    step = (await deps.book.reserve(planned)) ? planned : await deps.book.step(event.eventId);
+    if (!step) throw new DependencyUnavailable(`The step record of ${event.eventId} vanished`);
+    if (step.status === 'committed') return { txId: step.tx.id, outcome: 'already-committed' };
+  }
+  const onLedger = await deps.network.getTransaction(step.tx.id);
+  if (!onLedger) await deps.network.commit(step.tx);
+  await deps.book.complete(step);
+  return { txId: step.tx.id, outcome: onLedger ? 'already-committed' : 'committed' };
+}
+
+async function plan(event: LedgerEvent, deps: LedgerWriterDeps): Promise<StepRecord> {
+  const platformKey = await deps.platform.publicKey();
+  const keys: Record<string, string> = {};
+  for (const p of participantsOf(event)) keys[p] = await deps.custody.publicKeyOf(p);
+  const asset = await deps.book.asset(assetKeyOf(event));
+  const designAsset = event.type === 'product.printed' ? await deps.book.asset(designAssetKey(event.designId)) : undefined;
+  if (event.type === 'product.printed' && !designAsset) {
+    // Designs and products are different FIFO groups; the design's step may simply not have landed yet.
+    throw new DependencyUnavailable(`Design ${event.designId} is not on the ledger yet; retrying later`);
+  }
+  const p = planStep(event, { platformKey, asset, designAsset, keys });
+  const tx = await signTransaction(p.tx, (_owner, digest) => (p.signer === 'platform' ? deps.platform.sign(digest) : deps.custody.sign(p.signer, digest)));
+  const assetId = tx.operation === 'CREATE' ? tx.id : asset!.assetId;
+  return { eventId: event.eventId, status: 'pending', tx, asset: { assetKey: p.assetKey, assetId, tipTxId: tx.id, owner: p.newOwner }, previousTip: p.previousTip };
+}
