@@ -1,8 +1,7 @@
 // Builds the CDK app from the platform description. Used by `cdk synth` (bin/app.ts) and in-process by the tests.
 import { App, Aspects, CfnResource, Validations, type IAspect } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { acknowledgeNagFindings } from './nag-acknowledgements.js';
+import { AcknowledgedAwsSolutionsChecks } from './nag-acknowledgements.js';
 import { platform } from './platform.js';
 import { ApplicationStack } from './stacks/application-stack.js';
 import { ObservabilityStack } from './stacks/observability-stack.js';
@@ -12,22 +11,28 @@ import { StatefulStack } from './stacks/stateful-stack.js';
 export const stackNames = { stateful: 'DpmStateful', application: 'DpmApplication', printers: 'DpmPrinters', observability: 'DpmObservability' } as const;
 
 export function buildApp(opts: { outdir?: string; context?: Record<string, string> } = {}) {
-  const app = new App({ outdir: opts.outdir, context: opts.context });
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  // Strong cross-stack references: a stateless stack can never delete an export the stateful stack still serves.
+  const app = new App({ outdir: opts.outdir, context: { '@aws-cdk/core:defaultCrossStackReferences': 'strong', ...opts.context } });
+  const nag = new AcknowledgedAwsSolutionsChecks(app);
+  Validations.of(app).addPlugins(nag);
   const ledger = {
     url: String(app.node.tryGetContext('ledgerUrl') ?? 'https://test.ipdb.io'),
     headers: '{}',
   };
-  const stateful = new StatefulStack(app, stackNames.stateful, { platform, description: 'DPM data: tables, keys, buckets, bus, queues, users' });
+  // A fixed region keeps synth offline and reproducible; the account comes from the deploying credentials.
+  const env = { region: String(app.node.tryGetContext('region') ?? 'eu-west-1'), account: process.env.CDK_DEFAULT_ACCOUNT };
+  const stateful = new StatefulStack(app, stackNames.stateful, { env, platform, description: 'DPM data: tables, keys, buckets, bus, queues, users' });
   const application = new ApplicationStack(app, stackNames.application, {
+    env,
     platform,
     resources: stateful.resources,
     userPoolClient: stateful.users.client,
     ledger,
     description: 'DPM API, functions, triggers and workflows',
   });
-  const printers = new PrintersStack(app, stackNames.printers, { description: 'DPM printers on AWS IoT Core' });
+  const printers = new PrintersStack(app, stackNames.printers, { env, description: 'DPM printers on AWS IoT Core' });
   const observability = new ObservabilityStack(app, stackNames.observability, {
+    env,
     description: 'DPM dashboard and alarms',
     observed: {
       api: application.api.api,
@@ -39,8 +44,7 @@ export function buildApp(opts: { outdir?: string; context?: Record<string, strin
     },
   });
   Aspects.of(app).add(new DescriptionKeys(application, stateful));
-  acknowledgeNagFindings({ stateful, application, printers, observability });
-  return { app, stacks: { stateful, application, printers, observability } };
+  return { app, nag, stacks: { stateful, application, printers, observability } };
 }
 
 /**

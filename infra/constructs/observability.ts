@@ -63,13 +63,9 @@ export class PlatformObservability extends Construct {
 
     const fnErrors = Object.entries(r.functions).map(([k, f]) => f.metricErrors({ label: k, period: Duration.minutes(1) }));
     const fnThrottles = Object.entries(r.functions).map(([k, f]) => f.metricThrottles({ label: k, period: Duration.minutes(1) }));
-    const allErrors = new cloudwatch.MathExpression({
-      expression: fnErrors.map((_, i) => `e${i}`).join('+') || '0',
-      usingMetrics: Object.fromEntries(fnErrors.map((m, i) => [`e${i}`, m])),
-      label: 'Lambda errors',
-      period: Duration.minutes(1),
-    });
-    alarm('LambdaErrors', allErrors, 5, 'More than 5 Lambda errors in a minute across the platform');
+    for (const [k, f] of Object.entries(r.functions)) {
+      alarm(`Errors-${k}`, f.metricErrors({ period: Duration.minutes(1) }), 3, `${k} failed more than 3 times in a minute`);
+    }
 
     const wfStarted = Object.entries(r.stateMachines).map(([k, sm]) => sm.metricStarted({ label: `${k} started` }));
     const wfFailed = Object.entries(r.stateMachines).map(([k, sm]) => sm.metricFailed({ label: `${k} failed` }));
