@@ -1,0 +1,142 @@
+// Cognito on cognito-local, as a child process whose data lives in the data directory. On every start it makes sure
+// (idempotently) that the user pool, one group per role, the web app client with USER_PASSWORD_AUTH and the demo
+// users exist. Tokens are RS256 with cognito-local's bundled key; the gateway verifies them against its JWKS.
+import {
+  AdminAddUserToGroupCommand,
+  AdminConfirmSignUpCommand,
+  AdminGetUserCommand,
+  CognitoIdentityProviderClient,
+  CreateGroupCommand,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  ListUserPoolClientsCommand,
+  ListUserPoolsCommand,
+  SignUpCommand,
+  UserNotFoundException,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { spawn } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { userGroups } from '../../infra/platform.js';
+import { PortInUseError, type LocalServer } from '../server.js';
+import { reservePort } from './dynamodb.js';
+import { localCredentials, localRegion } from './local-aws.js';
+
+export interface CognitoOptions {
+  port?: number;
+  host?: string;
+  dataDir: string;
+  demoUsers: readonly { username: string; password: string; group: string }[];
+  startTimeoutMs?: number;
+}
+
+const poolName = 'dpm';
+const clientName = 'dpm-web';
+
+export async function startCognito(opts: CognitoOptions) {
+  const host = opts.host ?? '127.0.0.1';
+  const port = await reservePort(opts.port ?? 0, host, 'cognito');
+  await mkdir(opts.dataDir, { recursive: true });
+  const bin = join(createRequire(import.meta.url).resolve('cognito-local/package.json'), '..', 'lib', 'bin', 'start.js');
+  // cognito-local keeps `.cognito/` under its working directory; HOST and PORT also set the tokens' issuer.
+  const child = spawn(process.execPath, [bin], {
+    cwd: opts.dataDir,
+    env: { ...process.env, PORT: String(port), HOST: host, NODE_NO_WARNINGS: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (d: Buffer) => (output = (output + d.toString()).slice(-4000));
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  let exited: number | null | undefined;
+  const exitPromise = new Promise<void>((r) =>
+    child.once('exit', (code) => {
+      exited = code;
+      r();
+    }),
+  );
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+
+  const url = `http://${host}:${port}`;
+  const idp = new CognitoIdentityProviderClient({ endpoint: url, region: localRegion, credentials: localCredentials, maxAttempts: 1 });
+  const stop = async () => {
+    process.off('exit', killOnExit);
+    idp.destroy();
+    if (exited !== undefined) return;
+    child.kill('SIGTERM');
+    const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exitPromise;
+    clearTimeout(t);
+  };
+
+  try {
+    const deadline = Date.now() + (opts.startTimeoutMs ?? 30_000);
+    for (;;) {
+      if (exited !== undefined) {
+        if (/EADDRINUSE/.test(output)) throw new PortInUseError('cognito', port);
+        throw new Error(`cognito: cognito-local exited (${exited}). Output:\n${output}`);
+      }
+      try {
+        await idp.send(new ListUserPoolsCommand({ MaxResults: 60 }));
+        break;
+      } catch {
+        if (Date.now() > deadline) throw new Error(`cognito: cognito-local did not answer on ${url}. Output:\n${output}`);
+        await sleep(100);
+      }
+    }
+
+    const pools = await idp.send(new ListUserPoolsCommand({ MaxResults: 60 }));
+    const userPoolId =
+      pools.UserPools?.find((p) => p.Name === poolName)?.Id ??
+      (await idp.send(new CreateUserPoolCommand({ PoolName: poolName, UsernameAttributes: ['email'], AutoVerifiedAttributes: ['email'] }))).UserPool!.Id!;
+    const clients = await idp.send(new ListUserPoolClientsCommand({ UserPoolId: userPoolId, MaxResults: 60 }));
+    const clientId =
+      clients.UserPoolClients?.find((c) => c.ClientName === clientName)?.ClientId ??
+      (await idp.send(new CreateUserPoolClientCommand({ UserPoolId: userPoolId, ClientName: clientName, ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }))).UserPoolClient!.ClientId!;
+    for (const group of userGroups) {
+      await idp.send(new CreateGroupCommand({ UserPoolId: userPoolId, GroupName: group })).catch((err: Error) => {
+        if (err.name !== 'GroupExistsException') throw err;
+      });
+    }
+    for (const u of opts.demoUsers) {
+      const exists = await idp.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: u.username })).then(
+        () => true,
+        (err: unknown) => {
+          if (err instanceof UserNotFoundException) return false;
+          throw err;
+        },
+      );
+      if (exists) continue;
+      await idp.send(new SignUpCommand({ ClientId: clientId, Username: u.username, Password: u.password, UserAttributes: [{ Name: 'email', Value: u.username }] }));
+      await idp.send(new AdminConfirmSignUpCommand({ UserPoolId: userPoolId, Username: u.username }));
+      await idp.send(new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: u.username, GroupName: u.group }));
+    }
+
+    const issuer = `${url}/${userPoolId}`;
+    return {
+      name: 'cognito',
+      url,
+      port,
+      userPoolId,
+      clientId,
+      issuer,
+      jwksUrl: `${issuer}/.well-known/jwks.json`,
+      async health() {
+        if (exited !== undefined) return { ok: false, detail: `exited with ${exited}` };
+        try {
+          const r = await fetch(`${issuer}/.well-known/jwks.json`);
+          return { ok: r.ok, detail: `pool ${userPoolId}` };
+        } catch (err) {
+          return { ok: false, detail: (err as Error).message };
+        }
+      },
+      close: stop,
+    } satisfies LocalServer & Record<string, unknown>;
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
