@@ -1,0 +1,40 @@
+// `npm start`: the whole platform on this machine. Ctrl-C stops every component and child process.
+import { readLocalConfig } from './local-config.js';
+import { startPlatform } from './runtime.js';
+
+const t0 = Date.now();
+const cfg = readLocalConfig();
+const log = (e: Record<string, unknown>) => console.error(JSON.stringify(e));
+
+try {
+  const running = await startPlatform(cfg, log);
+  const lines = [
+    '',
+    `DPM is running (${((Date.now() - t0) / 1000).toFixed(1)} s). Data: ${cfg.DPM_DATA_DIR}`,
+    '',
+    `  API gateway     ${running.gatewayUrl}   (GET /health)`,
+    ...Object.entries(running.urls)
+      .filter(([name]) => name !== 'gateway')
+      .map(([name, url]) => `  ${name.padEnd(15)} ${url}`),
+    '',
+    `  Cognito pool ${running.userPool.id}, app client ${running.userPool.clientId} (USER_PASSWORD_AUTH)`,
+    '  Demo users (local only):',
+    ...running.demoUsers.map((u) => `    ${u.group.padEnd(9)} ${u.username.padEnd(22)} ${u.password}`),
+    '',
+    'Press Ctrl-C to stop.',
+  ];
+  console.log(lines.join('\n'));
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping…`);
+    await running.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+} catch (err) {
+  console.error(`DPM could not start: ${(err as Error).message}`);
+  process.exit(1);
+}
