@@ -34,6 +34,12 @@ try {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGHUP', () => void stop('SIGHUP'));
+  // If whatever started us dies without passing a signal on, we are re-parented: shut down rather than linger.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) void stop('parent process exited');
+  }, 1000).unref();
 } catch (err) {
   console.error(`DPM could not start: ${(err as Error).message}`);
   process.exit(1);

@@ -9,6 +9,7 @@ import {
   CreateGroupCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
+  ListGroupsCommand,
   ListUserPoolClientsCommand,
   ListUserPoolsCommand,
   SignUpCommand,
@@ -96,10 +97,10 @@ export async function startCognito(opts: CognitoOptions) {
     const clientId =
       clients.UserPoolClients?.find((c) => c.ClientName === clientName)?.ClientId ??
       (await idp.send(new CreateUserPoolClientCommand({ UserPoolId: userPoolId, ClientName: clientName, ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }))).UserPoolClient!.ClientId!;
+    // Only missing groups are created: cognito-local's CreateGroup overwrites an existing group and drops its members.
+    const existing = new Set((await idp.send(new ListGroupsCommand({ UserPoolId: userPoolId }))).Groups?.map((g) => g.GroupName));
     for (const group of userGroups) {
-      await idp.send(new CreateGroupCommand({ UserPoolId: userPoolId, GroupName: group })).catch((err: Error) => {
-        if (err.name !== 'GroupExistsException') throw err;
-      });
+      if (!existing.has(group)) await idp.send(new CreateGroupCommand({ UserPoolId: userPoolId, GroupName: group }));
     }
     for (const u of opts.demoUsers) {
       const exists = await idp.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: u.username })).then(

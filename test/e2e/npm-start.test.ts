@@ -120,8 +120,10 @@ describe('npm start', () => {
     expect(put.status).toBe(200);
 
     const pgid = platform.child.pid!;
-    expect(await platform.interrupt()).toBe(0);
-    expect(await waitUntil(() => !groupAlive(pgid), 10_000)).toBe(true);
+    // npm itself dies of the SIGINT, as in a terminal; what matters is that the platform shut down and nothing is left.
+    await platform.interrupt();
+    expect(await waitUntil(() => !groupAlive(pgid), 15_000)).toBe(true);
+    expect(platform.output()).toContain('SIGINT: stopping');
     for (const port of Object.values(env)) expect(await portFree(Number(port)), `port ${port}`).toBe(true);
 
     platform = npmStart(dataDir, env);

@@ -60,7 +60,9 @@ describe('local Cognito', () => {
     await cognito.close();
     cognito = await startCognito({ port: 0, dataDir: dir, demoUsers });
     expect([cognito.userPoolId, cognito.clientId]).toEqual([userPoolId, clientId]);
-    expect((await login('new@dpm.local', 'New-user-pass-1')).IdToken).toBeDefined();
+    const token = (await login('new@dpm.local', 'New-user-pass-1')).IdToken!;
+    // Group membership survives too (cognito-local drops it if a group is re-created).
+    expect(JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString())['cognito:groups']).toEqual(['customer']);
     expect((await cognito.health()).ok).toBe(true);
   });
 });
