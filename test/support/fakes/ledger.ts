@@ -1,0 +1,88 @@
+// In-memory versions of the ledger writer's ports, with the same contracts as the real adapters (conditional
+// writes in the book, GET/commit on the network), so the use case can be tested crash by crash.
+import bs58 from 'bs58';
+import { createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { Conflict } from '../../../shared/errors.js';
+import type { AssetState, CustodialKeys, LedgerBook, LedgerNetwork, PlatformSigner, StepRecord } from '../../../shared/ledger/ports.js';
+import type { Transaction } from '../../../shared/ledger/transaction.js';
+
+const raw = (k: KeyObject) => bs58.encode(createPublicKey(k).export({ format: 'der', type: 'spki' }).subarray(-32));
+const clone = <T>(v: T): T => structuredClone(v);
+
+export class FakePlatformSigner implements PlatformSigner {
+  private readonly key = generateKeyPairSync('ed25519').privateKey;
+  signatures = 0;
+  async publicKey() {
+    return raw(this.key);
+  }
+  async sign(message: Uint8Array) {
+    this.signatures++;
+    return sign(null, message, this.key);
+  }
+}
+
+export class FakeCustody implements CustodialKeys {
+  private readonly keys = new Map<string, KeyObject>();
+  private keyOf(p: string) {
+    let k = this.keys.get(p);
+    if (!k) {
+      k = generateKeyPairSync('ed25519').privateKey;
+      this.keys.set(p, k);
+    }
+    return k;
+  }
+  async publicKeyOf(p: string) {
+    return raw(this.keyOf(p));
+  }
+  async sign(p: string, message: Uint8Array) {
+    return sign(null, message, this.keyOf(p));
+  }
+}
+
+export class FakeNetwork implements LedgerNetwork {
+  readonly txs = new Map<string, Transaction & { id: string }>();
+  posts = 0;
+  failNextCommits = 0;
+  async getTransaction(id: string) {
+    const t = this.txs.get(id);
+    return t && clone(t);
+  }
+  async commit(tx: Transaction & { id: string }) {
+    this.posts++;
+    if (this.failNextCommits > 0) {
+      this.failNextCommits--;
+      throw new Error('network down');
+    }
+    this.txs.set(tx.id, clone(tx));
+  }
+}
+
+export class FakeBook implements LedgerBook {
+  readonly assets = new Map<string, AssetState>();
+  readonly steps = new Map<string, StepRecord>();
+  failNextComplete = 0;
+  async asset(k: string) {
+    const a = this.assets.get(k);
+    return a && clone(a);
+  }
+  async step(id: string) {
+    const s = this.steps.get(id);
+    return s && clone(s);
+  }
+  async reserve(step: StepRecord) {
+    if (this.steps.has(step.eventId)) return false;
+    this.steps.set(step.eventId, clone(step));
+    return true;
+  }
+  async complete(step: StepRecord) {
+    if (this.failNextComplete > 0) {
+      this.failNextComplete--;
+      throw new Error('crashed before completing');
+    }
+    const current = this.assets.get(step.asset.assetKey);
+    const ok = step.previousTip ? current && [step.previousTip, step.tx.id].includes(current.tipTxId) : !current || current.tipTxId === step.tx.id;
+    if (!ok) throw new Conflict('tip moved');
+    this.assets.set(step.asset.assetKey, clone(step.asset));
+    this.steps.set(step.eventId, { ...clone(step), status: 'committed' });
+  }
+}

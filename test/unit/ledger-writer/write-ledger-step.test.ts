@@ -1,0 +1,97 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { LedgerEvent } from '../../../events/ledger-events.js';
+import { DependencyUnavailable, RuleViolation } from '../../../shared/errors.js';
+import { canonicalJson, transactionId } from '../../../shared/ledger/transaction.js';
+import { designAssetKey, participant, planStep, productAssetKey } from '../../../shared/ledger/ledger-model.js';
+import { verifyHistory } from '../../../shared/ledger/verify-history.js';
+import { writeLedgerStep } from '../../../shared/ledger/write-ledger-step.js';
+import { FakeBook, FakeCustody, FakeNetwork, FakePlatformSigner } from '../../support/fakes/ledger.js';
+
+const h = (c: string) => c.repeat(64);
+const at = '2026-11-24T10:00:00.000Z';
+const designRegistered: LedgerEvent = { type: 'design.registered', version: 1, eventId: 'design.registered:d1', occurredAt: at, assetKey: 'd1', designId: 'd1', designerId: 'alice', fingerprint: h('a'), licenseTermsHash: h('b'), termsVersion: 1 };
+const story: LedgerEvent[] = [
+  { type: 'product.printed', version: 1, eventId: 'printed:p1', occurredAt: at, assetKey: 'p1', productId: 'p1', designId: 'd1', orderId: 'o1', printerId: 'printer-7', materialLot: 'PLA-2026-11', printParamsHash: h('c'), gcodeHash: h('d') },
+  { type: 'product.tagged', version: 1, eventId: 'tagged:p1', occurredAt: at, assetKey: 'p1', productId: 'p1', gtin: '09506000134352', serial: 'SN0001', tagKeyHash: h('e') },
+  { type: 'product.shipped', version: 1, eventId: 'shipped:p1', occurredAt: at, assetKey: 'p1', productId: 'p1', carrierId: 'carrier-1', trackingHash: h('f') },
+  { type: 'product.delivered', version: 1, eventId: 'delivered:p1', occurredAt: at, assetKey: 'p1', productId: 'p1', customerId: 'bob', confirmedBy: 'customer-scan' },
+  { type: 'product.ownershipTransferred', version: 1, eventId: 'resold:p1', occurredAt: at, assetKey: 'p1', productId: 'p1', fromOwnerId: 'bob', toOwnerId: 'carol' },
+];
+
+describe('the ledger writer', () => {
+  let deps: { platform: FakePlatformSigner; custody: FakeCustody; network: FakeNetwork; book: FakeBook };
+  beforeEach(() => {
+    deps = { platform: new FakePlatformSigner(), custody: new FakeCustody(), network: new FakeNetwork(), book: new FakeBook() };
+  });
+
+  it('registers a design as a CREATE signed by the platform and owned by the designer’s key, with no personal data', async () => {
+    const { txId } = await writeLedgerStep(designRegistered, deps);
+    const tx = deps.network.txs.get(txId)!;
+    expect(tx.operation).toBe('CREATE');
+    expect(transactionId(tx)).toBe(txId);
+    const designerKey = await deps.custody.publicKeyOf(participant.designer('alice'));
+    expect(tx.asset).toEqual({ data: { dpm: 'design', v: 1, designId: 'd1', fingerprint: h('a'), licenseTermsHash: h('b'), designerKey } });
+    expect(tx.outputs[0]!.public_keys).toEqual([designerKey]);
+    expect(tx.inputs[0]!.owners_before).toEqual([await deps.platform.publicKey()]);
+    expect(JSON.stringify(tx)).not.toContain('alice');
+  });
+
+  it('writes a product’s whole story as one CREATE and one TRANSFER per step, ending with the owner’s key', async () => {
+    await writeLedgerStep(designRegistered, deps);
+    const ids = [];
+    for (const e of story) ids.push((await writeLedgerStep(e, deps)).txId);
+    const product = deps.book.assets.get(productAssetKey('p1'))!;
+    expect(product.assetId).toBe(ids[0]);
+    const history = [...deps.network.txs.values()].filter((t) => t.id === product.assetId || ('id' in t.asset && t.asset.id === product.assetId));
+    const v = verifyHistory(product.assetId, history);
+    expect(v.problems).toEqual([]);
+    expect(v.story.map((s) => s.step)).toEqual(story.map((e) => e.type));
+    expect(v.currentOwner).toBe(await deps.custody.publicKeyOf(participant.customer('carol')));
+    expect(v.asset).toMatchObject({ dpm: 'product', design: deps.book.assets.get(designAssetKey('d1'))!.assetId, printerKey: await deps.custody.publicKeyOf(participant.printer('printer-7')) });
+    // The resale was signed by the previous owner's custodial key, not by the platform.
+    expect(v.story.at(-1)!.signer).toBe(await deps.custody.publicKeyOf(participant.customer('bob')));
+  });
+
+  it('never writes a step twice: a retried event finds its transaction', async () => {
+    const first = await writeLedgerStep(designRegistered, deps);
+    const again = await writeLedgerStep(designRegistered, deps);
+    expect(again).toEqual({ txId: first.txId, outcome: 'already-committed' });
+    expect(deps.network.posts).toBe(1);
+  });
+
+  it('after a failed POST, re-posts the very same transaction', async () => {
+    deps.network.failNextCommits = 1;
+    await expect(writeLedgerStep(designRegistered, deps)).rejects.toThrow('network down');
+    const planned = deps.book.steps.get(designRegistered.eventId)!;
+    expect(planned.status).toBe('pending');
+    const retry = await writeLedgerStep(designRegistered, deps);
+    expect(retry).toEqual({ txId: planned.tx.id, outcome: 'committed' });
+    expect(deps.network.txs.size).toBe(1);
+  });
+
+  it('after a crash between POST and bookkeeping, finds the transaction with GET and does not post again', async () => {
+    await writeLedgerStep(designRegistered, deps);
+    await writeLedgerStep(story[0]!, deps);
+    deps.book.failNextComplete = 1;
+    await expect(writeLedgerStep(story[1]!, deps)).rejects.toThrow('crashed');
+    const posts = deps.network.posts;
+    const retry = await writeLedgerStep(story[1]!, deps);
+    expect(retry.outcome).toBe('already-committed');
+    expect(deps.network.posts).toBe(posts);
+    expect(deps.book.assets.get(productAssetKey('p1'))!.tipTxId).toBe(retry.txId);
+  });
+
+  it('waits for the design before the product, and refuses steps that no longer apply', async () => {
+    await expect(writeLedgerStep(story[0]!, deps)).rejects.toBeInstanceOf(DependencyUnavailable);
+    await writeLedgerStep(designRegistered, deps);
+    await expect(writeLedgerStep(story[1]!, deps)).rejects.toBeInstanceOf(RuleViolation);
+    for (const e of story.slice(0, 4)) await writeLedgerStep(e, deps);
+    await expect(writeLedgerStep({ ...(story[2] as Extract<LedgerEvent, { type: 'product.shipped' }>), eventId: 'shipped-again:p1' }, deps)).rejects.toThrow('left the platform');
+    await expect(writeLedgerStep({ ...(story[4] as Extract<LedgerEvent, { type: 'product.ownershipTransferred' }>), eventId: 'x', fromOwnerId: 'mallory' }, deps)).rejects.toThrow('not owned by the transferring customer');
+  });
+
+  it('plans byte-identical transactions for the same event and state', () => {
+    const ctx = { platformKey: 'GkJ7r4h8UJzAoj2HBbBHCbLNSd1d7qZCvRLvBNzZ7hWn', keys: { 'designer:alice': '3u5xzP1sQyd4xK2QCaHhzb9fN8rzt9RfyA8ZUJr1s6mL' } };
+    expect(canonicalJson(planStep(designRegistered, ctx).tx)).toBe(canonicalJson(planStep(structuredClone(designRegistered), ctx).tx));
+  });
+});
