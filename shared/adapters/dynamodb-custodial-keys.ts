@@ -1,12 +1,13 @@
 // Participants' ledger keys in custody: an Ed25519 seed per participant, sealed under its own KMS data key (bound to
 // the participant) and stored in the main table. The seed is unsealed only for the moment of a signature.
 import { type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import bs58 from 'bs58';
 import { createPrivateKey, createPublicKey, randomBytes, sign } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { open, seal, type DataKeys } from '../crypto/envelope.js';
 import type { CustodialKeys } from '../ledger/ports.js';
+import { documentClient } from './dynamodb-document.js';
 
 const pkcs8Prefix = Buffer.from('302e020100300506032b657004220420', 'hex');
 const key = (participant: string) => ({ pk: `PARTICIPANT#${participant}`, sk: 'LEDGER_KEY' });
@@ -25,7 +26,7 @@ export class DynamoDbCustodialKeys implements CustodialKeys {
     private readonly tableName: string,
     private readonly dataKeys: DataKeys,
   ) {
-    this.doc = DynamoDBDocumentClient.from(client);
+    this.doc = documentClient(client);
   }
 
   private async load(participant: string): Promise<{ publicKey: string; sealedSeed: string } | undefined> {

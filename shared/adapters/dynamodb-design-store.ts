@@ -2,10 +2,11 @@
 // and a pointer per designer (DESIGNER#id / DESIGN#id). Only listed designs carry gsi1 keys, so the catalogue index
 // is sparse and newest first.
 import { ConditionalCheckFailedException, TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Design, LicenseTerms } from '../designs/design.js';
 import type { DesignStore } from '../designs/ports.js';
 import { InvalidInput } from '../errors.js';
+import { documentClient } from './dynamodb-document.js';
 
 const catalogue = 'CATALOGUE#DESIGN';
 const designKey = (id: string) => ({ pk: `DESIGN#${id}`, sk: 'DESIGN' });
@@ -18,7 +19,7 @@ export class DynamoDbDesignStore implements DesignStore {
     client: DynamoDBClient,
     private readonly tableName: string,
   ) {
-    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.doc = documentClient(client);
   }
 
   private item(design: Design) {

@@ -2,10 +2,11 @@
 // transaction in the idempotency table (ledger-step:<eventId>). Completing a step moves the tip and marks the step
 // in one transaction, conditioned on the tip it spent, so two writers can never fork an asset.
 import { TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { Conflict } from '../errors.js';
 import type { AssetState, LedgerBook, StepRecord } from '../ledger/ports.js';
+import { documentClient } from './dynamodb-document.js';
 
 const assetKey = (k: string) => ({ pk: `LEDGER#${k}`, sk: 'ASSET' });
 const stepKey = (eventId: string) => ({ id: `ledger-step:${eventId}` });
@@ -17,7 +18,7 @@ export class DynamoDbLedgerBook implements LedgerBook {
     private readonly mainTable: string,
     private readonly idempotencyTable: string,
   ) {
-    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.doc = documentClient(client);
   }
 
   async asset(k: string): Promise<AssetState | undefined> {

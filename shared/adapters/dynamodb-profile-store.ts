@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Profile, ProfileStore } from '../profiles/profile.js';
+import { documentClient } from './dynamodb-document.js';
 
 const key = (userId: string) => ({ pk: `USER#${userId}`, sk: 'PROFILE' });
 
@@ -10,7 +11,7 @@ export class DynamoDbProfileStore implements ProfileStore {
     client: DynamoDBClient,
     private readonly tableName: string,
   ) {
-    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.doc = documentClient(client);
   }
 
   async get(userId: string): Promise<Profile | undefined> {

@@ -1,0 +1,87 @@
+// `dpm`: the command line for anyone who wants to check a product without trusting DPM.
+//   dpm verify <asset-id> --ledger URL [--header 'name: value']... [--json]
+//   dpm verify --bundle FILE [--json]
+//   dpm proof <asset-id> --ledger URL [--header ...] --out FILE
+// Exit codes: 0 verified (or proof written), 1 not verified or not found, 2 usage error.
+import { readFile, writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { BigchainDbHttpLedger } from '../shared/adapters/bigchaindb-http-ledger.js';
+import { checkBundle, fetchBundle, type ProofBundle } from './proof-bundle.js';
+import { renderStory } from './render.js';
+
+const usage = `Usage:
+  dpm verify <asset-id> --ledger URL [--header 'name: value']... [--json]
+  dpm verify --bundle FILE [--json]
+  dpm proof <asset-id> --ledger URL [--header 'name: value']... --out FILE`;
+
+class UsageError extends Error {}
+
+function headersOf(values: string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const h of values ?? []) {
+    const i = h.indexOf(':');
+    if (i < 1) throw new UsageError(`--header must look like 'name: value' (got ${JSON.stringify(h)})`);
+    out[h.slice(0, i).trim()] = h.slice(i + 1).trim();
+  }
+  return out;
+}
+
+export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { ledger: { type: 'string' }, header: { type: 'string', multiple: true }, bundle: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    });
+    const [command, assetId, ...extra] = positionals;
+    if (values.help) {
+      out(`${usage}\n`);
+      return 0;
+    }
+    if (extra.length) throw new UsageError(`Unexpected arguments: ${extra.join(' ')}`);
+    const ledger = () => {
+      if (!values.ledger) throw new UsageError('--ledger URL is required');
+      try {
+        new URL(values.ledger);
+      } catch {
+        throw new UsageError(`--ledger is not a URL: ${values.ledger}`);
+      }
+      return new BigchainDbHttpLedger(values.ledger, headersOf(values.header));
+    };
+    const validAsset = (id: string | undefined) => {
+      if (!id || !/^[0-9a-f]{64}$/.test(id)) throw new UsageError('An asset id (64 lowercase hex characters, the CREATE transaction id) is required');
+      return id;
+    };
+
+    if (command === 'verify') {
+      let bundle: ProofBundle;
+      if (values.bundle) {
+        if (assetId) throw new UsageError('Give either an asset id with --ledger, or --bundle, not both');
+        bundle = JSON.parse(await readFile(values.bundle, 'utf8')) as ProofBundle;
+      } else {
+        bundle = await fetchBundle(ledger(), validAsset(assetId), values.ledger!);
+      }
+      const result = checkBundle(bundle);
+      out(values.json ? `${JSON.stringify(result, null, 2)}\n` : renderStory(result, values.bundle ? `proof bundle ${values.bundle}` : values.ledger!));
+      return result.verified ? 0 : 1;
+    }
+    if (command === 'proof') {
+      if (!values.out) throw new UsageError('--out FILE is required');
+      const bundle = await fetchBundle(ledger(), validAsset(assetId), values.ledger!);
+      const result = checkBundle(bundle);
+      await writeFile(values.out, JSON.stringify(bundle, null, 2) + '\n');
+      out(`Proof bundle for ${bundle.assetId} written to ${values.out} (${bundle.transactions.length} transactions; ${result.verified ? 'verified' : 'NOT verified'})\n`);
+      return result.verified ? 0 : 1;
+    }
+    throw new UsageError(command ? `Unknown command ${command}` : 'A command is required');
+  } catch (e) {
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      err(`${(e as Error).message}\n${usage}\n`);
+      return 2;
+    }
+    err(`dpm: ${(e as Error).message}\n`);
+    return 1;
+  }
+}
+
+if (import.meta.main) process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,143 @@
+// The ledger writer with every real adapter: the local BigchainDB-compatible node behind a proxy that demands an
+// auth header (as hosted networks do), the local KMS signing with the platform's Ed25519 key, custodial keys and
+// bookkeeping in DynamoDB Local. Then `dpm verify` checks the result from the ledger alone, and offline.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { main } from '../../../cli/main.js';
+import type { LedgerEvent } from '../../../events/ledger-events.js';
+import { tables } from '../../../infra/platform.js';
+import { startLedgerNode } from '../../../local/ledger/node.js';
+import { provisionTables } from '../../../local/provision-tables.js';
+import { startKms } from '../../../local/servers/kms.js';
+import { localCredentials, localRegion } from '../../../local/servers/local-aws.js';
+import { BigchainDbHttpLedger } from '../../../shared/adapters/bigchaindb-http-ledger.js';
+import { DynamoDbCustodialKeys } from '../../../shared/adapters/dynamodb-custodial-keys.js';
+import { DynamoDbLedgerBook } from '../../../shared/adapters/dynamodb-ledger-book.js';
+import { KmsDataKeys } from '../../../shared/adapters/kms-data-keys.js';
+import { KmsPlatformSigner } from '../../../shared/adapters/kms-platform-signer.js';
+import { productAssetKey } from '../../../shared/ledger/ledger-model.js';
+import { writeLedgerStep } from '../../../shared/ledger/write-ledger-step.js';
+
+const h = (c: string) => c.repeat(64);
+const at = '2026-11-24T10:00:00.000Z';
+const events: LedgerEvent[] = [
+  { type: 'design.registered', version: 1, eventId: 'design.registered:d1', occurredAt: at, assetKey: 'd1', designId: 'd1', designerId: 'alice', fingerprint: h('a'), licenseTermsHash: h('b'), termsVersion: 1 },
+  { type: 'product.printed', version: 1, eventId: 'printed:p1', occurredAt: at, assetKey: 'p1', productId: 'p1', designId: 'd1', orderId: 'o1', printerId: 'printer-7', materialLot: 'PLA-2026-11', printParamsHash: h('c'), gcodeHash: h('d') },
+  { type: 'product.tagged', version: 1, eventId: 'tagged:p1', occurredAt: at, assetKey: 'p1', productId: 'p1', gtin: '09506000134352', serial: 'SN0001', tagKeyHash: h('e') },
+  { type: 'product.shipped', version: 1, eventId: 'shipped:p1', occurredAt: at, assetKey: 'p1', productId: 'p1', carrierId: 'carrier-1', trackingHash: h('f') },
+  { type: 'product.delivered', version: 1, eventId: 'delivered:p1', occurredAt: at, assetKey: 'p1', productId: 'p1', customerId: 'bob', confirmedBy: 'customer-scan' },
+];
+
+describe('the ledger writer on real adapters, and dpm verify', () => {
+  let dir: string;
+  let node: Awaited<ReturnType<typeof startLedgerNode>>;
+  let kms: Awaited<ReturnType<typeof startKms>>;
+  let proxy: Server;
+  let proxyUrl: string;
+  let refused = 0;
+  let deps: Parameters<typeof writeLedgerStep>[1];
+  let book: DynamoDbLedgerBook;
+  const dynamo = new DynamoDBClient({ endpoint: inject('dynamoDbUrl'), region: localRegion, credentials: localCredentials });
+  const suffix = randomUUID();
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'dpm-writer-'));
+    node = await startLedgerNode({ port: 0, dataDir: join(dir, 'ledger'), blockIntervalMs: 10 });
+    kms = await startKms({ port: 0, dataDir: join(dir, 'kms') });
+    const target = new URL(node.url);
+    // A hosted network that wants its app_id on every request, which the official driver would drop.
+    proxy = createServer((req, res) => {
+      if (req.headers.app_id !== 'dpm-test') {
+        refused++;
+        res.writeHead(401, { 'content-type': 'application/json' });
+        res.end('{"message":"missing app_id"}');
+        return;
+      }
+      const forward = request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
+        res.writeHead(r.statusCode!, r.headers);
+        r.pipe(res);
+      });
+      req.pipe(forward);
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    await provisionTables(dynamo, { main: tables.main, idempotency: tables.idempotency }, (k) => `${k}-${suffix}`);
+    const kmsClient = new KMSClient({ endpoint: kms.url, region: localRegion, credentials: localCredentials });
+    const signKey = await kms.createKey({ alias: 'alias/ledger', keySpec: 'ECC_NIST_EDWARDS25519', keyUsage: 'SIGN_VERIFY', description: 'ledger' });
+    const dataKey = await kms.createKey({ alias: 'alias/data', keySpec: 'SYMMETRIC_DEFAULT', keyUsage: 'ENCRYPT_DECRYPT', description: 'data' });
+    book = new DynamoDbLedgerBook(dynamo, `main-${suffix}`, `idempotency-${suffix}`);
+    deps = {
+      platform: new KmsPlatformSigner(kmsClient, signKey),
+      custody: new DynamoDbCustodialKeys(dynamo, `main-${suffix}`, new KmsDataKeys(kmsClient, dataKey)),
+      network: new BigchainDbHttpLedger(proxyUrl, { app_id: 'dpm-test' }),
+      book,
+    };
+  });
+
+  afterAll(async () => {
+    await new Promise((r) => proxy?.close(r));
+    await node?.close();
+    await kms?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const assetTxCount = async (assetId: string) => {
+    const res = await fetch(`${node.url}/api/v1/transactions?asset_id=${assetId}`);
+    return ((await res.json()) as unknown[]).length;
+  };
+
+  it('writes the story through an authenticating proxy, signed by KMS, and a full replay adds nothing', async () => {
+    for (const e of events) expect((await writeLedgerStep(e, deps)).outcome).toBe('committed');
+    const assetId = (await book.asset(productAssetKey('p1')))!.assetId;
+    expect(await assetTxCount(assetId)).toBe(4);
+    for (const e of events) expect((await writeLedgerStep(e, deps)).outcome).toBe('already-committed');
+    expect(await assetTxCount(assetId)).toBe(4);
+    expect(refused).toBe(0);
+  });
+
+  it('verifies from the ledger alone with dpm verify, and needs the header the network wants', async () => {
+    const assetId = (await book.asset(productAssetKey('p1')))!.assetId;
+    let out = '';
+    const code = await main(['verify', assetId, '--ledger', proxyUrl, '--header', 'app_id: dpm-test'], (s) => (out += s), () => undefined);
+    expect(code).toBe(0);
+    expect(out).toContain('VERIFIED: 4 transactions');
+    expect(out).toMatch(/Printed at .*\(block \d+\)/);
+    expect(out).toContain('Delivered to its owner');
+    let err = '';
+    expect(await main(['verify', assetId, '--ledger', proxyUrl], () => undefined, (s) => (err += s))).toBe(1);
+    expect(err).toContain('credentials');
+  });
+
+  it('writes a proof bundle that verifies offline, and catches an edited one', async () => {
+    const assetId = (await book.asset(productAssetKey('p1')))!.assetId;
+    const file = join(dir, 'bundle.json');
+    expect(await main(['proof', assetId, '--ledger', node.url, '--out', file], () => undefined, () => undefined)).toBe(0);
+    let json = '';
+    expect(await main(['verify', '--bundle', file, '--json'], (s) => (json += s), () => undefined)).toBe(0);
+    expect(JSON.parse(json)).toMatchObject({ verified: true, story: expect.any(Array) });
+    const bundle = JSON.parse(await readFile(file, 'utf8'));
+    bundle.transactions[1].metadata.serial = 'SN9999';
+    await writeFile(join(dir, 'edited.json'), JSON.stringify(bundle));
+    let out = '';
+    expect(await main(['verify', '--bundle', join(dir, 'edited.json')], (s) => (out += s), () => undefined)).toBe(1);
+    expect(out).toContain('NOT VERIFIED');
+    expect(out).toContain('bundle hash does not match');
+  });
+
+  it('answers usage errors with exit code 2', async () => {
+    let err = '';
+    expect(await main(['verify', 'not-an-id', '--ledger', node.url], () => undefined, (s) => (err += s))).toBe(2);
+    expect(err).toContain('asset id');
+    expect(await main(['verify', h('a')], () => undefined, () => undefined)).toBe(2);
+    expect(await main(['frobnicate'], () => undefined, () => undefined)).toBe(2);
+    expect(await main(['verify', h('a'), '--ledger', node.url, '--header', 'nocolon'], () => undefined, () => undefined)).toBe(2);
+    expect(await main(['verify', h('a'), '--ledger', node.url], () => undefined, () => undefined)).toBe(1);
+  });
+});
