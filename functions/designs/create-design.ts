@@ -1,6 +1,6 @@
 // POST /designs: a designer starts a design and gets a presigned URL to upload its STL.
 import { createDesign } from '../../shared/designs/create-design.js';
-import { DesignDraftInput } from '../../shared/designs/design.js';
+import { DesignDraftInput, ownerView } from '../../shared/designs/design.js';
 import { httpRoute, userOf } from '../lib/http.js';
 import { clock, designFiles, designStore, ids } from './wiring.js';
 
@@ -8,5 +8,8 @@ const deps = { designs: designStore(), uploads: designFiles(), ...clock, ...ids 
 
 export const handler = httpRoute({
   body: DesignDraftInput,
-  run: async ({ caller, body }) => ({ status: 201, body: await createDesign({ designerId: userOf(caller).userId, draft: body }, deps) }),
+  run: async ({ caller, body }) => {
+    const { design, upload } = await createDesign({ designerId: userOf(caller).userId, draft: body }, deps);
+    return { status: 201, body: { design: ownerView(design), upload } };
+  },
 });

@@ -1,6 +1,7 @@
 // PUT /designs/{designId}/terms: the designer publishes a new version of the license terms.
 import { LicenseTermsInput } from '../../shared/designs/design.js';
 import { updateDesignTerms } from '../../shared/designs/manage-design.js';
+import { ownerView } from '../../shared/designs/design.js';
 import { httpRoute, userOf } from '../lib/http.js';
 import { clock, designStore } from './wiring.js';
 
@@ -9,6 +10,6 @@ const deps = { designs: designStore(), ...clock };
 export const handler = httpRoute({
   body: LicenseTermsInput,
   run: async ({ caller, body, path }) => ({
-    body: await updateDesignTerms({ designerId: userOf(caller).userId, designId: path.designId!, terms: body }, deps),
+    body: ownerView(await updateDesignTerms({ designerId: userOf(caller).userId, designId: path.designId!, terms: body }, deps)),
   }),
 });

@@ -105,6 +105,13 @@ export function publicView(design: Design) {
   };
 }
 
+/** The designer sees their own drafts, rejections and reports, but not where the sealed file is stored. */
+export function ownerView(design: Design) {
+  const { stl, ...mine } = design as Design & { stl?: StoredStl };
+  const stlView = stl ? { fingerprint: stl.fingerprint, format: stl.format, sizeBytes: stl.sizeBytes, triangleCount: stl.triangleCount } : undefined;
+  return { ...publicView(design), owner: { ...mine, stl: stlView } };
+}
+
 export interface DesignSearch {
   text?: string;
   material?: Material;

@@ -1,7 +1,7 @@
 // Catalogue search: text plus filters, ranked, with an opaque cursor. The catalogue is read page by page from the
 // store and matched here, which is simple and exact; a search index takes over when the catalogue outgrows it.
 import { InvalidInput, NotFound } from '../errors.js';
-import { matchesFilters, publicView, searchScore, searchWords, type Design, type DesignSearch } from './design.js';
+import { matchesFilters, ownerView, publicView, searchScore, searchWords, type Design, type DesignSearch } from './design.js';
 import type { DesignStore } from './ports.js';
 
 const scanPage = 200;
@@ -53,11 +53,6 @@ export async function getDesign(input: { designId: string; callerId?: string }, 
   return own ? ownerView(design) : publicView(design);
 }
 
-/** The designer sees their own drafts, rejections and reports, but not where the sealed file is stored. */
-function ownerView(design: Design) {
-  const { stl: _stl, ...mine } = design as Design & { stl?: unknown };
-  return { ...publicView(design), owner: mine };
-}
 
 export async function listMyDesigns(input: { designerId: string }, deps: { designs: DesignStore }) {
   return (await deps.designs.listByDesigner(input.designerId)).map(ownerView);
