@@ -5,6 +5,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FunctionSpec, WorkflowSpec } from '../platform.js';
 
@@ -21,7 +22,8 @@ export class PlatformWorkflows extends Construct {
       const sm = new sfn.StateMachine(this, key, {
         stateMachineType: sfn.StateMachineType.STANDARD,
         comment: wf.description,
-        definitionBody: sfn.DefinitionBody.fromFile(join(repoRoot, wf.definition)),
+        // Inlined rather than uploaded as an asset, so the template itself shows the exact ASL the local engine runs.
+        definitionBody: sfn.DefinitionBody.fromString(readFileSync(join(repoRoot, wf.definition), 'utf8')),
         definitionSubstitutions: Object.fromEntries(tasks.map(([fnKey]) => [`fn:${fnKey}`, props.handlers[fnKey]!.functionArn])),
         logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
         tracingEnabled: true,
