@@ -80,7 +80,11 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(text);
 }
 
+const noBody = Buffer.alloc(0);
+
 function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
+  // Without a length or chunked encoding a request has no body; waiting for 'end' would cost an event-loop turn.
+  if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) return Promise.resolve(noBody);
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > maxPayloadBytes) {
@@ -103,6 +107,14 @@ function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/** The request target as path and query, without the cost of a WHATWG URL per request. */
+function parseTarget(target: string): { pathname: string; search: string; searchParams: URLSearchParams } {
+  const q = target.indexOf('?');
+  const pathname = q < 0 ? target : target.slice(0, q);
+  const search = q < 0 ? '' : target.slice(q);
+  return { pathname, search, searchParams: new URLSearchParams(search) };
 }
 
 const textTypes = /^(application\/(json|.*\+json|x-www-form-urlencoded|xml)|text\/)/;
@@ -129,7 +141,7 @@ export async function startGateway(opts: GatewayOptions): Promise<LocalServer & 
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = Date.now();
-    const url = new URL(req.url ?? '/', 'http://gateway');
+    const url = parseTarget(req.url ?? '/');
     const method = (req.method ?? 'GET').toUpperCase();
     const requestId = randomUUID();
     const cors = { 'access-control-allow-origin': '*', 'apigw-requestid': requestId };
@@ -221,8 +233,9 @@ export async function startGateway(opts: GatewayOptions): Promise<LocalServer & 
     if (opts.decorate) result = await opts.decorate(match.c.routeKey, result);
     const outHeaders: Record<string, string> = { ...cors };
     for (const [k, v] of Object.entries(result.headers ?? {})) outHeaders[k.toLowerCase()] = String(v);
-    const payload = result.body === undefined ? Buffer.alloc(0) : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
-    outHeaders['content-length'] = String(payload.length);
+    // A string body goes out in one write with the headers; a Buffer would take a second one.
+    const payload = result.body === undefined ? '' : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
+    outHeaders['content-length'] = String(typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length);
     res.writeHead(result.statusCode ?? 200, outHeaders);
     res.end(payload);
     log({ level: 'info', msg: 'request', routeKey: match.c.routeKey, status: result.statusCode, ms: Date.now() - started });

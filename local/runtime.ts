@@ -1,7 +1,7 @@
 // The embedded platform: every local server, provisioned from the platform description, with the same
 // handler modules Lambda runs wired to routes, queues, event rules and workflow tasks. Only wiring lives here.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { Context } from 'aws-lambda';
+import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -185,6 +185,13 @@ export async function startPlatform(cfg: LocalConfig, log: Log = () => undefined
       }
     }
     const components = (): LocalServer[] => started;
+    let localCache: { at: number; value: Promise<Record<string, ComponentHealth>> } | undefined;
+    const localHealth = () => {
+      const now = Date.now();
+      if (!localCache || now - localCache.at >= 1000) localCache = { at: now, value: healthOf(components().filter((c) => c.name !== 'gateway')) };
+      return localCache.value;
+    };
+    let merged: { handlerBody: string; local: object; result: APIGatewayProxyStructuredResultV2 } | undefined;
     const gateway = track(
       await startGateway({
         port: cfg.PORT,
@@ -195,11 +202,15 @@ export async function startPlatform(cfg: LocalConfig, log: Log = () => undefined
         // The health handler reports what the cloud has too; locally every embedded server is a component as well.
         decorate: async (routeKey, result) => {
           if (routeKey !== 'GET /health' || !result.body) return result;
+          // Probed at most once a second and merged once per distinct answer: health checks are polled hard.
+          const local = await localHealth();
+          if (merged && merged.handlerBody === result.body && merged.local === local) return merged.result;
           const report = JSON.parse(result.body) as { status: string; components: Record<string, unknown> };
-          const local = await healthOf(components().filter((c) => c.name !== 'gateway'));
           const all = { ...report.components, ...Object.fromEntries(Object.entries(local).map(([n, h]) => [`local:${n}`, h])) };
           const ok = report.status === 'ok' && Object.values(local).every((h) => h.ok);
-          return { ...result, statusCode: ok ? 200 : 503, body: JSON.stringify({ status: ok ? 'ok' : 'degraded', components: all }) };
+          const decorated = { ...result, statusCode: ok ? 200 : 503, body: JSON.stringify({ status: ok ? 'ok' : 'degraded', components: all }) };
+          merged = { handlerBody: result.body, local, result: decorated };
+          return decorated;
         },
       }),
     );
