@@ -14,6 +14,7 @@ import { BlockLog } from '../local/ledger/block-log.js';
 import { conditionUriFromDetails } from '../local/ledger/conditions.js';
 import { serialize, sha3, sha3Hex } from '../local/ledger/serialize.js';
 import { freePort, repoRoot } from './lib.js';
+import { ledgerNodeEnv, ledgerNodeFlags } from '../local/ledger/process-options.js';
 
 interface Signer {
   pk: string;
@@ -107,8 +108,8 @@ async function startNodeProcess(dataDir: string, blockIntervalMs: number): Promi
   const t0 = performance.now();
   const child = spawn(
     process.execPath,
-    ['--import', loader, 'local/ledger/main.ts', '--port', String(port), '--data', dataDir, '--block-interval-ms', String(blockIntervalMs), '--max-body-bytes', '65536'],
-    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+    [...ledgerNodeFlags, '--import', loader, 'local/ledger/main.ts', '--port', String(port), '--data', dataDir, '--block-interval-ms', String(blockIntervalMs), '--max-body-bytes', '65536'],
+    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...ledgerNodeEnv } },
   );
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));

@@ -48,6 +48,11 @@ export class IdTable {
     return this.bytes.toString('hex', pos * 32, pos * 32 + 32);
   }
 
+  /** Drops the id buffer's growth slack. */
+  trim() {
+    if (this.bytes.length > this.n * 32) this.bytes = Buffer.from(this.bytes.subarray(0, Math.max(this.n, 1) * 32));
+  }
+
   private rehash() {
     this.slots = new Int32Array(this.slots.length * 2);
     const mask = this.slots.length - 1;

@@ -80,6 +80,10 @@ class Column<T extends Float64Array | Uint32Array> {
   get(i: number): number {
     return this.data[i]!;
   }
+  /** Drops the growth slack beyond `n` rows (after a replay the size is known; growth resumes on the next set). */
+  trim(n: number) {
+    if (this.data.length > n) this.data = this.data.slice(0, Math.max(n, 1)) as T;
+  }
 }
 
 const KNOWN_CACHE_MAX = 50_000;
@@ -134,6 +138,7 @@ export class Ledger implements StateView {
     const ledger = new Ledger(opts.blockIntervalMs ?? 50, validatorKey, logLine);
     const { log, tornTail } = await BlockLog.open(join(opts.dataDir, 'blocks.log'), (height, txs) => ledger.replayBlock(height, txs));
     ledger.log = log;
+    ledger.trimAfterReplay();
     if (tornTail) {
       logLine(
         `ledger: ${log.path}: cut a torn tail of ${tornTail.bytes} bytes at byte ${tornTail.offset} (${tornTail.reason}); ` +
@@ -141,6 +146,16 @@ export class Ledger implements StateView {
       );
     }
     return { ledger, tornTail };
+  }
+
+  /** A replayed ledger is mostly read from here on: give back the slack the replay's growth left behind. */
+  private trimAfterReplay() {
+    const n = this.ids.size;
+    for (const c of [this.offsets, this.lengths, this.heights, this.assetPos, this.outStart]) c.trim(n + 1);
+    for (const c of [this.outPos, this.spentBy]) c.trim(this.outputCount);
+    this.ids.trim();
+    this.assetIndex.trim();
+    this.metadataIndex.trim();
   }
 
   private replayBlock(height: number, txs: { json: string; offset: number; length: number }[]) {

@@ -235,6 +235,14 @@ class TermTable {
     this.listLen[li] = len + 1;
   }
 
+  /** Cuts every posting list to its length. */
+  trim() {
+    for (let i = 0; i < this.lists.length; i++) {
+      const len = this.listLen[i]!;
+      if (this.lists[i]!.length > len) this.lists[i] = this.lists[i]!.slice(0, len);
+    }
+  }
+
   forEach(term: string, fn: (posting: number) => void) {
     const [a, b] = TermTable.hash(term);
     const i = this.slot(a, b);
@@ -260,6 +268,11 @@ export class TextIndex {
     return this.postings.size;
   }
 
+  /** Gives back posting-list slack, e.g. after a replay. */
+  trim(): void {
+    this.postings.trim();
+  }
+
   /** Indexes every string in `value`; documents must be added in increasing `doc` order. */
   add(doc: number, value: unknown): void {
     this.docs++;
@@ -273,8 +286,9 @@ export class TextIndex {
   }
 
   // Score accumulator indexed by document, reused across searches (only touched entries are reset), so a term
-  // matching a million documents costs one pass over its postings and no per-document allocation.
-  private acc = new Float64Array(1024);
+  // matching a million documents costs one pass over its postings and no per-document allocation. Float32 is exact
+  // here (scores are sums of a few multiples of 1/16) and sized to the index, not doubled: 4 MB per million docs.
+  private acc = new Float32Array(1024);
 
   /** Document numbers, best score first (ties in insertion order), at most `limit` (0 = all). */
   search(query: string, limit: number, hooks: SearchHooks): number[] {
@@ -282,7 +296,7 @@ export class TextIndex {
     const touched: number[] = [];
     const add = (doc: number, score: number) => {
       if (doc >= this.acc.length) {
-        const next = new Float64Array(Math.max(doc + 1, this.acc.length * 2));
+        const next = new Float32Array(Math.max(doc + 1, this.docs + 1, Math.min(this.acc.length * 2, this.docs + 1)));
         next.set(this.acc);
         this.acc = next;
       }

@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
 
 describe('toolchain', () => {
   it('runs every npm script on the pinned Node.js 24', () => {
     expect(process.version).toMatch(/^v24\./);
+  });
+});
+
+describe('the ledger node process', () => {
+  it('is started by `npm run ledger` with the options the benchmark measures', async () => {
+    const { ledgerNodeEnv, ledgerNodeFlags } = await import('../../local/ledger/process-options.js');
+    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> };
+    for (const flag of ledgerNodeFlags) expect(pkg.scripts.ledger).toContain(flag);
+    for (const [k, v] of Object.entries(ledgerNodeEnv)) expect(pkg.scripts.ledger).toContain(`${k}=${v}`);
   });
 });

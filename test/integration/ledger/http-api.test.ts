@@ -209,13 +209,17 @@ describe('mempool and conflicts', () => {
     const results = await Promise.all(spends.map((s) => post(slow.api, s, 'commit')));
     const winners = results.filter((r) => r.status === 202);
     expect(winners).toHaveLength(1);
-    for (const r of results.filter((x) => x.status !== 202)) {
-      expect([r.status, r.statusText, r.body]).toEqual([500, 'INTERNAL SERVER ERROR', { message: 'Transaction validation failed', status: 500 }]);
+    // Losers that reached the same block fail it (500); on a busy machine one may arrive after the winner's block
+    // was cut, and then CheckTx already sees the double spend (400). Both are BigchainDB's behaviour.
+    const losers = results.filter((x) => x.status !== 202);
+    for (const r of losers) {
+      if (r.status === 500) expect([r.statusText, r.body]).toEqual(['INTERNAL SERVER ERROR', { message: 'Transaction validation failed', status: 500 }]);
+      else expect([r.status, (r.body as { message: string }).message]).toEqual([400, expect.stringContaining('DoubleSpend')]);
     }
     const winner = spends[results.indexOf(winners[0]!)]!;
     expect((await slow.conn.listTransactions(create.id, 'TRANSFER')).map((x) => x.id)).toEqual([winner.id]);
     expect(await slow.conn.listOutputs(alice.publicKey, true)).toEqual([{ transaction_id: create.id, output_index: 0 }]);
-    expect(slow.node.stats().dropped).toBe(3);
+    expect(slow.node.stats().dropped).toBe(losers.filter((r) => r.status === 500).length);
   });
 
   it('a TRANSFER may spend an output made earlier in the same block only via committed state: two CREATEs in one block both commit', async () => {
