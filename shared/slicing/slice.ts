@@ -1,0 +1,398 @@
+// Our FDM slicer: cuts a closed mesh into layers and plans each layer's toolpaths (skirt, perimeters, top and bottom
+// solid infill, sparse rectilinear or grid infill). Geometry is our own; polygon offsets and clipping are Clipper2's.
+// Contours are chained through the welded mesh's edges rather than by matching float coordinates, so a watertight
+// mesh always gives closed loops, and each segment is oriented by its face normal, so holes come out clockwise.
+import { ClipType, Clipper64, EndType, FillRule, JoinType, PointInPolygonResult, difference, inflatePaths, intersect, pointInPolygon, union, type Path64, type Paths64 } from 'clipper2-ts';
+import { analyzeTopology } from '../designs/mesh-topology.js';
+import { RuleViolation } from '../errors.js';
+import type { PrinterProfile, SliceSettings } from './printer-profile.js';
+
+export type PathRole = 'skirt' | 'external-perimeter' | 'perimeter' | 'top-solid-infill' | 'solid-infill' | 'infill';
+
+export interface ToolPath {
+  role: PathRole;
+  closed: boolean;
+  /** False when the travel to this path stays inside the infill area: no perimeter is crossed, no string can show. */
+  retract?: boolean;
+  /** x, y pairs in millimetres, bed coordinates. */
+  points: Float64Array;
+}
+
+export interface SlicedLayer {
+  index: number;
+  /** Height of the layer's top, mm. */
+  z: number;
+  height: number;
+  paths: ToolPath[];
+}
+
+export interface SliceResult {
+  layers: SlicedLayer[];
+  /** Where the model sits on the bed, mm. */
+  bounds: { min: [number, number, number]; max: [number, number, number] };
+  extrusionWidth: number;
+  warnings: string[];
+}
+
+/** Clipper works on integers: one unit is a micrometre. */
+const UM = 1000;
+
+export function slice(positions: Float32Array, profile: PrinterProfile, settings: SliceSettings): SliceResult {
+  const topo = analyzeTopology(positions);
+  if (!topo.watertight) {
+    throw new RuleViolation(`The mesh cannot be sliced: it is not watertight (${topo.boundaryEdges} open, ${topo.nonManifoldEdges} non-manifold, ${topo.flippedEdges} flipped edges)`);
+  }
+  const { indices } = topo.welded;
+  const src = topo.welded.positions;
+  const vertexCount = src.length / 3;
+
+  // Centre on the bed and stand on it.
+  let minX = Infinity, minY = Infinity, minZ = Infinity, maxX = -Infinity, maxY = -Infinity, maxZ = -Infinity;
+  for (let i = 0; i < vertexCount; i++) {
+    const x = src[i * 3]!, y = src[i * 3 + 1]!, z = src[i * 3 + 2]!;
+    if (x < minX) minX = x;
+    if (x > maxX) maxX = x;
+    if (y < minY) minY = y;
+    if (y > maxY) maxY = y;
+    if (z < minZ) minZ = z;
+    if (z > maxZ) maxZ = z;
+  }
+  const dx = profile.bed.x / 2 - (minX + maxX) / 2;
+  const dy = profile.bed.y / 2 - (minY + maxY) / 2;
+  const v = new Float64Array(vertexCount * 3);
+  for (let i = 0; i < vertexCount; i++) {
+    v[i * 3] = src[i * 3]! + dx;
+    v[i * 3 + 1] = src[i * 3 + 1]! + dy;
+    v[i * 3 + 2] = src[i * 3 + 2]! - minZ;
+  }
+  const height = maxZ - minZ;
+  if (maxX - minX > profile.bed.x || maxY - minY > profile.bed.y || height > profile.maxZ) {
+    throw new RuleViolation(`The model (${(maxX - minX).toFixed(1)} × ${(maxY - minY).toFixed(1)} × ${height.toFixed(1)} mm) does not fit the printer (${profile.bed.x} × ${profile.bed.y} × ${profile.maxZ} mm)`);
+  }
+
+  // Layer tops: the first layer, then full layers until the model's top; each is cut at its middle.
+  const h0 = settings.firstLayerHeight;
+  const h = settings.layerHeight;
+  const layerCount = height <= h0 ? 1 : 1 + Math.ceil((height - h0) / h - 1e-9);
+  const tops = Array.from({ length: layerCount }, (_, i) => (i === 0 ? h0 : h0 + i * h));
+  const planes = tops.map((t, i) => (i === 0 ? Math.min(h0 / 2, height / 2) : Math.min(t - h / 2, height - 1e-6)));
+
+  // Each triangle goes to the layers whose plane crosses it (plane index range from its z extent).
+  const triangleCount = indices.length / 3;
+  const buckets: number[][] = Array.from({ length: layerCount }, () => []);
+  for (let t = 0; t < triangleCount; t++) {
+    const za = v[indices[t * 3]! * 3 + 2]!, zb = v[indices[t * 3 + 1]! * 3 + 2]!, zc = v[indices[t * 3 + 2]! * 3 + 2]!;
+    const lo = Math.min(za, zb, zc);
+    const hi = Math.max(za, zb, zc);
+    if (hi === lo) continue;
+    for (let i = firstPlaneAtOrAbove(planes, lo); i < layerCount && planes[i]! < hi; i++) buckets[i]!.push(t);
+  }
+
+  const warnings: string[] = [];
+  const regions: Paths64[] = planes.map((z, i) => sliceAt(z, buckets[i]!, indices, v, vertexCount, (w) => warnings.push(`layer ${i + 1}: ${w}`)));
+
+  const w = profile.nozzleDiameter * settings.extrusionWidthFactor;
+  const layers: SlicedLayer[] = [];
+  const innermost: Paths64[] = [];
+  const perimeterPaths: ToolPath[][] = [];
+  const spacingOf = (i: number) => {
+    const lh = i === 0 ? h0 : h;
+    // The first layer is laid wider, against the bed (twice its height, PrusaSlicer's default).
+    const width = i === 0 ? Math.max(profile.nozzleDiameter, 2 * h0) : w;
+    // Neighbouring beads overlap: their centres sit one "spacing" apart, the bead width minus its rounded edges.
+    return { width, spacing: (width - lh * (1 - Math.PI / 4)) * UM };
+  };
+  for (let i = 0; i < layerCount; i++) {
+    const paths: ToolPath[] = [];
+    const { width, spacing } = spacingOf(i);
+    let ring = inflatePaths(regions[i]!, (-width * UM) / 2, JoinType.Miter, EndType.Polygon, 3);
+    const rings: { paths: Paths64; external: boolean }[] = [];
+    for (let p = 0; p < settings.perimeters && ring.length; p++) {
+      rings.push({ paths: ring, external: p === 0 });
+      if (p + 1 < settings.perimeters) ring = inflatePaths(ring, -spacing, JoinType.Miter, EndType.Polygon, 3);
+    }
+    // Inner perimeters first, then the outside one, so the visible wall is laid against support.
+    for (const r of [...rings].reverse()) for (const p of r.paths) paths.push(toolPath(p, r.external ? 'external-perimeter' : 'perimeter', true));
+    perimeterPaths.push(paths);
+    const last = rings.at(-1)?.paths ?? [];
+    // Infill reaches a quarter of a spacing into the innermost perimeter, so they bond.
+    innermost.push(last.length ? inflatePaths(last, -spacing / 2 + 0.25 * spacing, JoinType.Miter, EndType.Polygon, 3) : []);
+  }
+
+  // Neighbours' outlines pulled in by half the perimeter band: enough to thicken the shell where a wall slopes,
+  // without turning every sloped layer solid.
+  const shells = regions.map((r, i) => inflatePaths(r, -(settings.perimeters * spacingOf(i).spacing) / 2, JoinType.Miter, EndType.Polygon, 3));
+  for (let i = 0; i < layerCount; i++) {
+    const paths = perimeterPaths[i]!;
+    const area = innermost[i]!;
+    if (area.length) {
+      // Solid where the model ends within `top` layers above or `bottom` layers below; the true top surface (not
+      // covered by the next layer) gets its own, slower role.
+      // Coverage is measured with the neighbours' infill areas (inside their perimeters), not their outlines: on a
+      // sloped wall that adds solid infill behind the perimeters, keeping the shell as thick vertically as
+      // horizontally (PrusaSlicer's "ensure vertical shell thickness").
+      const coveredAbove = coverage(shells, i + 1, Math.min(layerCount - 1, i + settings.topLayers), i + settings.topLayers > layerCount - 1);
+      const coveredBelow = coverage(shells, Math.max(0, i - settings.bottomLayers), i - 1, i - settings.bottomLayers < 0);
+      const exposedTop = difference(area, coveredAbove, FillRule.NonZero);
+      const exposedBottom = difference(area, coveredBelow, FillRule.NonZero);
+      const solid = union(exposedTop, exposedBottom, FillRule.NonZero);
+      const topSurface = i === layerCount - 1 ? area : difference(area, regions[i + 1]!, FillRule.NonZero);
+      const topSolid = intersect(solid, topSurface, FillRule.NonZero);
+      const otherSolid = difference(solid, topSurface, FillRule.NonZero);
+      const { spacing } = spacingOf(i);
+      const sparseAll = difference(area, solid, FillRule.NonZero);
+      // Islands of sparse infill too small to matter are filled solid instead.
+      const minArea = settings.solidInfillBelowAreaMm2 * UM * UM;
+      const sparse = sparseAll.filter((p) => Math.abs(signedArea(p)) >= minArea || signedArea(p) < 0);
+      const tinySparse = sparseAll.filter((p) => signedArea(p) > 0 && signedArea(p) < minArea);
+      const solidAngle = i % 2 === 0 ? 45 : 135;
+      for (const line of linesIn(topSolid, spacing, solidAngle)) paths.push(toolPath(line, 'top-solid-infill', false));
+      for (const line of linesIn(union(otherSolid, tinySparse, FillRule.NonZero), spacing, solidAngle)) paths.push(toolPath(line, 'solid-infill', false));
+      if (settings.infillDensity > 0 && sparse.length) {
+        if (settings.infillPattern === 'grid') {
+          for (const angle of [45, 135]) for (const line of linesIn(sparse, (2 * spacing) / settings.infillDensity, angle)) paths.push(toolPath(line, 'infill', false));
+        } else {
+          for (const line of linesIn(sparse, spacing / settings.infillDensity, i % 2 === 0 ? 45 : 135)) paths.push(toolPath(line, 'infill', false));
+        }
+      }
+    }
+    if (i === 0 && settings.skirtLoops > 0) {
+      const outline = union(regions[0]!, FillRule.NonZero);
+      const skirt: ToolPath[] = [];
+      for (let k = 0; k < settings.skirtLoops; k++) {
+        const { width, spacing } = spacingOf(0);
+        const loop = inflatePaths(outline, settings.skirtDistanceMm * UM + (width * UM) / 2 + k * spacing, JoinType.Round, EndType.Polygon);
+        // Only outer contours: a skirt never goes into holes.
+        for (const p of loop) if (signedArea(p) > 0) skirt.push(toolPath(p, 'skirt', true));
+      }
+      paths.unshift(...skirt);
+    }
+    const { spacing } = spacingOf(i);
+    layers.push({ index: i, z: round3(tops[i]!), height: i === 0 ? h0 : h, paths: linkInfill(orderPaths(paths), innermost[i]!, (3 * spacing) / UM) });
+  }
+
+  return {
+    layers,
+    bounds: { min: [minX + dx, minY + dy, 0], max: [maxX + dx, maxY + dy, height] },
+    extrusionWidth: w,
+    warnings,
+  };
+}
+
+function firstPlaneAtOrAbove(planes: number[], z: number): number {
+  let lo = 0, hi = planes.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (planes[mid]! < z) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The part of the layers from..to covered by all of them; `beyond` means the range runs off the model (nothing covers). */
+function coverage(regions: Paths64[], from: number, to: number, beyond: boolean): Paths64 {
+  if (beyond || from > to) return [];
+  let acc = regions[from]!;
+  for (let k = from + 1; k <= to && acc.length; k++) acc = intersect(acc, regions[k]!, FillRule.NonZero);
+  return acc;
+}
+
+/** The closed contours where the plane z cuts the given triangles, chained through shared edges. */
+function sliceAt(z: number, triangles: number[], indices: Uint32Array, v: Float64Array, vertexCount: number, warn: (w: string) => void): Paths64 {
+  const next = new Map<number, number>();
+  const point = new Map<number, { x: number; y: number }>();
+  const edgePoint = (a: number, b: number): number => {
+    // Canonical order, so both faces sharing the edge compute bit-identical points.
+    const lo = a < b ? a : b;
+    const hi = a < b ? b : a;
+    const key = lo * vertexCount + hi;
+    if (!point.has(key)) {
+      const za = v[lo * 3 + 2]!, zb = v[hi * 3 + 2]!;
+      const t = (z - za) / (zb - za);
+      point.set(key, { x: v[lo * 3]! + t * (v[hi * 3]! - v[lo * 3]!), y: v[lo * 3 + 1]! + t * (v[hi * 3 + 1]! - v[lo * 3 + 1]!) });
+    }
+    return key;
+  };
+  for (const t of triangles) {
+    const ids = [indices[t * 3]!, indices[t * 3 + 1]!, indices[t * 3 + 2]!];
+    const above = ids.map((i) => v[i * 3 + 2]! >= z);
+    const crossing: number[] = [];
+    for (let e = 0; e < 3; e++) {
+      const a = ids[e]!, b = ids[(e + 1) % 3]!;
+      if (above[e] !== above[(e + 1) % 3]) crossing.push(edgePoint(a, b));
+    }
+    if (crossing.length !== 2) continue;
+    // Orientation from the face normal: the solid lies to the left, so outer loops run counter-clockwise.
+    const [p0, p1, p2] = ids.map((i) => [v[i * 3]!, v[i * 3 + 1]!, v[i * 3 + 2]!] as const);
+    const ux = p1![0] - p0![0], uy = p1![1] - p0![1], uz = p1![2] - p0![2];
+    const wx = p2![0] - p0![0], wy = p2![1] - p0![1], wz = p2![2] - p0![2];
+    const nx = uy * wz - uz * wy;
+    const ny = uz * wx - ux * wz;
+    const a = point.get(crossing[0]!)!, b = point.get(crossing[1]!)!;
+    const forward = (b.x - a.x) * -ny + (b.y - a.y) * nx >= 0;
+    if (forward) next.set(crossing[0]!, crossing[1]!);
+    else next.set(crossing[1]!, crossing[0]!);
+  }
+  const loops: Paths64 = [];
+  const used = new Set<number>();
+  let open = 0;
+  for (const start of next.keys()) {
+    if (used.has(start)) continue;
+    const loop: Path64 = [];
+    let k: number | undefined = start;
+    while (k !== undefined && !used.has(k)) {
+      used.add(k);
+      const p = point.get(k)!;
+      loop.push({ x: Math.round(p.x * UM), y: Math.round(p.y * UM) });
+      k = next.get(k);
+    }
+    if (k === start && loop.length >= 3) loops.push(loop);
+    else open++;
+  }
+  if (open) warn(`${open} contour(s) did not close and were dropped`);
+  return union(loops, FillRule.NonZero);
+}
+
+/** Parallel lines at `spacing` (µm) and `angle` (degrees) clipped to `area`; lines are aligned to a global grid. */
+function linesIn(area: Paths64, spacing: number, angle: number): Path64[] {
+  if (!area.length || !Number.isFinite(spacing) || spacing <= 0) return [];
+  const rad = (angle * Math.PI) / 180;
+  const cos = Math.cos(rad), sin = Math.sin(rad);
+  // Work in a frame rotated by -angle, where the lines are horizontal.
+  const rotated = area.map((p) => p.map((q) => ({ x: Math.round(q.x * cos + q.y * sin), y: Math.round(-q.x * sin + q.y * cos) })));
+  let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
+  for (const p of rotated) for (const q of p) {
+    if (q.x < minX) minX = q.x;
+    if (q.x > maxX) maxX = q.x;
+    if (q.y < minY) minY = q.y;
+    if (q.y > maxY) maxY = q.y;
+  }
+  const lines: Paths64 = [];
+  for (let y = Math.ceil(minY / spacing) * spacing; y <= maxY; y += spacing) {
+    lines.push([{ x: minX - 1000, y: Math.round(y) }, { x: maxX + 1000, y: Math.round(y) }]);
+  }
+  if (!lines.length) return [];
+  const c = new Clipper64();
+  c.addOpenSubject(lines);
+  c.addClip(rotated);
+  const closed: Paths64 = [];
+  const openPaths: Paths64 = [];
+  c.execute(ClipType.Intersection, FillRule.NonZero, closed, openPaths);
+  return openPaths
+    .filter((p) => p.length >= 2)
+    .map((p) => p.map((q) => ({ x: Math.round(q.x * cos - q.y * sin), y: Math.round(q.x * sin + q.y * cos) })));
+}
+
+function signedArea(p: Path64): number {
+  let a = 0;
+  for (let i = 0, j = p.length - 1; i < p.length; j = i++) a += (p[j]!.x + p[i]!.x) * (p[j]!.y - p[i]!.y);
+  return -a / 2;
+}
+
+function toolPath(p: Path64, role: PathRole, closed: boolean): ToolPath {
+  const points = new Float64Array(p.length * 2);
+  p.forEach((q, i) => {
+    points[i * 2] = q.x / UM;
+    points[i * 2 + 1] = q.y / UM;
+  });
+  return { role, closed, points };
+}
+
+const roleOrder: PathRole[] = ['skirt', 'perimeter', 'external-perimeter', 'solid-infill', 'top-solid-infill', 'infill'];
+
+/**
+ * Within each role, nearest-neighbour order: every path starts where the nozzle is nearest (a loop is rotated to
+ * begin there; an open line may be run backwards), which cuts travel and retractions.
+ */
+function orderPaths(paths: ToolPath[]): ToolPath[] {
+  const out: ToolPath[] = [];
+  let x = 0, y = 0;
+  for (const role of roleOrder) {
+    const pending = paths.filter((p) => p.role === role && p.points.length >= 4);
+    while (pending.length) {
+      let best = 0, bestD = Infinity, bestStart = 0, bestReverse = false;
+      pending.forEach((p, i) => {
+        const n = p.points.length / 2;
+        if (p.closed) {
+          for (let k = 0; k < n; k++) {
+            const d = (p.points[k * 2]! - x) ** 2 + (p.points[k * 2 + 1]! - y) ** 2;
+            if (d < bestD) [bestD, best, bestStart, bestReverse] = [d, i, k, false];
+          }
+        } else {
+          const d0 = (p.points[0]! - x) ** 2 + (p.points[1]! - y) ** 2;
+          const d1 = (p.points[(n - 1) * 2]! - x) ** 2 + (p.points[(n - 1) * 2 + 1]! - y) ** 2;
+          if (d0 < bestD) [bestD, best, bestStart, bestReverse] = [d0, i, 0, false];
+          if (d1 < bestD) [bestD, best, bestStart, bestReverse] = [d1, i, 0, true];
+        }
+      });
+      const p = pending.splice(best, 1)[0]!;
+      const n = p.points.length / 2;
+      const pts = new Float64Array(p.points.length);
+      for (let k = 0; k < n; k++) {
+        const src = p.closed ? (bestStart + k) % n : bestReverse ? n - 1 - k : k;
+        pts[k * 2] = p.points[src * 2]!;
+        pts[k * 2 + 1] = p.points[src * 2 + 1]!;
+      }
+      out.push({ ...p, points: pts });
+      const last = p.closed ? 0 : n - 1;
+      x = pts[last * 2]!;
+      y = pts[last * 2 + 1]!;
+    }
+  }
+  return out;
+}
+
+/**
+ * Joins consecutive infill lines whose ends are close (the next scan line) into one zig-zag when the short link lies
+ * inside the infill area: no travel, no retraction, no stop, as PrusaSlicer's connected infill. Without it a thin
+ * band of solid infill is thousands of tiny separate lines.
+ */
+function linkInfill(paths: ToolPath[], area: Paths64, maxGapMm: number): ToolPath[] {
+  const linked = joinLines(paths, area, maxGapMm);
+  // PrusaSlicer's "only retract when crossing perimeters": a travel that stays inside the infill area keeps its filament.
+  for (let k = 1; k < linked.length; k++) {
+    const prev = linked[k - 1]!;
+    const p = linked[k]!;
+    const n = prev.points.length;
+    const ex = prev.closed ? prev.points[0]! : prev.points[n - 2]!;
+    const ey = prev.closed ? prev.points[1]! : prev.points[n - 1]!;
+    const sx = p.points[0]!;
+    const sy = p.points[1]!;
+    const inArea = (x: number, y: number) => insideArea(area, x, y);
+    if (inArea(ex, ey) && inArea(sx, sy) && inArea((ex + sx) / 2, (ey + sy) / 2)) linked[k] = { ...p, retract: false };
+  }
+  return linked;
+}
+
+function insideArea(area: Paths64, x: number, y: number): boolean {
+  let winding = 0;
+  const pt = { x: Math.round(x * UM), y: Math.round(y * UM) };
+  for (const p of area) if (pointInPolygon(pt, p) !== PointInPolygonResult.IsOutside) winding += signedArea(p) > 0 ? 1 : -1;
+  return winding > 0;
+}
+
+function joinLines(paths: ToolPath[], area: Paths64, maxGapMm: number): ToolPath[] {
+  const out: ToolPath[] = [];
+  const inside = (x: number, y: number) => insideArea(area, x, y);
+  for (const p of paths) {
+    const prev = out.at(-1);
+    if (prev && !prev.closed && !p.closed && prev.role === p.role && p.role.endsWith('infill')) {
+      const n = prev.points.length;
+      const ex = prev.points[n - 2]!, ey = prev.points[n - 1]!;
+      const sx = p.points[0]!, sy = p.points[1]!;
+      if (Math.hypot(sx - ex, sy - ey) <= maxGapMm && inside((sx + ex) / 2, (sy + ey) / 2)) {
+        const joined = new Float64Array(n + p.points.length);
+        joined.set(prev.points);
+        joined.set(p.points, n);
+        out[out.length - 1] = { ...prev, points: joined };
+        continue;
+      }
+    }
+    out.push(p);
+  }
+  return out;
+}
+
+function round3(v: number): number {
+  return Math.round(v * 1000) / 1000;
+}
