@@ -60,6 +60,8 @@ export class PlatformObservability extends Construct {
 
     const printersOnline = new cloudwatch.Metric({ namespace: 'IoTFleetMetrics', metricName: r.printersOnlineMetricName, statistic: 'Maximum', period: Duration.minutes(1) });
     const printerAlerts = new cloudwatch.Metric({ namespace: 'DPM', metricName: 'PrinterAlerts', statistic: 'Sum', period: Duration.minutes(5) });
+    const printerConnects = new cloudwatch.Metric({ namespace: 'DPM', metricName: 'PrinterConnects', statistic: 'Sum', period: Duration.minutes(5) });
+    const printerDisconnects = new cloudwatch.Metric({ namespace: 'DPM', metricName: 'PrinterDisconnects', statistic: 'Sum', period: Duration.minutes(5) });
 
     const fnErrors = Object.entries(r.functions).map(([k, f]) => f.metricErrors({ label: k, period: Duration.minutes(1) }));
     const fnThrottles = Object.entries(r.functions).map(([k, f]) => f.metricThrottles({ label: k, period: Duration.minutes(1) }));
@@ -80,7 +82,7 @@ export class PlatformObservability extends Construct {
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({ title: 'Ledger commit latency p99 (ms)', left: [ledgerLatency], width: 8 }),
       new cloudwatch.GraphWidget({ title: 'Ledger backlog', left: [backlog, poison], right: [backlogAge], width: 8 }),
-      new cloudwatch.GraphWidget({ title: 'Printers online and alerts', left: [printersOnline], right: [printerAlerts], width: 8 }),
+      new cloudwatch.GraphWidget({ title: 'Printers online and alerts', left: [printersOnline], right: [printerAlerts, printerConnects, printerDisconnects], width: 8 }),
     );
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({ title: 'Lambda errors', left: fnErrors, width: 12 }),

@@ -57,6 +57,18 @@ export class PrinterFleet extends Construct {
         actions: [{ cloudwatchMetric: { metricNamespace: 'DPM', metricName: 'PrinterAlerts', metricUnit: 'Count', metricValue: '1', roleArn: ruleRole.roleArn } }],
       },
     });
+    // Lifecycle events count connects and disconnects per minute (flapping printers show here); the gauge of printers
+    // online below comes from fleet indexing, because a count of connect events is not a count of connected printers.
+    for (const [event, metricName] of [['connected', 'PrinterConnects'], ['disconnected', 'PrinterDisconnects']] as const) {
+      new iot.CfnTopicRule(this, `Presence-${event}`, {
+        topicRulePayload: {
+          description: `Printer ${event} lifecycle events as a metric`,
+          sql: `SELECT clientId FROM '$aws/events/presence/${event}/+'`,
+          awsIotSqlVersion: '2016-03-23',
+          actions: [{ cloudwatchMetric: { metricNamespace: 'DPM', metricName, metricUnit: 'Count', metricValue: '1', roleArn: ruleRole.roleArn } }],
+        },
+      });
+    }
     // Fleet indexing with connectivity makes "printers online" a real gauge: a fleet metric counts connected things.
     const indexing = new cr.AwsCustomResource(this, 'FleetIndexing', {
       onUpdate: {

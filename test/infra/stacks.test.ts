@@ -45,7 +45,8 @@ beforeAll(() => {
   printers = Template.fromStack(stacks.printers);
   observability = Template.fromStack(stacks.observability);
   templates = Object.fromEntries(Object.values(stacks).map((s) => [s.stackName, assembly.getStackByName(s.stackName).template as Tpl]));
-});
+  // Synth bundles every function with esbuild; on a busy 2-core machine that outlasts the default 10 s hook timeout.
+}, 120_000);
 
 describe('stateful stack', () => {
   it('has the described tables: keys, GSIs, TTL, PITR, CMK encryption, retained', () => {
@@ -174,6 +175,14 @@ describe('printers, observability and checks', () => {
     expect(policy.Statement.map((s) => s.Action).sort()).toEqual(['iot:Connect', 'iot:Publish', 'iot:Receive', 'iot:Subscribe']);
     printers.resourceCountIs('AWS::IoT::ThingType', 1);
     printers.resourceCountIs('AWS::IoT::FleetMetric', 1);
+  });
+
+  it('turns printer telemetry into logs and presence events into metrics', () => {
+    const rules = resourcesOf(printers, 'AWS::IoT::TopicRule').map(([, r]) => r.Properties.TopicRulePayload as { Sql: string; Actions: Record<string, { MetricName?: string }>[] });
+    const bySql = (from: string) => rules.find((r) => r.Sql.includes(`FROM '${from}'`));
+    expect(bySql('dpm/printers/+/telemetry')?.Actions[0]).toHaveProperty('CloudwatchLogs');
+    expect(bySql('$aws/events/presence/connected/+')?.Actions[0]?.CloudwatchMetric?.MetricName).toBe('PrinterConnects');
+    expect(bySql('$aws/events/presence/disconnected/+')?.Actions[0]?.CloudwatchMetric?.MetricName).toBe('PrinterDisconnects');
   });
 
   it('has the dashboard and alarms that page through an encrypted topic', () => {
