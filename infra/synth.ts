@@ -17,6 +17,9 @@ export function buildApp(opts: { outdir?: string; context?: Record<string, strin
   Validations.of(app).addPlugins(nag);
   const ledger = {
     url: String(app.node.tryGetContext('ledgerUrl') ?? 'https://test.ipdb.io'),
+    // A placeholder until production auth is decided: LEDGER_HEADERS stays the env name `boundEnvNames` gives, and the
+    // hosted network's app_id/app_key must not sit in the template in plain text. Options: a Secrets Manager secret
+    // read at cold start (needs a new env name and a grant in the description), or `{{resolve:secretsmanager:...}}`.
     headers: '{}',
   };
   // A fixed region keeps synth offline and reproducible; the account comes from the deploying credentials.
