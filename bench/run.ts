@@ -3,6 +3,7 @@ import { runBundleBench } from './bundles.js';
 import { runDesignsBench } from './designs.js';
 import { runGatewayBench } from './gateway.js';
 import { runLedgerBench } from './ledger.js';
+import { runSlicingBench } from './slicing.js';
 import { writeReport } from './lib.js';
 
 const benches: Record<string, () => Promise<object>> = {
@@ -10,6 +11,7 @@ const benches: Record<string, () => Promise<object>> = {
   gateway: () => runGatewayBench(),
   ledger: runLedgerBench,
   designs: runDesignsBench,
+  slicing: runSlicingBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -2,17 +2,23 @@
 //   dpm verify <asset-id> --ledger URL [--header 'name: value']... [--json]
 //   dpm verify --bundle FILE [--json]
 //   dpm proof <asset-id> --ledger URL [--header ...] --out FILE
-// Exit codes: 0 verified (or proof written), 1 not verified or not found, 2 usage error.
+//   dpm slice <model.stl> --out FILE [--settings settings.json] [--profile profile.json]
+// Exit codes: 0 verified (or proof or G-code written), 1 not verified, not found or not sliceable, 2 usage error.
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { BigchainDbHttpLedger } from '../shared/adapters/bigchaindb-http-ledger.js';
+import { parseStl } from '../shared/designs/stl.js';
+import { toGcode } from '../shared/slicing/gcode.js';
+import { PrinterProfile, SliceSettings } from '../shared/slicing/printer-profile.js';
+import { slice } from '../shared/slicing/slice.js';
 import { checkBundle, fetchBundle, type ProofBundle } from './proof-bundle.js';
 import { renderStory } from './render.js';
 
 const usage = `Usage:
   dpm verify <asset-id> --ledger URL [--header 'name: value']... [--json]
   dpm verify --bundle FILE [--json]
-  dpm proof <asset-id> --ledger URL [--header 'name: value']... --out FILE`;
+  dpm proof <asset-id> --ledger URL [--header 'name: value']... --out FILE
+  dpm slice <model.stl> --out FILE [--settings settings.json] [--profile profile.json]`;
 
 class UsageError extends Error {}
 
@@ -31,7 +37,16 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { ledger: { type: 'string' }, header: { type: 'string', multiple: true }, bundle: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        ledger: { type: 'string' },
+        header: { type: 'string', multiple: true },
+        bundle: { type: 'string' },
+        out: { type: 'string' },
+        json: { type: 'boolean' },
+        settings: { type: 'string' },
+        profile: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
     });
     const [command, assetId, ...extra] = positionals;
     if (values.help) {
@@ -64,6 +79,17 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
       const result = checkBundle(bundle);
       out(values.json ? `${JSON.stringify(result, null, 2)}\n` : renderStory(result, values.bundle ? `proof bundle ${values.bundle}` : values.ledger!));
       return result.verified ? 0 : 1;
+    }
+    if (command === 'slice') {
+      if (!assetId) throw new UsageError('An STL file is required');
+      if (!values.out) throw new UsageError('--out FILE is required');
+      const profile = PrinterProfile.parse(values.profile ? JSON.parse(await readFile(values.profile, 'utf8')) : {});
+      const settings = SliceSettings.parse(values.settings ? JSON.parse(await readFile(values.settings, 'utf8')) : {});
+      const { positions } = parseStl(await readFile(assetId), { maxBytes: 512 * 1024 * 1024 });
+      const result = toGcode(slice(positions, profile, settings), profile, settings);
+      await writeFile(values.out, result.gcode);
+      out(`${values.out}: ${result.layerCount} layers, ${result.filamentMm.toFixed(0)} mm of filament (${result.filamentGrams.toFixed(1)} g), about ${Math.round(result.estimatedSeconds / 60)} min\n`);
+      return 0;
     }
     if (command === 'proof') {
       if (!values.out) throw new UsageError('--out FILE is required');

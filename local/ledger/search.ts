@@ -289,20 +289,30 @@ export class TextIndex {
   // matching a million documents costs one pass over its postings and no per-document allocation. Float32 is exact
   // here (scores are sums of a few multiples of 1/16) and sized to the index, not doubled: 4 MB per million docs.
   private acc = new Float32Array(1024);
+  /** Documents touched by the current search, in a reused buffer: a common term touches a million of them. */
+  private seen = new Uint32Array(1024);
 
   /** Document numbers, best score first (ties in insertion order), at most `limit` (0 = all). */
   search(query: string, limit: number, hooks: SearchHooks): number[] {
     const q = parseQuery(query);
-    const touched: number[] = [];
+    let count = 0;
     const add = (doc: number, score: number) => {
       if (doc >= this.acc.length) {
         const next = new Float32Array(Math.max(doc + 1, this.docs + 1, Math.min(this.acc.length * 2, this.docs + 1)));
         next.set(this.acc);
         this.acc = next;
       }
-      if (this.acc[doc] === 0) touched.push(doc);
+      if (this.acc[doc] === 0) {
+        if (count === this.seen.length) {
+          const grown = new Uint32Array(Math.max(this.docs + 1, this.seen.length * 2));
+          grown.set(this.seen);
+          this.seen = grown;
+        }
+        this.seen[count++] = doc;
+      }
       this.acc[doc]! += score;
     };
+    const touched = () => this.seen.subarray(0, count);
     try {
       for (const t of q.terms) this.forEachPosting(t, add);
       for (const raw of q.rawPositive) {
@@ -310,7 +320,7 @@ export class TextIndex {
         // An id is a one-token field of its own: Mongo scores it 1.0.
         if (doc !== undefined) add(doc, 1);
       }
-      if (touched.length === 0) return [];
+      if (count === 0) return [];
       const exclude = (doc: number) => {
         if (doc < this.acc.length && this.acc[doc]! > 0) this.acc[doc] = -1;
       };
@@ -325,7 +335,7 @@ export class TextIndex {
       if (limit > 0 && !hasPhrases) {
         // top-k by insertion into a small sorted array: O(n) for the usual small limits
         const top: number[] = [];
-        for (const doc of touched) {
+        for (const doc of touched()) {
           if (acc[doc]! <= 0) continue;
           if (top.length === limit && !better(doc, top[top.length - 1]!)) continue;
           let i = top.length < limit ? top.length : top.length - 1;
@@ -338,7 +348,7 @@ export class TextIndex {
         }
         return top;
       }
-      const ranked = touched.filter((d) => acc[d]! > 0).sort((a, b) => acc[b]! - acc[a]! || a - b);
+      const ranked = Array.from(touched()).filter((d) => acc[d]! > 0).sort((a, b) => acc[b]! - acc[a]! || a - b);
       if (!hasPhrases) return limit > 0 ? ranked.slice(0, limit) : ranked;
       const filtered: number[] = [];
       for (const doc of ranked) {
@@ -350,7 +360,7 @@ export class TextIndex {
       }
       return filtered;
     } finally {
-      for (const doc of touched) this.acc[doc] = 0;
+      for (const doc of touched()) this.acc[doc] = 0;
     }
   }
 }
