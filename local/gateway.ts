@@ -266,16 +266,37 @@ export async function startGateway(opts: GatewayOptions): Promise<LocalServer & 
 
 class HandlerTimeout extends Error {}
 
+/**
+ * Handler deadlines, checked by one shared timer instead of a timer per request: under load, arming and clearing a
+ * timer for every request costs more than the rest of the gateway's bookkeeping.
+ */
+const deadlines = new Set<{ at: number; reject: (e: Error) => void; ms: number }>();
+let sweeper: NodeJS.Timeout | undefined;
+
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new HandlerTimeout(`Task timed out after ${ms / 1000} seconds`)), ms);
+    const entry = { at: Date.now() + ms, reject, ms };
+    deadlines.add(entry);
+    sweeper ??= setInterval(() => {
+      const now = Date.now();
+      for (const d of deadlines) {
+        if (d.at <= now) {
+          deadlines.delete(d);
+          d.reject(new HandlerTimeout(`Task timed out after ${d.ms / 1000} seconds`));
+        }
+      }
+      if (!deadlines.size) {
+        clearInterval(sweeper);
+        sweeper = undefined;
+      }
+    }, 50).unref();
     p.then(
       (v) => {
-        clearTimeout(t);
+        deadlines.delete(entry);
         resolve(v);
       },
       (e: unknown) => {
-        clearTimeout(t);
+        deadlines.delete(entry);
         reject(e);
       },
     );

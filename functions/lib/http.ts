@@ -121,7 +121,9 @@ export function httpRoute<B = undefined, Q = Record<string, string>>(opts: {
       body: result.body === undefined ? '' : JSON.stringify(result.body),
     };
   };
-  return middy<Event, APIGatewayProxyStructuredResultV2, Error, Context>()
+  // No early-timeout timer per request: Lambda (and the local gateway) already end a handler at its timeout, and
+  // the error handler below turns any failure into the one 500 body.
+  return middy<Event, APIGatewayProxyStructuredResultV2, Error, Context>({ timeoutEarlyInMillis: 0 })
     .use({
       onError: (request) => {
         const err = request.error;
