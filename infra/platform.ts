@@ -284,6 +284,8 @@ export const envName = {
   userPool: 'USER_POOL_ID',
   ledgerUrl: 'LEDGER_URL',
   ledgerHeaders: 'LEDGER_HEADERS',
+  /** A Secrets Manager secret holding more headers (a JSON object), e.g. a hosted network's app_id/app_key; may be empty. */
+  ledgerHeadersSecret: 'LEDGER_HEADERS_SECRET_ARN',
 } as const;
 
 function snake(k: string): string {
@@ -300,6 +302,6 @@ export function boundEnvNames(uses: Uses): string[] {
   for (const k of Object.keys(uses.workflows ?? {})) names.push(envName.workflow(k));
   if (uses.eventBus) names.push(envName.eventBus);
   if (uses.userPool) names.push(envName.userPool);
-  if (uses.ledger) names.push(envName.ledgerUrl, envName.ledgerHeaders);
+  if (uses.ledger) names.push(envName.ledgerUrl, envName.ledgerHeaders, envName.ledgerHeadersSecret);
   return names;
 }

@@ -15,12 +15,12 @@ export function buildApp(opts: { outdir?: string; context?: Record<string, strin
   const app = new App({ outdir: opts.outdir, context: { '@aws-cdk/core:defaultCrossStackReferences': 'strong', ...opts.context } });
   const nag = new AcknowledgedAwsSolutionsChecks(app);
   Validations.of(app).addPlugins(nag);
+  // The hosted BigchainDB network: its URL, and (context ledgerHeadersSecretArn) a Secrets Manager secret holding the
+  // headers it authenticates with, read by the functions at cold start rather than written into their configuration.
   const ledger = {
     url: String(app.node.tryGetContext('ledgerUrl') ?? 'https://test.ipdb.io'),
-    // A placeholder until production auth is decided: LEDGER_HEADERS stays the env name `boundEnvNames` gives, and the
-    // hosted network's app_id/app_key must not sit in the template in plain text. Options: a Secrets Manager secret
-    // read at cold start (needs a new env name and a grant in the description), or `{{resolve:secretsmanager:...}}`.
     headers: '{}',
+    headersSecretArn: (app.node.tryGetContext('ledgerHeadersSecretArn') as string | undefined) || undefined,
   };
   // A fixed region keeps synth offline and reproducible; the account comes from the deploying credentials.
   const env = { region: String(app.node.tryGetContext('region') ?? 'eu-west-1'), account: process.env.CDK_DEFAULT_ACCOUNT };

@@ -98,6 +98,7 @@ export async function startPlatform(cfg: LocalConfig, log: Log = () => undefined
       [envName.userPool]: cognito.userPoolId,
       [envName.ledgerUrl]: ledger.url,
       [envName.ledgerHeaders]: '{}',
+      [envName.ledgerHeadersSecret]: '',
     };
     for (const k of Object.keys(platform.tables)) env[envName.table(k)] = localNames.table(k);
     for (const k of Object.keys(platform.buckets)) env[envName.bucket(k)] = localNames.bucket(k);

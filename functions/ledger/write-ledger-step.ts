@@ -11,9 +11,9 @@ import { DynamoDbLedgerBook } from '../../shared/adapters/dynamodb-ledger-book.j
 import { KmsDataKeys } from '../../shared/adapters/kms-data-keys.js';
 import { KmsPlatformSigner } from '../../shared/adapters/kms-platform-signer.js';
 import { writeLedgerStep } from '../../shared/ledger/write-ledger-step.js';
-import { dynamoDbClient } from '../lib/clients.js';
+import { dynamoDbClient, secretHeaders } from '../lib/clients.js';
 import { awsClientConfig, readConfig } from '../lib/config.js';
-import { ledgerConfig } from '../lib/ledger-config.js';
+import { ledgerConfig, ledgerHeaders } from '../lib/ledger-config.js';
 import { logger, metrics } from '../lib/observability.js';
 import { processBatch } from '../lib/sqs.js';
 
@@ -31,7 +31,7 @@ const sqs = new SQSClient({ region: config.AWS_REGION });
 const deps = {
   platform: new KmsPlatformSigner(kms, config.KEY_LEDGER_SIGNING),
   custody: new DynamoDbCustodialKeys(dynamo, config.TABLE_MAIN, new KmsDataKeys(kms, config.KEY_DATA)),
-  network: new BigchainDbHttpLedger(config.LEDGER_URL, config.LEDGER_HEADERS),
+  network: new BigchainDbHttpLedger(config.LEDGER_URL, await ledgerHeaders(config, secretHeaders(config))),
   book: new DynamoDbLedgerBook(dynamo, config.TABLE_MAIN, config.TABLE_IDEMPOTENCY),
 };
 

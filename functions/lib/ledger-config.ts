@@ -14,4 +14,14 @@ export const ledgerConfig = z.object({
         return z.NEVER;
       }
     }),
+  LEDGER_HEADERS_SECRET_ARN: z.string().default(''),
 });
+
+/**
+ * Every header a ledger request carries: the plain ones from LEDGER_HEADERS, plus those kept in Secrets Manager when a
+ * secret is configured (credentials of a hosted network must not sit in a function's configuration).
+ */
+export async function ledgerHeaders(config: z.infer<typeof ledgerConfig>, load: (arn: string) => Promise<Record<string, string>>): Promise<Record<string, string>> {
+  if (!config.LEDGER_HEADERS_SECRET_ARN) return config.LEDGER_HEADERS;
+  return { ...config.LEDGER_HEADERS, ...(await load(config.LEDGER_HEADERS_SECRET_ARN)) };
+}

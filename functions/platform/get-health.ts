@@ -2,10 +2,10 @@
 import { z } from 'zod';
 import { dynamoDbTableProbe, ledgerProbe, s3BucketProbe } from '../../shared/adapters/aws-probes.js';
 import { cachedHealthCheck } from '../../shared/platform/check-health.js';
-import { dynamoDbClient, s3Client } from '../lib/clients.js';
+import { dynamoDbClient, s3Client, secretHeaders } from '../lib/clients.js';
 import { awsClientConfig, readConfig } from '../lib/config.js';
 import { httpRoute } from '../lib/http.js';
-import { ledgerConfig } from '../lib/ledger-config.js';
+import { ledgerConfig, ledgerHeaders } from '../lib/ledger-config.js';
 
 const config = readConfig(
   awsClientConfig.extend(ledgerConfig.shape).extend({ TABLE_MAIN: z.string().min(1), BUCKET_DESIGNS: z.string().min(1) }),
@@ -16,7 +16,7 @@ const health = cachedHealthCheck({
   probes: {
     table: dynamoDbTableProbe(dynamoDbClient(config), config.TABLE_MAIN),
     bucket: s3BucketProbe(s3Client(config), config.BUCKET_DESIGNS),
-    ledger: ledgerProbe(config.LEDGER_URL, config.LEDGER_HEADERS),
+    ledger: ledgerProbe(config.LEDGER_URL, await ledgerHeaders(config, secretHeaders(config))),
   },
   now: () => Date.now(),
   timeoutMs: 2000,

@@ -30,8 +30,10 @@ export interface StatefulResources {
 
 export interface LedgerNetwork {
   url: string;
-  /** JSON object of headers (e.g. app_id/app_key of a hosted network). */
+  /** JSON object of headers that are not secret. */
   headers: string;
+  /** A Secrets Manager secret with the network's credentials as headers (a JSON object), if it needs any. */
+  headersSecretArn?: string;
 }
 
 export class PlatformFunctions extends Construct {
@@ -110,6 +112,10 @@ export class PlatformFunctions extends Construct {
       if (u.ledger) {
         fn.addEnvironment(envName.ledgerUrl, props.ledger.url);
         fn.addEnvironment(envName.ledgerHeaders, props.ledger.headers);
+        fn.addEnvironment(envName.ledgerHeadersSecret, props.ledger.headersSecretArn ?? '');
+        if (props.ledger.headersSecretArn) {
+          fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [props.ledger.headersSecretArn] }));
+        }
       }
     }
   }

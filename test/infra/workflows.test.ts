@@ -33,3 +33,18 @@ describe('PlatformWorkflows', () => {
     expect(policies).not.toMatch(/Unrelated[0-9A-F]{8}", "Arn"/);
   });
 });
+
+describe('ledger credentials', () => {
+  it('point the ledger functions at a header secret they alone may read, when one is configured', async () => {
+    const { buildApp } = await import('../../infra/synth.js');
+    const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:dpm/ledger-abc';
+    const { stacks } = buildApp({ context: { ledgerHeadersSecretArn: arn } });
+    const t = Template.fromStack(stacks.application);
+    const fns = Object.values(t.findResources('AWS::Lambda::Function')) as { Properties: { Environment?: { Variables?: Record<string, unknown> } } }[];
+    const withSecret = fns.filter((f) => f.Properties.Environment?.Variables?.LEDGER_HEADERS_SECRET_ARN === arn);
+    expect(withSecret.length).toBe(2);
+    const readers = Object.values(t.findResources('AWS::IAM::Policy')).filter((p) => JSON.stringify(p).includes('secretsmanager:GetSecretValue'));
+    expect(readers).toHaveLength(2);
+    for (const r of readers) expect(JSON.stringify(r)).toContain(arn);
+  }, 120_000);
+});
