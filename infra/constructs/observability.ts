@@ -1,5 +1,5 @@
 // The admin's view of the platform: one dashboard, and alarms that page through an encrypted SNS topic.
-import { Duration } from 'aws-cdk-lib';
+import { CfnOutput, Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -31,6 +31,7 @@ export class PlatformObservability extends Construct {
     const key = new kms.Key(this, 'AlarmTopicKey', { enableKeyRotation: true, description: 'DPM alarm topic' });
     key.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
     this.alarmTopic = new sns.Topic(this, 'Alarms', { masterKey: key, enforceSSL: true });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn, description: 'Subscribe to receive DPM alarms' });
     const page = new actions.SnsAction(this.alarmTopic);
     const alarm = (name: string, metric: cloudwatch.IMetric, threshold: number, description: string) => {
       const a = new cloudwatch.Alarm(this, name, {
