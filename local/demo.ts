@@ -9,14 +9,14 @@ import { join } from 'node:path';
 import { main as dpm } from '../cli/main.js';
 import { binaryStl, torus } from '../test/support/meshes.js';
 import { demoUsers } from './demo-users.js';
-import { readLocalConfig } from './local-config.js';
+import { portVars, readLocalConfig } from './local-config.js';
 import { startPlatform } from './runtime.js';
 import { localCredentials, localRegion } from './servers/local-aws.js';
 
 const say = (s: string) => console.log(`\n▶ ${s}`);
 const dataDir = await mkdtemp(join(tmpdir(), 'dpm-demo-'));
 const env: NodeJS.ProcessEnv = { DPM_DATA_DIR: dataDir, DPM_LOG: 'quiet' };
-for (const v of ['PORT', 'DPM_PORT_DYNAMODB', 'DPM_PORT_S3', 'DPM_PORT_COGNITO', 'DPM_PORT_KMS', 'DPM_PORT_SFN', 'DPM_PORT_EVENTS', 'DPM_PORT_SQS', 'DPM_PORT_MQTT', 'DPM_PORT_MQTT_WS', 'DPM_PORT_LEDGER']) env[v] = '0';
+for (const v of portVars) env[v] = '0';
 
 say('Starting a throwaway platform');
 const platform = await startPlatform(readLocalConfig(env));

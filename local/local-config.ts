@@ -18,12 +18,30 @@ export const LocalConfig = z.object({
   DPM_PORT_SQS: port(9324),
   DPM_PORT_MQTT: port(1883),
   DPM_PORT_MQTT_WS: port(8884),
+  /** The IoT data-plane API (device shadows, publish) beside the broker. */
+  DPM_PORT_IOT_DATA: port(8444),
   DPM_PORT_LEDGER: port(9984),
   /** How often the ledger node cuts a block. */
   DPM_LEDGER_BLOCK_MS: z.coerce.number().int().min(5).max(10_000).default(100),
   DPM_LOG: z.enum(['quiet', 'info', 'debug']).default('info'),
 });
 export type LocalConfig = z.infer<typeof LocalConfig>;
+
+/** Every port setting: tests, the demo and the benchmarks set them all to free ports. */
+export const portVars = [
+  'PORT',
+  'DPM_PORT_DYNAMODB',
+  'DPM_PORT_S3',
+  'DPM_PORT_COGNITO',
+  'DPM_PORT_KMS',
+  'DPM_PORT_SFN',
+  'DPM_PORT_EVENTS',
+  'DPM_PORT_SQS',
+  'DPM_PORT_MQTT',
+  'DPM_PORT_MQTT_WS',
+  'DPM_PORT_IOT_DATA',
+  'DPM_PORT_LEDGER',
+] as const satisfies readonly (keyof LocalConfig)[];
 
 export function readLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
   const parsed = LocalConfig.safeParse(env);

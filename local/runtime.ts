@@ -65,7 +65,7 @@ export async function startPlatform(cfg: LocalConfig, log: Log = () => undefined
       }).then(track),
       startKms({ port: cfg.DPM_PORT_KMS, host, dataDir: join(dir, 'kms') }).then(track),
       startCognito({ port: cfg.DPM_PORT_COGNITO, host, dataDir: join(dir, 'cognito'), demoUsers: [...demoUsers] }).then(track),
-      startMqttBroker({ port: cfg.DPM_PORT_MQTT, wsPort: cfg.DPM_PORT_MQTT_WS, host, dataDir: join(dir, 'mqtt') }).then(track),
+      startMqttBroker({ port: cfg.DPM_PORT_MQTT, wsPort: cfg.DPM_PORT_MQTT_WS, dataPlanePort: cfg.DPM_PORT_IOT_DATA, host, dataDir: join(dir, 'mqtt') }).then(track),
       startLedgerNode({ port: cfg.DPM_PORT_LEDGER, host, dataDir: join(dir, 'ledger'), blockIntervalMs: cfg.DPM_LEDGER_BLOCK_MS }).then(track),
     ]);
 
@@ -91,6 +91,7 @@ export async function startPlatform(cfg: LocalConfig, log: Log = () => undefined
       AWS_ENDPOINT_URL_KMS: kms.url,
       AWS_ENDPOINT_URL_SQS: queues.url,
       AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.url,
+      AWS_ENDPOINT_URL_IOT_DATA_PLANE: mqtt.dataPlaneUrl,
       S3_FORCE_PATH_STYLE: 'true',
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_LOG_LEVEL: cfg.DPM_LOG === 'debug' ? 'DEBUG' : 'WARN',
@@ -219,7 +220,7 @@ export async function startPlatform(cfg: LocalConfig, log: Log = () => undefined
     return {
       gatewayUrl: gateway.url,
       components: started,
-      urls: Object.fromEntries([...started.map((s) => [s.name, s.url] as const), ['mqtt-ws', mqtt.wsUrl]]),
+      urls: Object.fromEntries([...started.map((s) => [s.name, s.url] as const), ['mqtt-ws', mqtt.wsUrl], ['iot-data', mqtt.dataPlaneUrl]]),
       demoUsers,
       userPool: { id: cognito.userPoolId, clientId: cognito.clientId, issuer: cognito.issuer },
       served: { routes: gateway.routeKeys(), triggers },

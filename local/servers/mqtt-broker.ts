@@ -1,7 +1,8 @@
 // The printers' MQTT broker, standing in for AWS IoT Core: aedes over TCP and WebSocket, MQTT 3.1.1. Each thing
 // connects with its own credentials (client id = thing name, as IoT policies require), and the topic ACL mirrors
 // the IoT policy. Credentials are stored as scrypt hashes in the data directory and survive restarts; sessions and
-// retained messages live in aedes' in-memory persistence and do not.
+// retained messages live in aedes' in-memory persistence and do not. Device shadows (iot-shadows.ts) are kept too,
+// over MQTT and over the IoT data-plane HTTP API.
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
@@ -10,11 +11,14 @@ import { createServer as createTcpServer } from 'node:net';
 import { join } from 'node:path';
 import { createWebSocketStream, WebSocketServer } from 'ws';
 import { closeServer, listen, type LocalServer } from '../server.js';
+import { ShadowRejected, ShadowStore } from './iot-shadows.js';
 import { assertThingName, thingAcl, type ThingAcl } from './mqtt-acl.js';
 
 export interface MqttBrokerOptions {
   port?: number;
   wsPort?: number;
+  /** The IoT data-plane HTTP API (shadows, publish) for IoTDataPlaneClient. */
+  dataPlanePort?: number;
   host?: string;
   dataDir: string;
 }
@@ -96,6 +100,39 @@ export async function startMqttBroker(opts: MqttBrokerOptions) {
       callback(null, acl?.canSubscribe(subscription.topic) ? subscription : null);
     },
   });
+  // Shadows: printers use the MQTT topics, the platform the data-plane API; both reach the same store.
+  const shadows = await ShadowStore.open(opts.dataDir);
+  const shadowTopic = /^\$aws\/things\/([a-zA-Z0-9:_-]+)\/shadow\/(update|get|delete)$/;
+  const respond = (topic: string, body: object) =>
+    new Promise<void>((r) => broker.publish({ cmd: 'publish', topic, payload: Buffer.from(JSON.stringify(body)), qos: 1, retain: false, dup: false }, () => r()));
+  const applyUpdate = async (thing: string, request: unknown): Promise<object> => {
+    const out = await shadows.update(thing, request);
+    const base = `$aws/things/${thing}/shadow/update`;
+    await respond(`${base}/accepted`, out.accepted);
+    if (out.delta) await respond(`${base}/delta`, out.delta);
+    await respond(`${base}/documents`, out.documents);
+    return out.accepted;
+  };
+  broker.on('publish', (packet, client) => {
+    const m = client ? shadowTopic.exec(packet.topic) : null;
+    if (!m) return;
+    const [, thing, op] = m;
+    const base = `$aws/things/${thing}/shadow/${op}`;
+    void (async () => {
+      let request: unknown = {};
+      try {
+        request = packet.payload.length ? JSON.parse(packet.payload.toString()) : {};
+        if (op === 'update') await applyUpdate(thing!, request);
+        else if (op === 'get') await respond(`${base}/accepted`, shadows.get(thing!));
+        else await respond(`${base}/accepted`, await shadows.delete(thing!));
+      } catch (err) {
+        const code = err instanceof ShadowRejected ? err.code : 400;
+        const token = typeof (request as { clientToken?: unknown }).clientToken === 'string' ? { clientToken: (request as { clientToken: string }).clientToken } : {};
+        await respond(`${base}/rejected`, { code, message: err instanceof SyntaxError ? 'Payload contains invalid json' : (err as Error).message, timestamp: Math.floor(Date.now() / 1000), ...token });
+      }
+    })();
+  });
+
   broker.on('client', (c) => {
     if (c.id && creds.things[c.id]) connected.add(c.id);
   });
@@ -112,12 +149,50 @@ export async function startMqttBroker(opts: MqttBrokerOptions) {
     broker.handle(stream);
   });
 
+  const dataPlane = createHttpServer((req, res) => void dataPlaneRequest(req, res));
+  async function dataPlaneRequest(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) {
+    const send = (status: number, body: object, errorType?: string) => {
+      res.writeHead(status, { 'content-type': 'application/json', ...(errorType ? { 'x-amzn-errortype': errorType } : {}) });
+      res.end(JSON.stringify(body));
+    };
+    try {
+      const url = new URL(req.url ?? '/', 'http://iot');
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const body = Buffer.concat(chunks);
+      const shadow = /^\/things\/([^/]+)\/shadow$/.exec(url.pathname);
+      const topic = /^\/topics\/(.+)$/.exec(url.pathname);
+      if (shadow && !url.searchParams.get('name')) {
+        const thing = decodeURIComponent(shadow[1]!);
+        if (req.method === 'GET') return send(200, shadows.get(thing));
+        if (req.method === 'POST') return send(200, await applyUpdate(thing, JSON.parse(body.toString() || '{}')));
+        if (req.method === 'DELETE') return send(200, await shadows.delete(thing));
+      }
+      if (topic && req.method === 'POST') {
+        const qos = Number(url.searchParams.get('qos') ?? 0) === 1 ? 1 : 0;
+        await new Promise<void>((r) => broker.publish({ cmd: 'publish', topic: decodeURIComponent(topic[1]!), payload: body, qos, retain: url.searchParams.get('retain') === 'true', dup: false }, () => r()));
+        return send(200, {});
+      }
+      send(404, { message: `No route for ${req.method} ${url.pathname} (named shadows are not supported locally)` }, 'ResourceNotFoundException');
+    } catch (err) {
+      if (err instanceof ShadowRejected) {
+        const type = err.code === 404 ? 'ResourceNotFoundException' : err.code === 409 ? 'ConflictException' : 'InvalidRequestException';
+        return send(err.code, { message: err.message }, type);
+      }
+      if (err instanceof SyntaxError) return send(400, { message: 'Payload contains invalid json' }, 'InvalidRequestException');
+      send(500, { message: (err as Error).message }, 'InternalFailureException');
+    }
+  }
+
   const port = await listen(tcp, opts.port ?? 0, host, 'mqtt');
   let wsPort: number;
+  let dataPlanePort: number;
   try {
     wsPort = await listen(http, opts.wsPort ?? 0, host, 'mqtt-ws');
+    dataPlanePort = await listen(dataPlane, opts.dataPlanePort ?? 0, host, 'iot-data');
   } catch (err) {
     await closeServer(tcp);
+    await closeServer(http).catch(() => undefined);
     await new Promise<void>((r) => broker.close(() => r()));
     throw err;
   }
@@ -127,6 +202,7 @@ export async function startMqttBroker(opts: MqttBrokerOptions) {
     url: `mqtt://${host}:${port}`,
     port,
     wsUrl: `ws://${host}:${wsPort}`,
+    dataPlaneUrl: `http://${host}:${dataPlanePort}`,
     async health() {
       return { ok: !broker.closed, detail: `${connected.size} things connected` };
     },
@@ -134,8 +210,9 @@ export async function startMqttBroker(opts: MqttBrokerOptions) {
       for (const ws of wss.clients) ws.terminate();
       wss.close();
       await new Promise<void>((r) => broker.close(() => r()));
-      await Promise.all([closeServer(tcp), closeServer(http)]);
+      await Promise.all([closeServer(tcp), closeServer(http), closeServer(dataPlane)]);
       await saving;
+      await shadows.flush();
     },
     /** Registers a thing, or rotates its secret; the password is returned once and stored only as a hash. */
     async registerThing(thingName: string): Promise<{ username: string; password: string }> {

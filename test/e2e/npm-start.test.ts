@@ -81,6 +81,7 @@ describe('npm start', () => {
       ['cognito', env.DPM_PORT_COGNITO],
       ['mqtt', env.DPM_PORT_MQTT],
       ['mqtt-ws', env.DPM_PORT_MQTT_WS],
+      ['iot-data', env.DPM_PORT_IOT_DATA],
       ['step-functions', env.DPM_PORT_SFN],
       ['events', env.DPM_PORT_EVENTS],
       ['sqs', env.DPM_PORT_SQS],

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { resolve } from 'node:path';
+import { portVars } from '../../local/local-config.js';
 
 export const repoRoot = resolve(import.meta.dirname, '..', '..');
 
@@ -14,19 +15,7 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export const localPortVars = [
-  'PORT',
-  'DPM_PORT_DYNAMODB',
-  'DPM_PORT_S3',
-  'DPM_PORT_COGNITO',
-  'DPM_PORT_KMS',
-  'DPM_PORT_SFN',
-  'DPM_PORT_EVENTS',
-  'DPM_PORT_SQS',
-  'DPM_PORT_MQTT',
-  'DPM_PORT_MQTT_WS',
-  'DPM_PORT_LEDGER',
-] as const;
+export const localPortVars = portVars;
 
 export type PortEnv = Record<(typeof localPortVars)[number], string>;
 

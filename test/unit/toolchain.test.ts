@@ -15,3 +15,11 @@ describe('the ledger node process', () => {
     for (const [k, v] of Object.entries(ledgerNodeEnv)) expect(pkg.scripts.ledger).toContain(`${k}=${v}`);
   });
 });
+
+describe('local configuration', () => {
+  it('lists every port setting, so tests and the demo can move them all to free ports', async () => {
+    const { LocalConfig, portVars } = await import('../../local/local-config.js');
+    const ports = Object.keys(LocalConfig.shape).filter((k) => k === 'PORT' || k.startsWith('DPM_PORT_'));
+    expect([...portVars].sort()).toEqual(ports.sort());
+  });
+});

@@ -1,5 +1,6 @@
 // The printers' broker with real mqtt clients over TCP and WebSocket: per-thing credentials, the topic ACL, the
 // platform's identity, and credentials that survive a restart.
+import { GetThingShadowCommand, IoTDataPlaneClient, PublishCommand, UpdateThingShadowCommand } from '@aws-sdk/client-iot-data-plane';
 import mqtt, { type MqttClient } from 'mqtt';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -71,5 +72,82 @@ describe('local MQTT broker', () => {
     broker = await startMqttBroker({ port: 0, wsPort: 0, dataDir: dir });
     const thing = await connect(broker.url, p4.username, p4.password);
     expect(thing.connected).toBe(true);
+  });
+});
+
+describe('device shadows and the IoT data plane', () => {
+  let dir: string;
+  let broker: Awaited<ReturnType<typeof startMqttBroker>>;
+  let thing: MqttClient;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'dpm-shadow-'));
+    broker = await startMqttBroker({ port: 0, wsPort: 0, dataPlanePort: 0, dataDir: dir });
+    const creds = await broker.registerThing('printer-9');
+    thing = await mqtt.connectAsync(broker.url, { ...creds, clientId: 'printer-9', protocolVersion: 4, reconnectPeriod: 0 });
+    await thing.subscribeAsync('$aws/things/printer-9/shadow/#', { qos: 1 });
+    await thing.subscribeAsync('dpm/printers/printer-9/jobs', { qos: 1 });
+  });
+
+  afterAll(async () => {
+    await thing.endAsync(true);
+    await broker.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const next = (topic: string) => new Promise<unknown>((r) => {
+    const on = (t: string, m: Buffer) => {
+      if (t !== topic) return;
+      thing.off('message', on);
+      r(JSON.parse(m.toString()));
+    };
+    thing.on('message', on);
+  });
+  const dataPlane = () => new IoTDataPlaneClient({ endpoint: broker.dataPlaneUrl, region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+
+  it('accepts a reported state from the device and shows it to the platform', async () => {
+    const accepted = next('$aws/things/printer-9/shadow/update/accepted');
+    await thing.publishAsync('$aws/things/printer-9/shadow/update', JSON.stringify({ state: { reported: { status: 'idle', nozzleC: 24, material: { type: 'PLA', levelPct: 80 } } }, clientToken: 't1' }), { qos: 1 });
+    expect(await accepted).toMatchObject({ state: { reported: { status: 'idle' } }, version: 1, clientToken: 't1' });
+    const out = await dataPlane().send(new GetThingShadowCommand({ thingName: 'printer-9' }));
+    const doc = JSON.parse(Buffer.from(out.payload!).toString());
+    expect(doc).toMatchObject({ state: { reported: { status: 'idle', nozzleC: 24, material: { type: 'PLA', levelPct: 80 } } }, version: 1 });
+  });
+
+  it('sends the device a delta when the platform changes the desired configuration', async () => {
+    const delta = next('$aws/things/printer-9/shadow/update/delta');
+    await dataPlane().send(new UpdateThingShadowCommand({ thingName: 'printer-9', payload: Buffer.from(JSON.stringify({ state: { desired: { status: 'idle', maxNozzleC: 260 } } })) }));
+    expect(await delta).toMatchObject({ state: { maxNozzleC: 260 } });
+    const doc = JSON.parse(Buffer.from((await dataPlane().send(new GetThingShadowCommand({ thingName: 'printer-9' }))).payload!).toString());
+    expect(doc.state.delta).toEqual({ maxNozzleC: 260 });
+  });
+
+  it('merges nested updates, deletes with null, and rejects bad requests on /rejected', async () => {
+    const accepted = next('$aws/things/printer-9/shadow/update/accepted');
+    await thing.publishAsync('$aws/things/printer-9/shadow/update', JSON.stringify({ state: { reported: { material: { levelPct: 75 }, nozzleC: null, maxNozzleC: 260 } } }), { qos: 1 });
+    await accepted;
+    const doc = JSON.parse(Buffer.from((await dataPlane().send(new GetThingShadowCommand({ thingName: 'printer-9' }))).payload!).toString());
+    expect(doc.state.reported).toEqual({ status: 'idle', material: { type: 'PLA', levelPct: 75 }, maxNozzleC: 260 });
+    expect(doc.state.delta).toBeUndefined();
+    const rejected = next('$aws/things/printer-9/shadow/update/rejected');
+    await thing.publishAsync('$aws/things/printer-9/shadow/update', '{not json', { qos: 1 });
+    expect(await rejected).toMatchObject({ code: 400, message: 'Payload contains invalid json' });
+    await expect(dataPlane().send(new GetThingShadowCommand({ thingName: 'nobody' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+  });
+
+  it('publishes platform messages to a device through the data plane', async () => {
+    const job = next('dpm/printers/printer-9/jobs');
+    await dataPlane().send(new PublishCommand({ topic: 'dpm/printers/printer-9/jobs', qos: 1, payload: Buffer.from(JSON.stringify({ jobId: 'j1' })) }));
+    expect(await job).toEqual({ jobId: 'j1' });
+  });
+
+  it('keeps shadows across a restart', async () => {
+    await thing.endAsync(true);
+    await broker.close();
+    broker = await startMqttBroker({ port: 0, wsPort: 0, dataPlanePort: 0, dataDir: dir });
+    const doc = JSON.parse(Buffer.from((await dataPlane().send(new GetThingShadowCommand({ thingName: 'printer-9' }))).payload!).toString());
+    expect(doc.state.reported.status).toBe('idle');
+    const creds = await broker.registerThing('printer-9');
+    thing = await mqtt.connectAsync(broker.url, { ...creds, clientId: 'printer-9', protocolVersion: 4, reconnectPeriod: 0 });
   });
 });
