@@ -139,6 +139,8 @@ export class Ledger implements StateView {
     const { log, tornTail } = await BlockLog.open(join(opts.dataDir, 'blocks.log'), (height, txs) => ledger.replayBlock(height, txs));
     ledger.log = log;
     ledger.trimAfterReplay();
+    // The replay's garbage (a parsed JSON per transaction) is gone now; collect it before serving, where allowed.
+    (globalThis as { gc?: () => void }).gc?.();
     if (tornTail) {
       logLine(
         `ledger: ${log.path}: cut a torn tail of ${tornTail.bytes} bytes at byte ${tornTail.offset} (${tornTail.reason}); ` +
