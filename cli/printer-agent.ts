@@ -1,0 +1,146 @@
+// The printer agent: what runs beside a printer (here, beside a virtual one). It connects over MQTT with its own
+// credentials, keeps its shadow up to date, takes a job, downloads the print file sealed for it alone, checks its
+// hash, runs it on a virtual printer (time-scaled, layer by layer from our G-code simulator), reports progress,
+// telemetry and alerts signed with its device key, and deletes the decrypted G-code when the job ends.
+import mqtt, { type MqttClient } from 'mqtt';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { signReport, type DeviceKeys } from '../shared/printing/device-keys.js';
+import { openPrintFile } from '../shared/printing/print-file-seal.js';
+import { defaultProfile } from '../shared/slicing/printer-profile.js';
+import { simulateGcode } from '../shared/slicing/simulate.js';
+
+export interface PrinterAgentOptions {
+  thing: string;
+  mqttUrl: string;
+  username: string;
+  password: string;
+  keys: DeviceKeys;
+  /** How many times faster than real time the virtual printer runs. */
+  timeScale: number;
+  telemetryMs: number;
+  /** Simulated faults, at a share (0–1) of the job's print time. */
+  faults?: { runoutAt?: number; thermalAt?: number };
+  material?: { type: string; levelPct: number; spoolMm: number };
+  /** Where the printer keeps the decrypted G-code while it prints. */
+  workDir: string;
+  log?: (line: string) => void;
+}
+
+export interface Job {
+  jobId: string;
+  printFileUrl: string;
+  gcodeSha256: string;
+}
+
+type Status = 'idle' | 'printing' | 'failed';
+
+export async function startPrinterAgent(o: PrinterAgentOptions) {
+  const log = o.log ?? (() => undefined);
+  const topic = (kind: string) => `dpm/printers/${o.thing}/${kind}`;
+  const material = { ...(o.material ?? { type: 'PLA', levelPct: 100, spoolMm: 330_000 }) };
+  let status: Status = 'idle';
+  let nozzleC = 24;
+  let bedC = 23;
+  let config: Record<string, unknown> = {};
+  let current: { jobId: string; cancel: boolean } | undefined;
+  await mkdir(o.workDir, { recursive: true });
+
+  const client: MqttClient = await mqtt.connectAsync(o.mqttUrl, { clientId: o.thing, username: o.username, password: o.password, protocolVersion: 4, reconnectPeriod: 1000, clean: true });
+  const publish = (kind: string, report: object) => client.publishAsync(topic(kind), JSON.stringify(signReport({ thing: o.thing, at: new Date().toISOString(), ...report }, o.keys)), { qos: 1 });
+  const reportShadow = (reported: object) => client.publishAsync(`$aws/things/${o.thing}/shadow/update`, JSON.stringify({ state: { reported } }), { qos: 1 });
+  const snapshot = () => ({ status, nozzleC, bedC, material: { type: material.type, levelPct: Math.round(material.levelPct * 10) / 10 }, job: current?.jobId ?? null, config });
+
+  await client.subscribeAsync([topic('jobs'), `$aws/things/${o.thing}/shadow/update/delta`], { qos: 1 });
+  await reportShadow(snapshot());
+  const telemetry = setInterval(() => void publish('telemetry', snapshot()).catch(() => undefined), o.telemetryMs);
+
+  client.on('message', (t, payload) => {
+    let message: unknown;
+    try {
+      message = JSON.parse(payload.toString());
+    } catch {
+      log(`ignored a message on ${t} that is not JSON`);
+      return;
+    }
+    if (t.endsWith('/shadow/update/delta')) {
+      // The operator's desired configuration: take it, and say so.
+      config = { ...config, ...((message as { state?: Record<string, unknown> }).state ?? {}) };
+      void reportShadow({ config });
+      return;
+    }
+    const job = message as Partial<Job>;
+    if (typeof job.jobId !== 'string' || typeof job.printFileUrl !== 'string' || typeof job.gcodeSha256 !== 'string') {
+      void publish('alerts', { type: 'invalid-job', detail: 'a job needs jobId, printFileUrl and gcodeSha256' });
+      return;
+    }
+    if (current) {
+      void publish('status', { jobId: job.jobId, event: 'rejected', reason: `busy with job ${current.jobId}` });
+      return;
+    }
+    void run(job as Job);
+  });
+
+  async function run(job: Job) {
+    current = { jobId: job.jobId, cancel: false };
+    const file = join(o.workDir, `${job.jobId}.gcode`);
+    try {
+      const res = await fetch(job.printFileUrl);
+      if (!res.ok) throw new Error(`the print file could not be downloaded (${res.status})`);
+      const gcode = openPrintFile(new Uint8Array(await res.arrayBuffer()), { printerId: o.thing, ...o.keys.encryption }, { jobId: job.jobId, gcodeSha256: job.gcodeSha256, now: new Date() });
+      await writeFile(file, gcode, { mode: 0o600 });
+      const plan = simulateGcode(gcode.toString('utf8'), defaultProfile.limits);
+      await publish('status', { jobId: job.jobId, event: 'accepted', layers: plan.layers.length, estimatedSeconds: Math.round(plan.seconds) });
+      status = 'printing';
+      nozzleC = 210;
+      bedC = 60;
+      await reportShadow(snapshot());
+      const total = plan.seconds || 1;
+      const perMm = 100 / material.spoolMm;
+      const filamentPerSecond = plan.filamentMm / total;
+      for (const layer of plan.layers) {
+        await new Promise((r) => setTimeout(r, (layer.seconds * 1000) / o.timeScale));
+        if (current.cancel) throw new Error('cancelled');
+        material.levelPct = Math.max(0, material.levelPct - layer.seconds * filamentPerSecond * perMm);
+        const share = layer.cumulativeSeconds / total;
+        if (o.faults?.runoutAt !== undefined && share >= o.faults.runoutAt) {
+          material.levelPct = 0;
+          await publish('alerts', { jobId: job.jobId, type: 'filament-runout', layer: layer.index });
+          throw new Error('filament ran out');
+        }
+        if (o.faults?.thermalAt !== undefined && share >= o.faults.thermalAt) {
+          await publish('alerts', { jobId: job.jobId, type: 'thermal-runaway', layer: layer.index, nozzleC: 295 });
+          throw new Error('thermal alert: heaters shut down');
+        }
+        await publish('progress', {
+          jobId: job.jobId,
+          layer: layer.index + 1,
+          layers: plan.layers.length,
+          percent: Math.round(share * 1000) / 10,
+          remainingSeconds: Math.round(total - layer.cumulativeSeconds),
+        });
+      }
+      await publish('status', { jobId: job.jobId, event: 'completed' });
+      status = 'idle';
+    } catch (err) {
+      status = 'failed';
+      await publish('status', { jobId: job.jobId, event: 'failed', reason: (err as Error).message }).catch(() => undefined);
+    } finally {
+      // The decrypted G-code never outlives its job.
+      await rm(file, { force: true });
+      nozzleC = 24;
+      bedC = 23;
+      current = undefined;
+      await reportShadow(snapshot()).catch(() => undefined);
+    }
+  }
+
+  return {
+    state: snapshot,
+    async stop() {
+      clearInterval(telemetry);
+      if (current) current.cancel = true;
+      await client.endAsync();
+    },
+  };
+}
