@@ -22,7 +22,12 @@ export const acknowledgements: readonly Acknowledgement[] = [
   {
     rule: /^AwsSolutions-IAM5\[Resource::\*\]$/,
     path: new RegExp(`^${fn}DefaultPolicy/Resource$`),
-    reason: 'xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) have no resource-level permissions',
+    reason: 'xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing), and for printer registration iot:CreateKeysAndCertificate and iot:DescribeEndpoint, have no resource-level permissions',
+  },
+  {
+    rule: /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:iot:[a-z0-9-]+:<AWS::AccountId>:thing\/printer-\*\]$/,
+    path: new RegExp(`^${fn}DefaultPolicy/Resource$`),
+    reason: 'Printer things are created on registration, so their names are not known in advance; the grant is limited to the printer- prefix',
   },
   {
     rule: /^AwsSolutions-IAM5\[Resource::DpmStateful:ExportsOutputFnGetAttTables[A-Za-z0-9]+Arn[A-Za-z0-9]+\/index\/\*\]$/,
@@ -41,7 +46,7 @@ export const acknowledgements: readonly Acknowledgement[] = [
   },
   {
     rule: /^AwsSolutions-APIG4$/,
-    path: /^DpmApplication\/Http\/Api\/GET--(health|designs|designs--\{designId\}|designs--\{designId\}--terms)\/Resource$/,
+    path: /^DpmApplication\/Http\/Api\/GET--(health|designs|designs--\{designId\}|designs--\{designId\}--terms|printers)\/Resource$/,
     reason: 'A route the description marks public: health probes and the public catalogue need no account',
   },
   {

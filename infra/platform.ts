@@ -60,6 +60,10 @@ export interface Uses {
   /** `start` = StartExecution; `respond` = SendTaskSuccess/Failure/Heartbeat; `read` = Describe/History. */
   workflows?: Partial<Record<keyof typeof workflows, 'start' | 'respond' | 'read'>>;
   userPool?: 'admin';
+  /** Creates IoT things and their credentials for printers (IoT Core, or the local broker's registry). */
+  printerIdentities?: boolean;
+  /** Reads and writes printers' device shadows. */
+  printerShadows?: boolean;
   /** The function writes to / reads from the BigchainDB network (URL and auth headers from config). */
   ledger?: boolean;
 }
@@ -140,10 +144,15 @@ export const printerTopics = {
   subscribe: ['dpm/printers/{thing}/*', '$aws/things/{thing}/shadow/*', '$aws/things/{thing}/jobs/*'],
 } as const;
 
+/** The IoT thing type and policy every printer gets, in IoT Core (the local broker applies the same topics). */
+export const printerThingType = 'dpm-printer';
+export const printerPolicyName = 'dpm-printer';
+
 export const workflows = {} as const satisfies Record<string, WorkflowSpec>;
 
 const anyUser: RouteAuth = { kind: 'groups', groups: userGroups };
 const designers: RouteAuth = { kind: 'groups', groups: ['designer'] };
+const operators: RouteAuth = { kind: 'groups', groups: ['printer'] };
 
 export const functions = {
   health: {
@@ -245,6 +254,51 @@ export const functions = {
     timeoutSeconds: 10,
     memoryMb: 256,
   },
+  registerPrinter: {
+    entry: 'functions/printers/register-printer.ts',
+    description: 'Registers a printer: its record, an IoT identity confined to its topics, its configuration as desired shadow',
+    routes: [{ method: 'POST', path: '/printers', auth: operators }],
+    triggers: [],
+    uses: { tables: { main: 'readWrite' }, printerIdentities: true, printerShadows: true },
+    timeoutSeconds: 15,
+    memoryMb: 256,
+  },
+  updatePrinterConfig: {
+    entry: 'functions/printers/update-printer-config.ts',
+    description: 'Changes a printer’s configuration and sends it to the printer as desired shadow state',
+    routes: [{ method: 'PUT', path: '/printers/{printerId}/config', auth: operators }],
+    triggers: [],
+    uses: { tables: { main: 'readWrite' }, printerShadows: true },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
+  updatePrinterTerms: {
+    entry: 'functions/printers/update-printer-terms.ts',
+    description: 'Publishes a new version of a printer’s terms',
+    routes: [{ method: 'PUT', path: '/printers/{printerId}/terms', auth: operators }],
+    triggers: [],
+    uses: { tables: { main: 'readWrite' } },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
+  listMyPrinters: {
+    entry: 'functions/printers/list-my-printers.ts',
+    description: "An operator's printers with what each last reported",
+    routes: [{ method: 'GET', path: '/me/printers', auth: operators }],
+    triggers: [],
+    uses: { tables: { main: 'read' }, printerShadows: true },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
+  listPrinters: {
+    entry: 'functions/printers/list-printers.ts',
+    description: 'The printers customers can choose from, with their capabilities, terms and status',
+    routes: [{ method: 'GET', path: '/printers', auth: { kind: 'public' } }],
+    triggers: [],
+    uses: { tables: { main: 'read' }, printerShadows: true },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
   routeLedgerEvent: {
     entry: 'functions/ledger/route-ledger-event.ts',
     description: 'Queues a ledger-bound domain event in its asset’s FIFO group',
@@ -284,6 +338,8 @@ export const envName = {
   userPool: 'USER_POOL_ID',
   ledgerUrl: 'LEDGER_URL',
   ledgerHeaders: 'LEDGER_HEADERS',
+  /** JSON: which registry provisions printer identities, and how to reach it. */
+  printerIdentities: 'PRINTER_IDENTITIES',
   /** A Secrets Manager secret holding more headers (a JSON object), e.g. a hosted network's app_id/app_key; may be empty. */
   ledgerHeadersSecret: 'LEDGER_HEADERS_SECRET_ARN',
 } as const;
@@ -302,6 +358,7 @@ export function boundEnvNames(uses: Uses): string[] {
   for (const k of Object.keys(uses.workflows ?? {})) names.push(envName.workflow(k));
   if (uses.eventBus) names.push(envName.eventBus);
   if (uses.userPool) names.push(envName.userPool);
+  if (uses.printerIdentities) names.push(envName.printerIdentities);
   if (uses.ledger) names.push(envName.ledgerUrl, envName.ledgerHeaders, envName.ledgerHeadersSecret);
   return names;
 }

@@ -100,6 +100,7 @@ export async function startPlatform(cfg: LocalConfig, log: Log = () => undefined
       [envName.ledgerUrl]: ledger.url,
       [envName.ledgerHeaders]: '{}',
       [envName.ledgerHeadersSecret]: '',
+      [envName.printerIdentities]: JSON.stringify({ kind: 'local-broker', adminUrl: mqtt.dataPlaneUrl, token: mqtt.adminToken }),
     };
     for (const k of Object.keys(platform.tables)) env[envName.table(k)] = localNames.table(k);
     for (const k of Object.keys(platform.buckets)) env[envName.bucket(k)] = localNames.bucket(k);

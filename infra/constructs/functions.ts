@@ -15,7 +15,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { join, resolve } from 'node:path';
 import { lambdaBundling } from '../bundling.js';
-import { envName, type FunctionSpec } from '../platform.js';
+import { envName, printerPolicyName, printerThingType, type FunctionSpec } from '../platform.js';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
 
@@ -108,6 +108,18 @@ export class PlatformFunctions extends Construct {
             resources: [r.userPool.userPoolArn],
           }),
         );
+      }
+      if (u.printerIdentities) {
+        fn.addEnvironment(envName.printerIdentities, JSON.stringify({ kind: 'iot-core', thingTypeName: printerThingType, policyName: printerPolicyName }));
+        const arn = (resource: string) => Stack.of(this).formatArn({ service: 'iot', resource, resourceName: resource === 'policy' ? printerPolicyName : 'printer-*' });
+        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['iot:CreateThing', 'iot:AttachThingPrincipal'], resources: [arn('thing')] }));
+        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['iot:AttachPolicy'], resources: [arn('policy')] }));
+        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['iot:DescribeThingType'], resources: [Stack.of(this).formatArn({ service: 'iot', resource: 'thingtype', resourceName: printerThingType })] }));
+        // CreateKeysAndCertificate and DescribeEndpoint have no resource-level permissions.
+        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['iot:CreateKeysAndCertificate', 'iot:DescribeEndpoint'], resources: ['*'] }));
+      }
+      if (u.printerShadows) {
+        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['iot:GetThingShadow', 'iot:UpdateThingShadow'], resources: [Stack.of(this).formatArn({ service: 'iot', resource: 'thing', resourceName: 'printer-*' })] }));
       }
       if (u.ledger) {
         fn.addEnvironment(envName.ledgerUrl, props.ledger.url);

@@ -6,7 +6,7 @@ import * as iot from 'aws-cdk-lib/aws-iot';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { printerTopics } from '../platform.js';
+import { printerPolicyName, printerThingType, printerTopics } from '../platform.js';
 
 const thing = '${iot:Connection.Thing.ThingName}';
 
@@ -21,11 +21,11 @@ export class PrinterFleet extends Construct {
     const stack = Stack.of(this);
     const arn = (resource: string, name: string) => `arn:${stack.partition}:iot:${stack.region}:${stack.account}:${resource}/${name}`;
     this.thingType = new iot.CfnThingType(this, 'PrinterType', {
-      thingTypeName: 'dpm-printer',
+      thingTypeName: printerThingType,
       thingTypeProperties: { thingTypeDescription: 'A DPM 3D printer', searchableAttributes: ['operator', 'model'] },
     });
     this.policy = new iot.CfnPolicy(this, 'PrinterPolicy', {
-      policyName: 'dpm-printer',
+      policyName: printerPolicyName,
       policyDocument: {
         Version: '2012-10-17',
         Statement: [

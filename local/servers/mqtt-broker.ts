@@ -67,6 +67,15 @@ export async function startMqttBroker(opts: MqttBrokerOptions) {
   const matches = (secret: Secret, password: Buffer | undefined) =>
     !!password && timingSafeEqual(Buffer.from(hashOf(password.toString(), secret.salt), 'base64'), Buffer.from(secret.hash, 'base64'));
 
+  /** A new admin token per start; the runtime hands it to the provisioning function only. */
+  const adminToken = randomBytes(24).toString('base64url');
+  const registerThing = async (thingName: string): Promise<{ username: string; password: string }> => {
+    assertThingName(thingName);
+    const { password, secret } = issue();
+    creds.things[thingName] = secret;
+    await save();
+    return { username: thingName, password };
+  };
   const service = issue();
   creds.service = service.secret;
   await save();
@@ -160,6 +169,18 @@ export async function startMqttBroker(opts: MqttBrokerOptions) {
       const chunks: Buffer[] = [];
       for await (const c of req) chunks.push(c as Buffer);
       const body = Buffer.concat(chunks);
+      // The local stand-in for IoT Core's control plane: the platform (with the admin token) registers a thing and
+      // gets its credentials back once. Devices never see this token.
+      const admin = /^\/dpm-admin\/things\/([^/]+)\/credentials$/.exec(url.pathname);
+      if (admin && req.method === 'POST') {
+        if (req.headers.authorization !== `Bearer ${adminToken}`) return send(403, { message: 'The admin token is required' }, 'ForbiddenException');
+        try {
+          const creds = await registerThing(decodeURIComponent(admin[1]!));
+          return send(200, { ...creds, endpoint: `mqtt://${host}:${port}` });
+        } catch (err) {
+          return send(400, { message: (err as Error).message }, 'InvalidRequestException');
+        }
+      }
       const shadow = /^\/things\/([^/]+)\/shadow$/.exec(url.pathname);
       const topic = /^\/topics\/(.+)$/.exec(url.pathname);
       if (shadow && !url.searchParams.get('name')) {
@@ -215,13 +236,8 @@ export async function startMqttBroker(opts: MqttBrokerOptions) {
       await shadows.flush();
     },
     /** Registers a thing, or rotates its secret; the password is returned once and stored only as a hash. */
-    async registerThing(thingName: string): Promise<{ username: string; password: string }> {
-      assertThingName(thingName);
-      const { password, secret } = issue();
-      creds.things[thingName] = secret;
-      await save();
-      return { username: thingName, password };
-    },
+    registerThing,
+    adminToken,
     async revokeThing(thingName: string): Promise<void> {
       const t = creds.things[thingName];
       if (!t) return;

@@ -1,0 +1,107 @@
+import { AttachPolicyCommand, AttachThingPrincipalCommand, CreateKeysAndCertificateCommand, CreateThingCommand, DescribeEndpointCommand, IoTClient } from '@aws-sdk/client-iot';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-vitest/extend';
+import { describe, expect, it } from 'vitest';
+import { IotCorePrinterIdentities } from '../../../shared/adapters/iot-core-printer-identities.js';
+import { Conflict, Forbidden } from '../../../shared/errors.js';
+import { listPrinters, updatePrinterConfig, updatePrinterTerms } from '../../../shared/printers/manage-printer.js';
+import type { PrinterShadows, PrinterStore } from '../../../shared/printers/ports.js';
+import { RegisterPrinterInput, type Printer } from '../../../shared/printers/printer.js';
+import { registerPrinter } from '../../../shared/printers/register-printer.js';
+
+class MemoryPrinters implements PrinterStore {
+  readonly items = new Map<string, Printer>();
+  async get(id: string) {
+    return structuredClone(this.items.get(id));
+  }
+  async create(p: Printer) {
+    if (this.items.has(p.printerId)) return false;
+    this.items.set(p.printerId, structuredClone(p));
+    return true;
+  }
+  async save(p: Printer, rev: number) {
+    if (this.items.get(p.printerId)?.revision !== rev) return false;
+    this.items.set(p.printerId, structuredClone(p));
+    return true;
+  }
+  async listByOperator(op: string) {
+    return [...this.items.values()].filter((p) => p.operatorId === op);
+  }
+  async list() {
+    return [...this.items.values()];
+  }
+}
+
+class MemoryShadows implements PrinterShadows {
+  readonly desired = new Map<string, Record<string, unknown>>();
+  readonly reports = new Map<string, Record<string, unknown>>();
+  async setDesired(t: string, d: Record<string, unknown>) {
+    this.desired.set(t, d);
+  }
+  async reported(t: string) {
+    return this.reports.get(t);
+  }
+}
+
+const request = RegisterPrinterInput.parse({
+  config: { name: 'MK4', region: 'Lyon', profile: {}, loadedMaterials: [{ type: 'PLA', color: 'black' }] },
+  terms: { feePerHourCents: 150, feePerGramCents: 4, text: 'Printed within two days.' },
+  deviceKeys: { encryptionKey: 'a'.repeat(43), signingKey: 'b'.repeat(43) },
+});
+
+describe('printers', () => {
+  const setup = () => {
+    const deps = {
+      printers: new MemoryPrinters(),
+      shadows: new MemoryShadows(),
+      identities: { provision: async (thing: string) => ({ kind: 'password' as const, username: thing, password: 'pw', endpoint: 'mqtt://x' }) },
+      newId: () => 'p1',
+      now: () => new Date('2026-11-24T10:00:00Z'),
+    };
+    return deps;
+  };
+
+  it('registers a printer, provisions its identity and sends its configuration as desired state', async () => {
+    const deps = setup();
+    const out = await registerPrinter({ operatorId: 'op', request }, deps);
+    expect(out.credentials).toEqual({ kind: 'password', username: 'printer-p1', password: 'pw', endpoint: 'mqtt://x' });
+    expect(deps.shadows.desired.get('printer-p1')).toMatchObject({ config: { version: 1, name: 'MK4' } });
+    expect(JSON.stringify(out.printer)).not.toContain('op');
+  });
+
+  it('lets only the operator change the printer, versions configuration and terms', async () => {
+    const deps = setup();
+    await registerPrinter({ operatorId: 'op', request }, deps);
+    await expect(updatePrinterConfig({ operatorId: 'mallory', printerId: 'printer-p1', config: request.config }, deps)).rejects.toBeInstanceOf(Forbidden);
+    await updatePrinterConfig({ operatorId: 'op', printerId: 'printer-p1', config: { ...request.config, region: 'Paris' } }, deps);
+    expect(deps.shadows.desired.get('printer-p1')).toMatchObject({ config: { version: 2, region: 'Paris' } });
+    await expect(updatePrinterTerms({ operatorId: 'op', printerId: 'printer-p1', terms: request.terms }, deps)).rejects.toBeInstanceOf(Conflict);
+    const updated = await updatePrinterTerms({ operatorId: 'op', printerId: 'printer-p1', terms: { ...request.terms, feePerHourCents: 200 } }, deps);
+    expect(updated.terms).toMatchObject({ version: 2, feePerHourCents: 200 });
+  });
+
+  it('lists printers with their reported status', async () => {
+    const deps = setup();
+    await registerPrinter({ operatorId: 'op', request }, deps);
+    expect((await listPrinters(deps))[0]).toMatchObject({ status: 'unknown', online: false });
+    deps.shadows.reports.set('printer-p1', { status: 'idle' });
+    expect((await listPrinters(deps))[0]).toMatchObject({ status: 'idle', online: true });
+  });
+});
+
+describe('IoT Core printer identities', () => {
+  it('creates the thing, a certificate with the printer policy, and attaches it', async () => {
+    const iot = mockClient(IoTClient);
+    iot.on(CreateThingCommand).resolves({ thingName: 'printer-p1' });
+    iot.on(CreateKeysAndCertificateCommand).resolves({ certificateArn: 'arn:cert/1', certificatePem: 'PEM', keyPair: { PrivateKey: 'KEY', PublicKey: 'PUB' } });
+    iot.on(AttachPolicyCommand).resolves({});
+    iot.on(AttachThingPrincipalCommand).resolves({});
+    iot.on(DescribeEndpointCommand).resolves({ endpointAddress: 'abc-ats.iot.eu-west-1.amazonaws.com' });
+    const creds = await new IotCorePrinterIdentities(new IoTClient({}), { thingTypeName: 'dpm-printer', policyName: 'dpm-printer' }).provision('printer-p1', { operator: 'op' });
+    expect(creds).toEqual({ kind: 'x509', certificatePem: 'PEM', privateKeyPem: 'KEY', certificateArn: 'arn:cert/1', endpoint: 'mqtts://abc-ats.iot.eu-west-1.amazonaws.com:8883' });
+    expect(iot).toHaveReceivedCommandWith(CreateThingCommand, { thingName: 'printer-p1', thingTypeName: 'dpm-printer' });
+    expect(iot).toHaveReceivedCommandWith(CreateKeysAndCertificateCommand, { setAsActive: true });
+    expect(iot).toHaveReceivedCommandWith(AttachPolicyCommand, { policyName: 'dpm-printer', target: 'arn:cert/1' });
+    expect(iot).toHaveReceivedCommandWith(AttachThingPrincipalCommand, { thingName: 'printer-p1', principal: 'arn:cert/1' });
+  });
+});
