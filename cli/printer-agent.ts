@@ -13,8 +13,11 @@ import { simulateGcode } from '../shared/slicing/simulate.js';
 export interface PrinterAgentOptions {
   thing: string;
   mqttUrl: string;
-  username: string;
-  password: string;
+  /** Local broker: the thing's own password. */
+  username?: string;
+  password?: string;
+  /** AWS IoT Core: the thing's X.509 certificate and key (PEM), over mqtts. */
+  tls?: { cert: string; key: string; ca?: string };
   keys: DeviceKeys;
   /** How many times faster than real time the virtual printer runs. */
   timeScale: number;
@@ -46,7 +49,13 @@ export async function startPrinterAgent(o: PrinterAgentOptions) {
   let current: { jobId: string; cancel: boolean } | undefined;
   await mkdir(o.workDir, { recursive: true });
 
-  const client: MqttClient = await mqtt.connectAsync(o.mqttUrl, { clientId: o.thing, username: o.username, password: o.password, protocolVersion: 4, reconnectPeriod: 1000, clean: true });
+  const client: MqttClient = await mqtt.connectAsync(o.mqttUrl, {
+    clientId: o.thing,
+    protocolVersion: 4,
+    reconnectPeriod: 1000,
+    clean: true,
+    ...(o.tls ? { cert: o.tls.cert, key: o.tls.key, ca: o.tls.ca, rejectUnauthorized: true } : { username: o.username, password: o.password }),
+  });
   const publish = (kind: string, report: object) => client.publishAsync(topic(kind), JSON.stringify(signReport({ thing: o.thing, at: new Date().toISOString(), ...report }, o.keys)), { qos: 1 });
   const reportShadow = (reported: object) => client.publishAsync(`$aws/things/${o.thing}/shadow/update`, JSON.stringify({ state: { reported } }), { qos: 1 });
   const snapshot = () => ({ status, nozzleC, bedC, material: { type: material.type, levelPct: Math.round(material.levelPct * 10) / 10 }, job: current?.jobId ?? null, config });

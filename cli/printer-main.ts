@@ -1,6 +1,7 @@
 // `dpm-printer`: the printer agent's command line.
 //   dpm-printer init --thing NAME [--state DIR]           make the device keys; prints the public keys to register
 //   dpm-printer run --mqtt URL --thing NAME --password P [--state DIR] [--time-scale N] [--runout-at 0.5] [--thermal-at 0.3]
+//   dpm-printer run --mqtt mqtts://ENDPOINT:8883 --thing NAME --cert cert.pem --key key.pem [--ca AmazonRootCA1.pem]   (AWS IoT Core)
 //   dpm-printer run --mqtt URL --fleet N --credentials FILE [--state DIR] [--time-scale N]
 //     (FILE: a JSON array of {"thing", "password"}; N virtual printers in one process)
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -13,6 +14,7 @@ import { startPrinterAgent } from './printer-agent.js';
 const usage = `Usage:
   dpm-printer init --thing NAME [--state DIR]
   dpm-printer run --mqtt URL --thing NAME --password P [--state DIR] [--time-scale N] [--runout-at 0..1] [--thermal-at 0..1]
+  dpm-printer run --mqtt mqtts://ENDPOINT:8883 --thing NAME --cert FILE --key FILE [--ca FILE] [...]
   dpm-printer run --mqtt URL --fleet N --credentials FILE [--state DIR] [--time-scale N]`;
 
 class UsageError extends Error {}
@@ -43,6 +45,9 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
         state: { type: 'string' },
         fleet: { type: 'string' },
         credentials: { type: 'string' },
+        cert: { type: 'string' },
+        key: { type: 'string' },
+        ca: { type: 'string' },
         'time-scale': { type: 'string' },
         'runout-at': { type: 'string' },
         'thermal-at': { type: 'string' },
@@ -71,14 +76,16 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     if (!values.mqtt) throw new UsageError('--mqtt URL is required');
     const timeScale = Number(values['time-scale'] ?? 1);
     if (!(timeScale > 0)) throw new UsageError('--time-scale must be a positive number');
-    let printers: { thing: string; password: string }[];
+    let printers: { thing: string; password?: string }[];
+    if ((values.cert && !values.key) || (values.key && !values.cert)) throw new UsageError('--cert and --key go together');
+    const tls = values.cert && values.key ? { cert: await readFile(values.cert, 'utf8'), key: await readFile(values.key, 'utf8'), ca: values.ca ? await readFile(values.ca, 'utf8') : undefined } : undefined;
     if (values.fleet) {
       if (!values.credentials) throw new UsageError('--fleet needs --credentials FILE');
       const n = Number(values.fleet);
       printers = (JSON.parse(await readFile(values.credentials, 'utf8')) as { thing: string; password: string }[]).slice(0, n);
       if (!Number.isInteger(n) || n < 1 || printers.length < n) throw new UsageError(`--fleet ${values.fleet}: the credentials file has ${printers.length} printers`);
     } else {
-      if (!values.thing || !values.password) throw new UsageError('--thing and --password are required (or --fleet N --credentials FILE)');
+      if (!values.thing || (!values.password && !tls)) throw new UsageError('--thing and --password (or --cert and --key) are required, or --fleet N --credentials FILE');
       printers = [{ thing: values.thing, password: values.password }];
     }
     const agents = await Promise.all(
@@ -88,6 +95,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
           mqttUrl: values.mqtt!,
           username: p.thing,
           password: p.password,
+          tls,
           keys: await keysFor(stateDir, p.thing, true),
           timeScale,
           telemetryMs: 5000,

@@ -32,5 +32,6 @@ describe('dpm-printer', () => {
     expect(await main(['run', '--mqtt', 'mqtt://x', '--thing', 't', '--password', 'p', '--time-scale', '0'], quiet, quiet)).toBe(2);
     expect(await main(['run', '--mqtt', 'mqtt://x', '--thing', 't', '--password', 'p', '--runout-at', '2'], quiet, quiet)).toBe(2);
     expect(await main(['init'], quiet, quiet)).toBe(2);
+    expect(await main(['run', '--mqtt', 'mqtts://x', '--thing', 't', '--cert', 'c.pem'], quiet, quiet)).toBe(2);
   });
 });
