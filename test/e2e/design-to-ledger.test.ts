@@ -1,44 +1,26 @@
 // The platform end to end, in-process on free ports: a designer uploads an STL through a presigned URL, the design
 // is ingested (checked, sealed), its registration travels bus → rule → FIFO queue → ledger writer → ledger, and
 // `dpm verify` checks it from the ledger alone. Along the way, other users are kept out of what is not theirs.
-import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 import { main as dpm } from '../../cli/main.js';
-import { demoUsers } from '../../local/demo-users.js';
-import { readLocalConfig } from '../../local/local-config.js';
-import { startPlatform, type RunningPlatform } from '../../local/runtime.js';
-import { localCredentials, localRegion } from '../../local/servers/local-aws.js';
+import type { RunningPlatform } from '../../local/runtime.js';
 import { binaryStl, box } from '../support/meshes.js';
-import { localPortVars } from '../support/npm-start.js';
 
 describe('a design, from upload to the ledger', () => {
-  let dataDir: string;
+  let t: TestPlatform;
   let platform: RunningPlatform;
-  const tokens: Record<string, string> = {};
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'dpm-e2e-design-'));
-    const env: NodeJS.ProcessEnv = { DPM_DATA_DIR: dataDir, DPM_LOG: 'quiet' };
-    for (const v of localPortVars) env[v] = '0';
-    platform = await startPlatform(readLocalConfig(env));
-    const idp = new CognitoIdentityProviderClient({ endpoint: platform.urls.cognito, region: localRegion, credentials: localCredentials });
-    for (const u of demoUsers) {
-      const out = await idp.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: platform.userPool.clientId, AuthParameters: { USERNAME: u.username, PASSWORD: u.password } }));
-      tokens[u.group] = out.AuthenticationResult!.IdToken!;
-    }
-    idp.destroy();
+    t = await startTestPlatform();
+    ({ platform } = t);
   });
 
   afterAll(async () => {
-    await platform?.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await t?.close();
   });
 
-  const api = (path: string, as?: string, init: RequestInit = {}) =>
-    fetch(`${platform.gatewayUrl}${path}`, { ...init, headers: { 'content-type': 'application/json', ...(as ? { authorization: `Bearer ${tokens[as]}` } : {}), ...(init.headers as Record<string, string>) } });
+  const api = (path: string, as?: string, init: RequestInit = {}) => t.api(path, as, init);
   const terms = { priceCents: 2500, royaltyCents: 700, editionSize: 50, allowedMaterials: ['PLA', 'PETG'], commercialUse: false };
 
   it('registers an uploaded design on the ledger, verifiably', async () => {

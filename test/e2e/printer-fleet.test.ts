@@ -1,45 +1,30 @@
 // A printer joins the platform: its operator registers it with the device's public keys, gets credentials once, the
 // agent connects with them and reports through its shadow; configuration changes reach it as deltas; customers see
 // it in the list. Other users cannot change it.
-import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 import { startPrinterAgent } from '../../cli/printer-agent.js';
-import { demoUsers } from '../../local/demo-users.js';
-import { portVars, readLocalConfig } from '../../local/local-config.js';
-import { startPlatform, type RunningPlatform } from '../../local/runtime.js';
-import { localCredentials, localRegion } from '../../local/servers/local-aws.js';
+import type { RunningPlatform } from '../../local/runtime.js';
 import { generateDeviceKeys, publicKeys } from '../../shared/printing/device-keys.js';
 
 describe('a printer joins the fleet', () => {
-  let dataDir: string;
+  let t: TestPlatform;
   let platform: RunningPlatform;
-  const tokens: Record<string, string> = {};
+  let dataDir: string;
   let agent: Awaited<ReturnType<typeof startPrinterAgent>> | undefined;
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'dpm-e2e-printer-'));
-    const env: NodeJS.ProcessEnv = { DPM_DATA_DIR: dataDir, DPM_LOG: 'quiet' };
-    for (const v of portVars) env[v] = '0';
-    platform = await startPlatform(readLocalConfig(env));
-    const idp = new CognitoIdentityProviderClient({ endpoint: platform.urls.cognito, region: localRegion, credentials: localCredentials });
-    for (const u of demoUsers) {
-      const out = await idp.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: platform.userPool.clientId, AuthParameters: { USERNAME: u.username, PASSWORD: u.password } }));
-      tokens[u.group] = out.AuthenticationResult!.IdToken!;
-    }
-    idp.destroy();
+    t = await startTestPlatform();
+    ({ platform, dataDir } = t);
   });
 
   afterAll(async () => {
     await agent?.stop();
-    await platform?.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await t?.close();
   });
 
-  const api = (path: string, as?: string, init: RequestInit = {}) =>
-    fetch(`${platform.gatewayUrl}${path}`, { ...init, headers: { 'content-type': 'application/json', ...(as ? { authorization: `Bearer ${tokens[as]}` } : {}) } });
+  const api = (path: string, as?: string, init: RequestInit = {}) => t.api(path, as, init);
   const config = {
     name: 'Workshop MK4',
     region: 'Lyon',
