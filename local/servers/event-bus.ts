@@ -4,9 +4,10 @@
 // process stops are made after the next start, and final failures go to a dead-letter journal.
 import { randomUUID } from 'node:crypto';
 import { appendFile, mkdir, open, readFile, rename, type FileHandle } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { closeServer, listen, type LocalServer } from '../server.js';
+import { AwsJsonError, awsJsonHandler } from './aws-json.js';
 import { matchesPattern, validatePattern } from './event-pattern.js';
 import { localAccount, localRegion } from './local-aws.js';
 
@@ -37,14 +38,7 @@ export interface EventBusOptions {
   onDeliveryError?: (rule: string, event: EventBridgeEvent, err: unknown, attempt: number) => void;
 }
 
-class EventsError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+class EventsError extends AwsJsonError {}
 
 type Journal = { op: 'put'; event: EventBridgeEvent; rules: string[] } | { op: 'done'; id: string; rule: string };
 
@@ -191,35 +185,23 @@ export async function startEventBus(opts: EventBusOptions) {
     return { FailedEntryCount: results.filter((r) => r.ErrorCode).length, Entries: results };
   }
 
-  const server = createServer((req, res) => void handle(req, res));
-  async function handle(req: IncomingMessage, res: ServerResponse) {
-    const send = (status: number, body: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': randomUUID() });
-      res.end(JSON.stringify(body));
-    };
-    try {
-      const op = String(req.headers['x-amz-target'] ?? '').replace(/^AWSEvents\./, '');
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const c of req) {
-        size += (c as Buffer).length;
-        if (size > maxEntryBytes * 11) throw new EventsError('ValidationException', 'The request is too large');
-        chunks.push(c as Buffer);
-      }
-      let body: Record<string, unknown>;
-      try {
-        body = JSON.parse(Buffer.concat(chunks).toString() || '{}') as Record<string, unknown>;
-      } catch {
-        throw new EventsError('SerializationException', 'The request body is not JSON');
-      }
-      if (op === 'PutEvents') send(200, await putEvents(body));
-      else if (op === 'DescribeEventBus') send(200, { Name: opts.busName, Arn: `arn:aws:events:${localRegion}:${localAccount}:event-bus/${opts.busName}` });
-      else throw new EventsError('UnknownOperationException', `${op || '(no X-Amz-Target)'} is not supported by the local event bus`);
-    } catch (err) {
-      if (err instanceof EventsError) send(400, { __type: err.type, message: err.message });
-      else send(500, { __type: 'InternalException', message: (err as Error).message });
-    }
-  }
+  const server = createServer(
+    awsJsonHandler({
+      targetPrefix: 'AWSEvents.',
+      contentType: 'application/x-amz-json-1.1',
+      maxBodyBytes: maxEntryBytes * 11,
+      ops: {
+        PutEvents: putEvents,
+        DescribeEventBus: () => ({ Name: opts.busName, Arn: `arn:aws:events:${localRegion}:${localAccount}:event-bus/${opts.busName}` }),
+      },
+      errors: {
+        unknownOperation: (op) => new EventsError('UnknownOperationException', `${op || '(no X-Amz-Target)'} is not supported by the local event bus`),
+        notJson: () => new EventsError('SerializationException', 'The request body is not JSON'),
+        tooLarge: () => new EventsError('ValidationException', 'The request is too large'),
+        internalType: 'InternalException',
+      },
+    }),
+  );
 
   const port = await listen(server, opts.port ?? 0, host, 'events');
   const url = `http://${host}:${port}`;

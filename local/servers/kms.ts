@@ -3,9 +3,10 @@
 // Sign/Verify/GetPublicKey. Key material lives in the data directory so data sealed before a restart opens after it.
 import { createCipheriv, createDecipheriv, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, randomUUID, sign, verify } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { closeServer, listen, type LocalServer } from '../server.js';
+import { AwsJsonError, awsJsonHandler } from './aws-json.js';
 import { localAccount, localRegion } from './local-aws.js';
 
 export interface KmsOptions {
@@ -32,15 +33,7 @@ interface KeyFile {
   aliases: Record<string, string>;
 }
 
-class KmsError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
-}
+class KmsError extends AwsJsonError {}
 
 const maxBody = 64 * 1024;
 const blobMagic = Buffer.from('DPMKMS1');
@@ -239,37 +232,21 @@ export async function startKms(opts: KmsOptions) {
     },
   };
 
-  const server = createServer((req, res) => void handle(req, res));
-  async function handle(req: IncomingMessage, res: ServerResponse) {
-    const send = (status: number, body: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': randomUUID() });
-      res.end(JSON.stringify(body));
-    };
-    try {
-      const target = String(req.headers['x-amz-target'] ?? '');
-      const op = target.startsWith('TrentService.') ? target.slice('TrentService.'.length) : '';
-      if (req.method !== 'POST' || !op) throw new KmsError('UnknownOperationException', 'Use POST with X-Amz-Target: TrentService.<Operation>');
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const c of req) {
-        size += (c as Buffer).length;
-        if (size > maxBody) throw new KmsError('ValidationException', `Request body over ${maxBody} bytes`, 413);
-        chunks.push(c as Buffer);
-      }
-      let body: Record<string, unknown>;
-      try {
-        body = JSON.parse(Buffer.concat(chunks).toString() || '{}') as Record<string, unknown>;
-      } catch {
-        throw new KmsError('SerializationException', 'The request body is not JSON');
-      }
-      const fn = ops[op];
-      if (!fn) throw new KmsError('UnsupportedOperationException', `${op} is not supported by the local KMS`);
-      send(200, await fn(body));
-    } catch (err) {
-      if (err instanceof KmsError) send(err.status, { __type: err.type, message: err.message });
-      else send(500, { __type: 'KMSInternalException', message: (err as Error).message });
-    }
-  }
+  const server = createServer(
+    awsJsonHandler({
+      targetPrefix: 'TrentService.',
+      contentType: 'application/x-amz-json-1.1',
+      maxBodyBytes: maxBody,
+      ops,
+      errors: {
+        unknownOperation: (op) =>
+          op ? new KmsError('UnsupportedOperationException', `${op} is not supported by the local KMS`) : new KmsError('UnknownOperationException', 'Use POST with X-Amz-Target: TrentService.<Operation>'),
+        notJson: () => new KmsError('SerializationException', 'The request body is not JSON'),
+        tooLarge: () => new KmsError('ValidationException', `Request body over ${maxBody} bytes`, 413),
+        internalType: 'KMSInternalException',
+      },
+    }),
+  );
 
   const port = await listen(server, opts.port ?? 0, host, 'kms');
   const url = `http://${host}:${port}`;

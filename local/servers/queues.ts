@@ -5,11 +5,12 @@
 import type { SQSRecord } from 'aws-lambda';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, open, readFile, rename, type FileHandle } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import type { QueueSpec } from '../../infra/platform.js';
 import { localNames } from '../names.js';
 import { closeServer, listen, type LocalServer } from '../server.js';
+import { AwsJsonError, awsJsonHandler } from './aws-json.js';
 import { localAccount, localRegion } from './local-aws.js';
 
 export interface QueuesOptions {
@@ -48,14 +49,14 @@ interface Queue {
   createdAt: number;
 }
 
-class SqsError extends Error {
+class SqsError extends AwsJsonError {
   constructor(
     readonly code: string,
-    readonly queryCode: string,
+    queryCode: string,
     message: string,
-    readonly status = 400,
+    status = 400,
   ) {
-    super(message);
+    super(code, message, status, `${queryCode};Sender`);
   }
 }
 
@@ -382,38 +383,21 @@ export async function startQueues(opts: QueuesOptions) {
   };
 
   let closed = false;
-  const server = createServer((req, res) => void handle(req, res));
-  async function handle(req: IncomingMessage, res: ServerResponse) {
-    const reply = (status: number, body: unknown, queryError?: string) => {
-      const headers: Record<string, string> = { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': randomUUID() };
-      if (queryError) headers['x-amzn-query-error'] = queryError;
-      res.writeHead(status, headers);
-      res.end(JSON.stringify(body));
-    };
-    try {
-      const target = String(req.headers['x-amz-target'] ?? '');
-      const op = target.startsWith('AmazonSQS.') ? target.slice('AmazonSQS.'.length) : '';
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const c of req) {
-        size += (c as Buffer).length;
-        if (size > maxBody * 11) throw invalid('The request is too large');
-        chunks.push(c as Buffer);
-      }
-      const fn = ops[op];
-      if (!fn) throw new SqsError('UnsupportedOperation', 'AWS.SimpleQueueService.UnsupportedOperation', `${op || '(no X-Amz-Target)'} is not supported by the local SQS`);
-      let body: Record<string, unknown>;
-      try {
-        body = JSON.parse(Buffer.concat(chunks).toString() || '{}') as Record<string, unknown>;
-      } catch {
-        throw invalid('The request body is not JSON');
-      }
-      reply(200, await fn(body));
-    } catch (err) {
-      if (err instanceof SqsError) reply(err.status, { __type: `com.amazonaws.sqs#${err.code}`, message: err.message }, `${err.queryCode};Sender`);
-      else reply(500, { __type: 'com.amazonaws.sqs#InternalError', message: (err as Error).message });
-    }
-  }
+  const server = createServer(
+    awsJsonHandler({
+      targetPrefix: 'AmazonSQS.',
+      contentType: 'application/x-amz-json-1.0',
+      maxBodyBytes: maxBody * 11,
+      ops,
+      wireType: (t) => `com.amazonaws.sqs#${t}`,
+      errors: {
+        unknownOperation: (op) => new SqsError('UnsupportedOperation', 'AWS.SimpleQueueService.UnsupportedOperation', `${op || '(no X-Amz-Target)'} is not supported by the local SQS`),
+        notJson: () => invalid('The request body is not JSON'),
+        tooLarge: () => invalid('The request is too large'),
+        internalType: 'InternalError',
+      },
+    }),
+  );
 
   const port = await listen(server, opts.port ?? 0, host, 'sqs');
   baseUrl = `http://${host}:${port}`;

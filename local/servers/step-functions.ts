@@ -6,10 +6,11 @@
 // again from the start with the same input after a restart: our task functions are idempotent, so that is safe.
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { closeServer, listen, type LocalServer } from '../server.js';
+import { AwsJsonError, awsJsonHandler } from './aws-json.js';
 import { localAccount, localRegion } from './local-aws.js';
 
 export interface LocalStateMachine {
@@ -59,14 +60,7 @@ interface PendingTask {
   done: boolean;
 }
 
-class SfnError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+class SfnError extends AwsJsonError {}
 
 const tokenMarker = '__DPM_TASK_TOKEN__';
 const lambdaArnPrefix = `arn:aws:lambda:${localRegion}:${localAccount}:function:`;
@@ -367,35 +361,20 @@ export async function startStepFunctions(opts: StepFunctionsOptions) {
     },
   };
 
-  const server = createServer((req, res) => void handle(req, res));
-  async function handle(req: IncomingMessage, res: ServerResponse) {
-    const send = (status: number, body: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': randomUUID() });
-      res.end(JSON.stringify(body));
-    };
-    try {
-      const op = String(req.headers['x-amz-target'] ?? '').replace(/^AWSStepFunctions\./, '');
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const c of req) {
-        size += (c as Buffer).length;
-        if (size > 1024 * 1024) throw new SfnError('ValidationException', 'The request is too large');
-        chunks.push(c as Buffer);
-      }
-      const fn = ops[op];
-      if (!fn) throw new SfnError('UnknownOperationException', `${op || '(no X-Amz-Target)'} is not supported by the local Step Functions`);
-      let body: Record<string, unknown>;
-      try {
-        body = JSON.parse(Buffer.concat(chunks).toString() || '{}') as Record<string, unknown>;
-      } catch {
-        throw new SfnError('SerializationException', 'The request body is not JSON');
-      }
-      send(200, fn(body));
-    } catch (err) {
-      if (err instanceof SfnError) send(400, { __type: err.type, message: err.message });
-      else send(500, { __type: 'InternalFailure', message: (err as Error).message });
-    }
-  }
+  const server = createServer(
+    awsJsonHandler({
+      targetPrefix: 'AWSStepFunctions.',
+      contentType: 'application/x-amz-json-1.0',
+      maxBodyBytes: 1024 * 1024,
+      ops,
+      errors: {
+        unknownOperation: (op) => new SfnError('UnknownOperationException', `${op || '(no X-Amz-Target)'} is not supported by the local Step Functions`),
+        notJson: () => new SfnError('SerializationException', 'The request body is not JSON'),
+        tooLarge: () => new SfnError('ValidationException', 'The request is too large'),
+        internalType: 'InternalFailure',
+      },
+    }),
+  );
 
   const port = await listen(server, opts.port ?? 0, host, 'step-functions');
   const url = `http://${host}:${port}`;
