@@ -9,6 +9,8 @@ import { signReport, type DeviceKeys } from '../shared/printing/device-keys.js';
 import { openPrintFile } from '../shared/printing/print-file-seal.js';
 import { defaultProfile } from '../shared/slicing/printer-profile.js';
 import { simulateGcode } from '../shared/slicing/simulate.js';
+import { fitsBuildVolume } from '../shared/designs/printability.js';
+import type { PrintabilityQuestion } from '../shared/printers/printability-proof.js';
 
 export interface PrinterAgentOptions {
   thing: string;
@@ -60,7 +62,7 @@ export async function startPrinterAgent(o: PrinterAgentOptions) {
   const reportShadow = (reported: object) => client.publishAsync(`$aws/things/${o.thing}/shadow/update`, JSON.stringify({ state: { reported } }), { qos: 1 });
   const snapshot = () => ({ status, nozzleC, bedC, material: { type: material.type, levelPct: Math.round(material.levelPct * 10) / 10 }, job: current?.jobId ?? null, config });
 
-  await client.subscribeAsync([topic('jobs'), `$aws/things/${o.thing}/shadow/update/delta`], { qos: 1 });
+  await client.subscribeAsync([topic('jobs'), topic('printability-requests'), `$aws/things/${o.thing}/shadow/update/delta`], { qos: 1 });
   await reportShadow(snapshot());
   const telemetry = setInterval(() => void publish('telemetry', snapshot()).catch(() => undefined), o.telemetryMs);
 
@@ -78,6 +80,10 @@ export async function startPrinterAgent(o: PrinterAgentOptions) {
       void reportShadow({ config });
       return;
     }
+    if (t === topic('printability-requests')) {
+      void answerPrintability(message as Partial<PrintabilityQuestion>);
+      return;
+    }
     const job = message as Partial<Job>;
     if (typeof job.jobId !== 'string' || typeof job.printFileUrl !== 'string' || typeof job.gcodeSha256 !== 'string') {
       void publish('alerts', { type: 'invalid-job', detail: 'a job needs jobId, printFileUrl and gcodeSha256' });
@@ -89,6 +95,22 @@ export async function startPrinterAgent(o: PrinterAgentOptions) {
     }
     void run(job as Job);
   });
+
+  /** Checks a design's size against this printer's own configured build volume, and signs the answer. */
+  async function answerPrintability(q: Partial<PrintabilityQuestion>) {
+    if (typeof q.requestId !== 'string' || typeof q.designId !== 'string' || !Array.isArray(q.size) || q.size.length !== 3) {
+      await publish('alerts', { type: 'invalid-printability-request' });
+      return;
+    }
+    const configured = (config.config ?? {}) as { profile?: { bed?: { x?: number; y?: number }; maxZ?: number }; version?: number };
+    const buildVolume = {
+      x: configured.profile?.bed?.x ?? defaultProfile.bed.x,
+      y: configured.profile?.bed?.y ?? defaultProfile.bed.y,
+      z: configured.profile?.maxZ ?? defaultProfile.maxZ,
+    };
+    const fit = fitsBuildVolume(q.size as [number, number, number], buildVolume);
+    await publish('printability', { requestId: q.requestId, designId: q.designId, ...fit, buildVolume, configVersion: configured.version ?? 0 });
+  }
 
   async function run(job: Job) {
     current = { jobId: job.jobId, cancel: false };

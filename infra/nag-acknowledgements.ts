@@ -30,6 +30,11 @@ export const acknowledgements: readonly Acknowledgement[] = [
     reason: 'Printer things are created on registration, so their names are not known in advance; the grant is limited to the printer- prefix',
   },
   {
+    rule: /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:iot:[a-z0-9-]+:<AWS::AccountId>:topic\/dpm\/printers\/printer-\*\]$/,
+    path: new RegExp(`^${fn}DefaultPolicy/Resource$`),
+    reason: 'Messages go to whichever registered printer a request names; publishing is limited to the printers topic tree',
+  },
+  {
     rule: /^AwsSolutions-IAM5\[Resource::DpmStateful:ExportsOutputFnGetAttTables[A-Za-z0-9]+Arn[A-Za-z0-9]+\/index\/\*\]$/,
     path: new RegExp(`^${fn}DefaultPolicy/Resource$`),
     reason: 'Reading a table includes its GSIs (table-arn/index/*); scoped to tables the function uses',
@@ -46,7 +51,7 @@ export const acknowledgements: readonly Acknowledgement[] = [
   },
   {
     rule: /^AwsSolutions-APIG4$/,
-    path: /^DpmApplication\/Http\/Api\/GET--(health|designs|designs--\{designId\}|designs--\{designId\}--terms|printers)\/Resource$/,
+    path: /^DpmApplication\/Http\/Api\/GET--(health|designs|designs--\{designId\}|designs--\{designId\}--terms|designs--\{designId\}--printability|printers)\/Resource$/,
     reason: 'A route the description marks public: health probes and the public catalogue need no account',
   },
   {

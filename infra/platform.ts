@@ -64,6 +64,8 @@ export interface Uses {
   printerIdentities?: boolean;
   /** Reads and writes printers' device shadows. */
   printerShadows?: boolean;
+  /** Publishes messages to printers' own topics. */
+  printerMessages?: boolean;
   /** The function writes to / reads from the BigchainDB network (URL and auth headers from config). */
   ledger?: boolean;
 }
@@ -71,7 +73,9 @@ export interface Uses {
 export type Trigger =
   | { kind: 'queue'; queue: keyof typeof queues; batchSize: number }
   | { kind: 'rule'; rule: keyof typeof eventRules }
-  | { kind: 'workflowTask'; workflow: keyof typeof workflows };
+  | { kind: 'workflowTask'; workflow: keyof typeof workflows }
+  /** Messages printers publish on an MQTT topic filter: an IoT topic rule in AWS, a broker subscription locally. */
+  | { kind: 'printerTopic'; topic: string };
 
 export interface FunctionSpec {
   /** Handler module, relative to the repo root; it exports `handler`. */
@@ -296,6 +300,33 @@ export const functions = {
     routes: [{ method: 'GET', path: '/printers', auth: { kind: 'public' } }],
     triggers: [],
     uses: { tables: { main: 'read' }, printerShadows: true },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
+  requestPrintabilityProof: {
+    entry: 'functions/printers/request-printability-proof.ts',
+    description: 'Asks a printer to check a listed design against its own profile and sign the answer',
+    routes: [{ method: 'POST', path: '/designs/{designId}/printability', auth: { kind: 'groups', groups: ['designer', 'customer', 'printer'] } }],
+    triggers: [],
+    uses: { tables: { main: 'read' }, printerMessages: true },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
+  recordPrintabilityProof: {
+    entry: 'functions/printers/record-printability-proof.ts',
+    description: 'Keeps a printer’s signed proof of printability once its signature checks out',
+    routes: [],
+    triggers: [{ kind: 'printerTopic', topic: 'dpm/printers/+/printability' }],
+    uses: { tables: { main: 'readWrite' } },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
+  listPrintabilityProofs: {
+    entry: 'functions/printers/list-printability-proofs.ts',
+    description: 'The signed proofs of printability of a design, with each printer’s public key to check them',
+    routes: [{ method: 'GET', path: '/designs/{designId}/printability', auth: { kind: 'public' } }],
+    triggers: [],
+    uses: { tables: { main: 'read' } },
     timeoutSeconds: 10,
     memoryMb: 256,
   },

@@ -102,6 +102,11 @@ export function templateRoutesAndTriggers(templates?: Record<string, Template>):
     if (r.Type === 'AWS::Events::Rule') {
       for (const target of (p.Targets as { Arn: unknown }[]) ?? []) triggers.push(`rule:${r.Metadata?.['dpm:rule']}->${metaOf(refId(target.Arn)!, 'function')}`);
     }
+    if (r.Type === 'AWS::IoT::TopicRule') {
+      const topic = r.Metadata?.['dpm:printerTopic'];
+      const actions = ((p.TopicRulePayload as { Actions?: { Lambda?: { FunctionArn: unknown } }[] })?.Actions ?? []).filter((a) => a.Lambda);
+      if (topic) for (const a of actions) triggers.push(`printerTopic:${topic}->${metaOf(refId(a.Lambda!.FunctionArn)!, 'function')}`);
+    }
     if (r.Type === 'AWS::StepFunctions::StateMachine') {
       for (const k of Object.keys((p.DefinitionSubstitutions as Record<string, unknown>) ?? {})) {
         if (k.startsWith('fn:')) triggers.push(`workflowTask:${metaOf(id, 'workflow')}->${k.slice(3)}`);

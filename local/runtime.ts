@@ -23,6 +23,7 @@ import { startS3 } from './servers/s3.js';
 import { startStepFunctions } from './servers/step-functions.js';
 import { startLedgerNode } from './ledger/node.js';
 import { demoUsers } from './demo-users.js';
+import mqttClient from 'mqtt';
 
 const repoRoot = resolve(import.meta.dirname, '..');
 
@@ -131,6 +132,7 @@ export async function startPlatform(cfg: LocalConfig, log: Log = () => undefined
     const triggers: string[] = [];
     const detachers: (() => Promise<void>)[] = [];
     const ruleTargets: Record<string, EventRuleTarget> = {};
+    const printerTopics: { topic: string; key: string }[] = [];
     for (const [key, spec] of Object.entries(platform.functions) as [string, FunctionSpec][]) {
       for (const t of spec.triggers) {
         if (t.kind === 'queue') {
@@ -149,10 +151,32 @@ export async function startPlatform(cfg: LocalConfig, log: Log = () => undefined
             },
           };
           triggers.push(`rule:${t.rule}->${key}`);
+        } else if (t.kind === 'printerTopic') {
+          printerTopics.push({ topic: t.topic, key });
+          triggers.push(`printerTopic:${t.topic}->${key}`);
         } else {
           triggers.push(`workflowTask:${t.workflow}->${key}`);
         }
       }
+    }
+    // What an IoT topic rule does in AWS (SELECT *, topic() AS topic FROM '<filter>'), done by a broker subscription.
+    if (printerTopics.length) {
+      const service = mqtt.serviceCredentials();
+      const listener = await mqttClient.connectAsync(mqtt.url, { ...service, clientId: 'dpm-topic-rules', protocolVersion: 4, reconnectPeriod: 1000 });
+      for (const { topic } of printerTopics) await listener.subscribeAsync(topic, { qos: 1 });
+      listener.on('message', (topic, payload) => {
+        let message: Record<string, unknown>;
+        try {
+          message = JSON.parse(payload.toString()) as Record<string, unknown>;
+        } catch {
+          return; // IoT rules drop payloads that are not JSON when the SQL selects fields
+        }
+        for (const r of printerTopics) {
+          if (!topicMatches(r.topic, topic)) continue;
+          invoke(r.key, { ...message, topic }).catch((err: unknown) => log({ level: 'error', msg: `${r.key} failed on ${topic}`, error: (err as Error).message }));
+        }
+      });
+      detachers.push(() => listener.endAsync());
     }
 
     const events = track(
@@ -238,6 +262,17 @@ export async function startPlatform(cfg: LocalConfig, log: Log = () => undefined
     await rm(join(dir, 'platform.pid'), { force: true });
     throw err;
   }
+}
+
+/** MQTT topic filter matching: `+` is one level, `#` the rest. */
+function topicMatches(filter: string, topic: string): boolean {
+  const f = filter.split('/');
+  const t = topic.split('/');
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === '#') return true;
+    if (f[i] !== '+' && f[i] !== t[i]) return false;
+  }
+  return f.length === t.length;
 }
 
 async function healthOf(servers: LocalServer[]): Promise<Record<string, ComponentHealth>> {

@@ -6,7 +6,9 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { DynamoDbPrinterStore } from '../../shared/adapters/dynamodb-printer-store.js';
 import { IotCorePrinterIdentities } from '../../shared/adapters/iot-core-printer-identities.js';
+import { IotDataPrinterMessages } from '../../shared/adapters/iot-data-printer-messages.js';
 import { IotDataPrinterShadows } from '../../shared/adapters/iot-data-printer-shadows.js';
+import { DynamoDbPrintabilityProofs } from '../../shared/adapters/dynamodb-printability-proofs.js';
 import { LocalBrokerPrinterIdentities } from '../../shared/adapters/local-broker-printer-identities.js';
 import { dynamoDbClient } from '../lib/clients.js';
 import { awsClientConfig, readConfig } from '../lib/config.js';
@@ -16,6 +18,10 @@ const aws = readConfig(awsClientConfig);
 export const printerStore = () => new DynamoDbPrinterStore(dynamoDbClient(aws), readConfig(z.object({ TABLE_MAIN: z.string().min(1) })).TABLE_MAIN);
 
 export const printerShadows = () => new IotDataPrinterShadows(new IoTDataPlaneClient({ region: aws.AWS_REGION }));
+
+export const printerMessages = () => new IotDataPrinterMessages(new IoTDataPlaneClient({ region: aws.AWS_REGION }));
+
+export const printabilityProofs = () => new DynamoDbPrintabilityProofs(dynamoDbClient(aws), readConfig(z.object({ TABLE_MAIN: z.string().min(1) })).TABLE_MAIN);
 
 const IdentitiesConfig = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('iot-core'), thingTypeName: z.string().min(1), policyName: z.string().min(1) }),

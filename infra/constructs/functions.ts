@@ -121,6 +121,9 @@ export class PlatformFunctions extends Construct {
       if (u.printerShadows) {
         fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['iot:GetThingShadow', 'iot:UpdateThingShadow'], resources: [Stack.of(this).formatArn({ service: 'iot', resource: 'thing', resourceName: 'printer-*' })] }));
       }
+      if (u.printerMessages) {
+        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['iot:Publish'], resources: [Stack.of(this).formatArn({ service: 'iot', resource: 'topic', resourceName: 'dpm/printers/printer-*' })] }));
+      }
       if (u.ledger) {
         fn.addEnvironment(envName.ledgerUrl, props.ledger.url);
         fn.addEnvironment(envName.ledgerHeaders, props.ledger.headers);

@@ -5,6 +5,8 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as iot from 'aws-cdk-lib/aws-iot';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { EventRuleSpec, FunctionSpec } from '../platform.js';
@@ -47,6 +49,17 @@ export class PlatformTriggers extends Construct {
           });
           rule.addTarget(new targets.LambdaFunction(fn, { retryAttempts: 185, maxEventAge: Duration.hours(24), deadLetterQueue: this.ruleDeadLetters }));
           this.rules[`${t.rule}->${key}`] = rule;
+        } else if (t.kind === 'printerTopic') {
+          const topicRule = new iot.CfnTopicRule(this, `printerTopic-${key}`, {
+            topicRulePayload: {
+              description: `Printer messages on ${t.topic} to ${key}`,
+              sql: `SELECT *, topic() AS topic FROM '${t.topic}'`,
+              awsIotSqlVersion: '2016-03-23',
+              actions: [{ lambda: { functionArn: fn.functionArn } }],
+            },
+          });
+          topicRule.addMetadata('dpm:printerTopic', t.topic);
+          fn.addPermission(`IotRule-${key}`, { principal: new iam.ServicePrincipal('iot.amazonaws.com'), sourceArn: topicRule.attrArn });
         }
       }
     }

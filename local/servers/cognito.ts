@@ -36,7 +36,21 @@ export interface CognitoOptions {
 const poolName = 'dpm';
 const clientName = 'dpm-web';
 
+/**
+ * A child process can only be given a port number, so an automatically chosen port ({port: 0}) can be taken by
+ * someone else between choosing it and the child binding it. Then we choose again.
+ */
 export async function startCognito(opts: CognitoOptions) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startCognitoOnce(opts);
+    } catch (err) {
+      if (!(err instanceof PortInUseError) || (opts.port ?? 0) !== 0 || attempt >= 5) throw err;
+    }
+  }
+}
+
+async function startCognitoOnce(opts: CognitoOptions) {
   const host = opts.host ?? '127.0.0.1';
   const port = await reservePort(opts.port ?? 0, host, 'cognito');
   await mkdir(opts.dataDir, { recursive: true });

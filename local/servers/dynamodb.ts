@@ -24,7 +24,21 @@ export async function reservePort(port: number, host: string, component: string)
   return chosen;
 }
 
-export async function startDynamoDb(opts: DynamoDbOptions): Promise<LocalServer> {
+/**
+ * A child process can only be given a port number, so an automatically chosen port ({port: 0}) can be taken by
+ * someone else between choosing it and the child binding it. Then we choose again.
+ */
+export async function startDynamoDb(opts: DynamoDbOptions) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startDynamoDbOnce(opts);
+    } catch (err) {
+      if (!(err instanceof PortInUseError) || (opts.port ?? 0) !== 0 || attempt >= 5) throw err;
+    }
+  }
+}
+
+async function startDynamoDbOnce(opts: DynamoDbOptions): Promise<LocalServer> {
   const host = opts.host ?? '127.0.0.1';
   const port = await reservePort(opts.port ?? 0, host, 'dynamodb');
   await mkdir(opts.dataDir, { recursive: true });

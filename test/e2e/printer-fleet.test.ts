@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 import { startPrinterAgent } from '../../cli/printer-agent.js';
 import type { RunningPlatform } from '../../local/runtime.js';
-import { generateDeviceKeys, publicKeys } from '../../shared/printing/device-keys.js';
+import { generateDeviceKeys, publicKeys, verifyReport, type SignedReport } from '../../shared/printing/device-keys.js';
+import { binaryStl, box } from '../support/meshes.js';
 
 describe('a printer joins the fleet', () => {
   let t: TestPlatform;
@@ -63,5 +64,25 @@ describe('a printer joins the fleet', () => {
     expect((await api(`/printers/${printer.printerId}/terms`, 'printer', { method: 'PUT', body: JSON.stringify({ ...terms, feePerHourCents: 175 }) })).status).toBe(200);
     expect((await api(`/printers/${printer.printerId}/terms`, 'designer', { method: 'PUT', body: JSON.stringify(terms) })).status).toBe(403);
     expect((await api(`/printers/${printer.printerId}/config`, 'printer', { method: 'PUT', body: JSON.stringify({ ...config, region: '' }) })).status).toBe(400);
+
+    // A proof of printability: the printer checks a listed design against its own build volume and signs the answer.
+    const designTerms = { priceCents: 900, royaltyCents: 300, editionSize: 10, allowedMaterials: ['PLA'], commercialUse: false };
+    const created = (await (await api('/designs', 'designer', { method: 'POST', body: JSON.stringify({ title: 'Tall vase', terms: designTerms }) })).json()) as {
+      design: { designId: string };
+      upload: { url: string; contentType: string };
+    };
+    await fetch(created.upload.url, { method: 'PUT', headers: { 'content-type': created.upload.contentType }, body: binaryStl(box(60, 60, 215)) });
+    expect((await api(`/designs/${created.design.designId}/ingest`, 'designer', { method: 'POST' })).status).toBe(200);
+    const asked = await api(`/designs/${created.design.designId}/printability`, 'customer', { method: 'POST', body: JSON.stringify({ printerId: printer.printerId }) });
+    expect(asked.status).toBe(202);
+    let proofs: { printerId: string; signed: SignedReport<{ fits: boolean; buildVolume: { z: number } }>; signingKey: string }[] = [];
+    await until(async () => {
+      proofs = (await (await api(`/designs/${created.design.designId}/printability`)).json()) as typeof proofs;
+      return proofs.length > 0;
+    });
+    expect(proofs[0]!.printerId).toBe(printer.printerId);
+    expect(proofs[0]!.signed.report).toMatchObject({ fits: true, buildVolume: { z: 220 } });
+    expect(verifyReport(proofs[0]!.signed, proofs[0]!.signingKey)).toBe(true);
+    expect(proofs[0]!.signingKey).toBe(keys.signing.publicKey);
   });
 });

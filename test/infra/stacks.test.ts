@@ -204,7 +204,7 @@ describe('printers, observability and checks', () => {
   it('has exactly the routes and triggers of the description', () => {
     const fromTemplate = templateRoutesAndTriggers(templates);
     const routes = Object.values(fnSpecs).flatMap((f) => f.routes.map((r) => `${r.method} ${r.path}`));
-    const triggers = Object.entries(fnSpecs).flatMap(([k, f]) => f.triggers.map((t) => `${t.kind}:${t.kind === 'queue' ? t.queue : t.kind === 'rule' ? t.rule : t.workflow}->${k}`));
+    const triggers = Object.entries(fnSpecs).flatMap(([k, f]) => f.triggers.map((t) => `${t.kind}:${t.kind === 'queue' ? t.queue : t.kind === 'rule' ? t.rule : t.kind === 'printerTopic' ? t.topic : t.workflow}->${k}`));
     expect(fromTemplate.routes.sort()).toEqual(routes.sort());
     expect(fromTemplate.triggers.sort()).toEqual(triggers.sort());
   });
