@@ -105,3 +105,24 @@ describe('IoT Core printer identities', () => {
     expect(iot).toHaveReceivedCommandWith(AttachThingPrincipalCommand, { thingName: 'printer-p1', principal: 'arn:cert/1' });
   });
 });
+
+describe('proofs of printability', () => {
+  it('keeps an answer signed by the printer’s device key, and refuses forged or misattributed ones', async () => {
+    const { generateDeviceKeys, publicKeys, signReport } = await import('../../../shared/printing/device-keys.js');
+    const { recordPrintabilityProof } = await import('../../../shared/printers/printability-proof.js');
+    const keys = generateDeviceKeys();
+    const printers = new MemoryPrinters();
+    const d = { printers, shadows: new MemoryShadows(), identities: { provision: async (t: string) => ({ kind: 'password' as const, username: t, password: 'x', endpoint: 'mqtt://x' }) }, newId: () => 'p9', now: () => new Date() };
+    await registerPrinter({ operatorId: 'op', request: { ...request, deviceKeys: publicKeys(keys) } }, d);
+    const stored: unknown[] = [];
+    const proofs = { put: async (p: unknown) => void stored.push(p), forDesign: async () => [] };
+    const answer = { thing: 'printer-p9', at: 't', requestId: 'r', designId: 'd1', fits: true, buildVolume: { x: 1, y: 1, z: 1 }, configVersion: 1 };
+    await recordPrintabilityProof({ thing: 'printer-p9', signed: signReport(answer, keys) }, { printers, proofs });
+    expect(stored).toHaveLength(1);
+    const other = generateDeviceKeys();
+    await expect(recordPrintabilityProof({ thing: 'printer-p9', signed: signReport(answer, other) }, { printers, proofs })).rejects.toThrow('not signed by its device key');
+    await expect(recordPrintabilityProof({ thing: 'printer-p9', signed: signReport({ ...answer, thing: 'printer-x' }, keys) }, { printers, proofs })).rejects.toThrow('claims to come from');
+    await expect(recordPrintabilityProof({ thing: 'printer-nope', signed: signReport(answer, keys) }, { printers, proofs })).rejects.toThrow('No printer');
+    expect(stored).toHaveLength(1);
+  });
+});
