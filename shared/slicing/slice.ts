@@ -348,7 +348,8 @@ function orderPaths(paths: ToolPath[]): ToolPath[] {
  * band of solid infill is thousands of tiny separate lines.
  */
 function linkInfill(paths: ToolPath[], area: Paths64, maxGapMm: number): ToolPath[] {
-  const linked = joinLines(paths, area, maxGapMm);
+  const inArea = areaIndex(area);
+  const linked = joinLines(paths, inArea, maxGapMm);
   // PrusaSlicer's "only retract when crossing perimeters": a travel that stays inside the infill area keeps its filament.
   for (let k = 1; k < linked.length; k++) {
     const prev = linked[k - 1]!;
@@ -358,22 +359,36 @@ function linkInfill(paths: ToolPath[], area: Paths64, maxGapMm: number): ToolPat
     const ey = prev.closed ? prev.points[1]! : prev.points[n - 1]!;
     const sx = p.points[0]!;
     const sy = p.points[1]!;
-    const inArea = (x: number, y: number) => insideArea(area, x, y);
     if (inArea(ex, ey) && inArea(sx, sy) && inArea((ex + sx) / 2, (ey + sy) / 2)) linked[k] = { ...p, retract: false };
   }
   return linked;
 }
 
-function insideArea(area: Paths64, x: number, y: number): boolean {
-  let winding = 0;
-  const pt = { x: Math.round(x * UM), y: Math.round(y * UM) };
-  for (const p of area) if (pointInPolygon(pt, p) !== PointInPolygonResult.IsOutside) winding += signedArea(p) > 0 ? 1 : -1;
-  return winding > 0;
+/** Point-in-area for one layer's infill area, with each path's box and orientation worked out once. */
+function areaIndex(area: Paths64): (x: number, y: number) => boolean {
+  const paths = area.map((p) => {
+    let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    for (const q of p) {
+      if (q.x < minX) minX = q.x;
+      if (q.x > maxX) maxX = q.x;
+      if (q.y < minY) minY = q.y;
+      if (q.y > maxY) maxY = q.y;
+    }
+    return { p, minX, minY, maxX, maxY, sign: signedArea(p) > 0 ? 1 : -1 };
+  });
+  return (x, y) => {
+    const pt = { x: Math.round(x * UM), y: Math.round(y * UM) };
+    let winding = 0;
+    for (const a of paths) {
+      if (pt.x < a.minX || pt.x > a.maxX || pt.y < a.minY || pt.y > a.maxY) continue;
+      if (pointInPolygon(pt, a.p) !== PointInPolygonResult.IsOutside) winding += a.sign;
+    }
+    return winding > 0;
+  };
 }
 
-function joinLines(paths: ToolPath[], area: Paths64, maxGapMm: number): ToolPath[] {
+function joinLines(paths: ToolPath[], inside: (x: number, y: number) => boolean, maxGapMm: number): ToolPath[] {
   const out: ToolPath[] = [];
-  const inside = (x: number, y: number) => insideArea(area, x, y);
   for (const p of paths) {
     const prev = out.at(-1);
     if (prev && !prev.closed && !p.closed && prev.role === p.role && p.role.endsWith('infill')) {
