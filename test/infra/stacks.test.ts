@@ -191,6 +191,10 @@ describe('printers, observability and checks', () => {
     const alarms = resourcesOf(observability, 'AWS::CloudWatch::Alarm');
     expect(alarms.length).toBeGreaterThanOrEqual(Object.keys(fnSpecs).length + 3);
     for (const [, a] of alarms) expect(a.Properties.AlarmActions).toHaveLength(1);
+    // A poison ledger step in the dead-letter queue pages at once.
+    const dlqAlarm = alarms.find(([id]) => id.includes('LedgerDeadLetters'))![1].Properties;
+    expect(dlqAlarm).toMatchObject({ MetricName: 'ApproximateNumberOfMessagesVisible', Namespace: 'AWS/SQS', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+    expect(JSON.stringify(dlqAlarm.Dimensions)).toContain('MessagingledgerDlq');
     const body = JSON.stringify(resourcesOf(observability, 'AWS::CloudWatch::Dashboard')[0]![1].Properties.DashboardBody);
     for (const metric of ['LedgerCommitLatency', 'ApproximateAgeOfOldestMessage', '5xx', 'Throttles', 'dpm-printers-online']) expect(body).toContain(metric);
   });
