@@ -61,10 +61,14 @@ export class InMemoryBlobStore implements BlobStore {
   }
 }
 
+/** A key service in memory: wraps data keys with AES-GCM under one master key, binding the context like KMS. */
 export class InMemoryDataKeys implements DataKeys {
+  /** Every plaintext key handed out, so tests can check that callers wipe them. */
+  readonly handedOut: Uint8Array[] = [];
   private readonly master = randomBytes(32);
   async generate(context: EncryptionContext) {
     const plaintext = randomBytes(32);
+    this.handedOut.push(plaintext);
     const iv = randomBytes(12);
     const c = createCipheriv('aes-256-gcm', this.master, iv).setAAD(Buffer.from(JSON.stringify(context)));
     const body = Buffer.concat([c.update(plaintext), c.final()]);
@@ -75,7 +79,9 @@ export class InMemoryDataKeys implements DataKeys {
     const d = createDecipheriv('aes-256-gcm', this.master, w.subarray(0, 12)).setAAD(Buffer.from(JSON.stringify(context)));
     d.setAuthTag(w.subarray(12, 28));
     try {
-      return Buffer.concat([d.update(w.subarray(28)), d.final()]);
+      const key = Buffer.concat([d.update(w.subarray(28)), d.final()]);
+      this.handedOut.push(key);
+      return key;
     } catch {
       throw new SealedDataInvalid('wrong context');
     }

@@ -1,33 +1,6 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { open, seal, SealedDataInvalid, type DataKeys, type EncryptionContext } from '../../../shared/crypto/envelope.js';
-
-/** A key service in memory: wraps data keys with AES-GCM under one master key, binding the context like KMS. */
-class InMemoryDataKeys implements DataKeys {
-  readonly handedOut: Uint8Array[] = [];
-  private readonly master = randomBytes(32);
-  async generate(context: EncryptionContext) {
-    const plaintext = randomBytes(32);
-    this.handedOut.push(plaintext);
-    const copy = Buffer.from(plaintext);
-    const iv = randomBytes(12);
-    const c = createCipheriv('aes-256-gcm', this.master, iv).setAAD(Buffer.from(JSON.stringify(context)));
-    const body = Buffer.concat([c.update(copy), c.final()]);
-    return { plaintext, wrapped: Buffer.concat([iv, c.getAuthTag(), body]) };
-  }
-  async unwrap(wrapped: Uint8Array, context: EncryptionContext) {
-    const w = Buffer.from(wrapped);
-    const d = createDecipheriv('aes-256-gcm', this.master, w.subarray(0, 12)).setAAD(Buffer.from(JSON.stringify(context)));
-    d.setAuthTag(w.subarray(12, 28));
-    try {
-      const key = Buffer.concat([d.update(w.subarray(28)), d.final()]);
-      this.handedOut.push(key);
-      return key;
-    } catch {
-      throw new SealedDataInvalid('wrong context');
-    }
-  }
-}
+import { open, seal, SealedDataInvalid } from '../../../shared/crypto/envelope.js';
+import { InMemoryDataKeys } from '../../support/fakes/designs.js';
 
 describe('envelope encryption', () => {
   const stl = new TextEncoder().encode('solid secret design\nendsolid\n');
