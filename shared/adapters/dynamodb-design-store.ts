@@ -2,11 +2,11 @@
 // and a pointer per designer (DESIGNER#id / DESIGN#id). Only listed designs carry gsi1 keys, so the catalogue index
 // is sparse and newest first.
 import { ConditionalCheckFailedException, TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Design, LicenseTerms } from '../designs/design.js';
 import type { DesignStore } from '../designs/ports.js';
 import { InvalidInput } from '../errors.js';
-import { documentClient } from './dynamodb-document.js';
+import { batchGet, documentClient, sortKeysUnder } from './dynamodb-document.js';
 
 const catalogue = 'CATALOGUE#DESIGN';
 const designKey = (id: string) => ({ pk: `DESIGN#${id}`, sk: 'DESIGN' });
@@ -76,29 +76,8 @@ export class DynamoDbDesignStore implements DesignStore {
   }
 
   async listByDesigner(designerId: string): Promise<Design[]> {
-    const ids: string[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :d)',
-          ExpressionAttributeValues: { ':pk': `DESIGNER#${designerId}`, ':d': 'DESIGN#' },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const i of page.Items ?? []) ids.push(String(i.sk).slice('DESIGN#'.length));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    const designs: Design[] = [];
-    for (let i = 0; i < ids.length; i += 100) {
-      let keys: Record<string, unknown>[] = ids.slice(i, i + 100).map(designKey);
-      while (keys.length) {
-        const out = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }));
-        for (const item of out.Responses?.[this.tableName] ?? []) designs.push(item.design as Design);
-        keys = (out.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
-      }
-    }
+    const ids = (await sortKeysUnder(this.doc, this.tableName, `DESIGNER#${designerId}`, 'DESIGN#')).map((sk) => sk.slice('DESIGN#'.length));
+    const designs = (await batchGet(this.doc, this.tableName, ids.map(designKey))).map((item) => item.design as Design);
     return designs.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }
 

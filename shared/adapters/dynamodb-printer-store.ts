@@ -1,10 +1,10 @@
 // Printers in the single table: PRINTER#id / PRINTER, a pointer per operator (OPERATOR#id / PRINTER#id), and gsi1 as
 // the public list of printers, newest first.
 import { ConditionalCheckFailedException, TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PrinterStore } from '../printers/ports.js';
 import type { Printer } from '../printers/printer.js';
-import { documentClient } from './dynamodb-document.js';
+import { batchGet, documentClient, sortKeysUnder } from './dynamodb-document.js';
 
 const key = (id: string) => ({ pk: `PRINTER#${id}`, sk: 'PRINTER' });
 const list = 'CATALOGUE#PRINTER';
@@ -57,23 +57,9 @@ export class DynamoDbPrinterStore implements PrinterStore {
   }
 
   async listByOperator(operatorId: string) {
-    const ids: string[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': `OPERATOR#${operatorId}`, ':p': 'PRINTER#' }, ExclusiveStartKey: start }));
-      for (const i of page.Items ?? []) ids.push(String(i.sk).slice('PRINTER#'.length));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    const out: Printer[] = [];
-    for (let i = 0; i < ids.length; i += 100) {
-      let keys: Record<string, unknown>[] = ids.slice(i, i + 100).map(key);
-      while (keys.length) {
-        const res = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys } } }));
-        for (const item of res.Responses?.[this.table] ?? []) out.push(item.printer as Printer);
-        keys = (res.UnprocessedKeys?.[this.table]?.Keys as Record<string, unknown>[] | undefined) ?? [];
-      }
-    }
-    return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    const ids = (await sortKeysUnder(this.doc, this.table, `OPERATOR#${operatorId}`, 'PRINTER#')).map((sk) => sk.slice('PRINTER#'.length));
+    const printers = (await batchGet(this.doc, this.table, ids.map(key))).map((item) => item.printer as Printer);
+    return printers.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }
 
   async list() {
