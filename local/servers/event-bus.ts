@@ -3,12 +3,13 @@
 // EventBridge's pattern semantics, and delivered to their targets with retries; deliveries still pending when the
 // process stops are made after the next start, and final failures go to a dead-letter journal.
 import { randomUUID } from 'node:crypto';
-import { appendFile, mkdir, open, readFile, rename, type FileHandle } from 'node:fs/promises';
+import { appendFile, mkdir } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { closeServer, listen, type LocalServer } from '../server.js';
 import { AwsJsonError, awsJsonHandler } from './aws-json.js';
 import { matchesPattern, validatePattern } from './event-pattern.js';
+import { readJournal, rewriteJournal } from './journal.js';
 import { localAccount, localRegion } from './local-aws.js';
 
 export interface EventBridgeEvent {
@@ -60,35 +61,16 @@ export async function startEventBus(opts: EventBusOptions) {
 
   // Deliveries that were journaled but not marked done before the last stop are owed.
   const owed = new Map<string, { event: EventBridgeEvent; rules: Set<string> }>();
-  const text = await readFile(journalPath, 'utf8').catch(() => '');
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    let entry: Journal;
-    try {
-      entry = JSON.parse(line) as Journal;
-    } catch {
-      break;
-    }
+  for (const entry of await readJournal<Journal>(journalPath)) {
     if (entry.op === 'put') owed.set(entry.event.id, { event: entry.event, rules: new Set(entry.rules.filter((r) => r in opts.rules)) });
     else owed.get(entry.id)?.rules.delete(entry.rule);
   }
   const carried = [...owed.values()].filter((o) => o.rules.size);
-  {
-    const tmp = await open(`${journalPath}.tmp`, 'w');
-    await tmp.writeFile(carried.map((o) => JSON.stringify({ op: 'put', event: o.event, rules: [...o.rules] })).join('\n') + (carried.length ? '\n' : ''));
-    await tmp.sync();
-    await tmp.close();
-    await rename(`${journalPath}.tmp`, journalPath);
-  }
-  const journal: FileHandle = await open(journalPath, 'a');
-  let writing = Promise.resolve();
-  const record = (entry: Journal, durable: boolean) => {
-    writing = writing.then(async () => {
-      await journal.appendFile(JSON.stringify(entry) + '\n');
-      if (durable) await journal.datasync();
-    });
-    return writing;
-  };
+  const journal = await rewriteJournal<Journal>(
+    journalPath,
+    carried.map((o) => ({ op: 'put', event: o.event, rules: [...o.rules] })),
+  );
+  const record = (entry: Journal, durable: boolean) => journal.append(entry, durable);
 
   const stats = { published: 0, delivered: 0, failed: 0, pending: 0 };
   const inFlight = new Set<Promise<void>>();
@@ -179,7 +161,7 @@ export async function startEventBus(opts: EventBusOptions) {
     const routed = accepted.map((event) => ({ event, rules: Object.entries(opts.rules).filter(([, r]) => matchesPattern(r.pattern, event)).map(([n]) => n) }));
     // Journaled (and synced) before the answer: an accepted event is never lost to a crash.
     for (const r of routed) await record({ op: 'put', event: r.event, rules: r.rules }, false);
-    await writing.then(() => journal.datasync());
+    await journal.sync();
     stats.published += accepted.length;
     for (const r of routed) for (const rule of r.rules) deliver(rule, r.event);
     return { FailedEntryCount: results.filter((r) => r.ErrorCode).length, Entries: results };
@@ -217,7 +199,6 @@ export async function startEventBus(opts: EventBusOptions) {
       for (const t of timers) clearTimeout(t);
       await closeServer(server);
       await Promise.allSettled([...inFlight]);
-      await writing;
       await journal.close();
     },
     stats: () => ({ ...stats }),

@@ -4,13 +4,14 @@
 // acknowledged, keeps messages across restarts and crashes. `attachConsumer` plays Lambda's event source mapping.
 import type { SQSRecord } from 'aws-lambda';
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, type FileHandle } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import type { QueueSpec } from '../../infra/platform.js';
 import { localNames } from '../names.js';
 import { closeServer, listen, type LocalServer } from '../server.js';
 import { AwsJsonError, awsJsonHandler } from './aws-json.js';
+import { readJournal, rewriteJournal } from './journal.js';
 import { localAccount, localRegion } from './local-aws.js';
 
 export interface QueuesOptions {
@@ -104,15 +105,7 @@ export async function startQueues(opts: QueuesOptions) {
   // Replay the journal, then rewrite it with only what is still queued, so it never grows without bound.
   const journalPath = join(opts.dataDir, 'queues.jsonl');
   let seq = 0;
-  const text = await readFile(journalPath, 'utf8').catch(() => '');
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    let entry: Journal;
-    try {
-      entry = JSON.parse(line) as Journal;
-    } catch {
-      break; // a torn last line from a crash: everything before it was synced
-    }
+  for (const entry of await readJournal<Journal>(journalPath)) {
     const q = queues.get(entry.q);
     if (!q) continue;
     if (entry.op === 'send') {
@@ -135,23 +128,11 @@ export async function startQueues(opts: QueuesOptions) {
       }
     }
   }
-  const compact = [...queues.values()].flatMap((q) => [...q.messages.values()].map((m) => JSON.stringify({ op: 'send', q: q.name, m: { ...m, receipt: undefined } })));
-  {
-    const tmp = await open(`${journalPath}.tmp`, 'w');
-    await tmp.writeFile(compact.length ? compact.join('\n') + '\n' : '');
-    await tmp.sync();
-    await tmp.close();
-    await rename(`${journalPath}.tmp`, journalPath);
-  }
-  const journal: FileHandle = await open(journalPath, 'a');
-  let writing = Promise.resolve();
-  const record = (entry: Journal, durable: boolean): Promise<void> => {
-    writing = writing.then(async () => {
-      await journal.appendFile(JSON.stringify(entry) + '\n');
-      if (durable) await journal.datasync();
-    });
-    return writing;
-  };
+  const journal = await rewriteJournal<Journal>(
+    journalPath,
+    [...queues.values()].flatMap((q) => [...q.messages.values()].map((m): Journal => ({ op: 'send', q: q.name, m: { ...m, receipt: undefined } }))),
+  );
+  const record = (entry: Journal, durable: boolean): Promise<void> => journal.append(entry, durable);
 
   const waiters = new Set<() => void>();
   const wake = () => {
@@ -421,7 +402,6 @@ export async function startQueues(opts: QueuesOptions) {
       wake();
       await Promise.all([...consumers].map((c) => c.stop()));
       await closeServer(server);
-      await writing;
       await journal.close();
     },
     queueUrl: (key: string) => urlOf(keyQueue(key)),
