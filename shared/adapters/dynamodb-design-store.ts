@@ -41,14 +41,21 @@ export class DynamoDbDesignStore implements DesignStore {
   }
 
   async save(design: Design, expectedRevision: number): Promise<boolean> {
+    // An update, not a put: the design item also carries the edition counters (sold, issued), which an edit must keep.
+    const listed = design.status === 'listed';
     return this.transact([
       {
-        Put: {
+        Update: {
           TableName: this.tableName,
-          Item: this.item(design),
+          Key: designKey(design.designId),
+          UpdateExpression: listed ? 'SET #d = :d, gsi1pk = :gpk, gsi1sk = :gsk' : 'SET #d = :d REMOVE gsi1pk, gsi1sk',
           ConditionExpression: '#d.#r = :r',
           ExpressionAttributeNames: { '#d': 'design', '#r': 'revision' },
-          ExpressionAttributeValues: { ':r': expectedRevision },
+          ExpressionAttributeValues: {
+            ':d': design,
+            ':r': expectedRevision,
+            ...(listed ? { ':gpk': catalogue, ':gsk': `${design.createdAt}#${design.designId}` } : {}),
+          },
         },
       },
       // Rewriting the current version with the same content is harmless; a new version is added beside the old ones.
