@@ -1,0 +1,50 @@
+// The double-entry books in the main table: the entry (ORDER#id / JOURNAL#step) and every balance it moves
+// (ACCOUNT#name / BALANCE) in one transaction, so the books are never half-posted, and the entry's
+// attribute_not_exists condition makes a retried posting a no-op.
+import { TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { assertBalanced, type Books, type JournalEntry } from '../payments/accounting.js';
+import { documentClient } from './dynamodb-document.js';
+
+export class DynamoDbBooks implements Books {
+  private readonly doc: DynamoDBDocumentClient;
+  constructor(
+    client: DynamoDBClient,
+    private readonly table: string,
+  ) {
+    this.doc = documentClient(client);
+  }
+
+  async post(entry: JournalEntry): Promise<boolean> {
+    assertBalanced(entry);
+    // Postings to one account are merged: a transaction may touch each item once.
+    const byAccount = new Map<string, number>();
+    for (const p of entry.postings) byAccount.set(p.account, (byAccount.get(p.account) ?? 0) + p.amountCents);
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: this.table, Item: { pk: `ORDER#${entry.orderId}`, sk: `JOURNAL#${entry.step}`, entry }, ConditionExpression: 'attribute_not_exists(pk)' } },
+            ...[...byAccount].map(([account, amount]) => ({
+              Update: { TableName: this.table, Key: { pk: `ACCOUNT#${account}`, sk: 'BALANCE' }, UpdateExpression: 'ADD balanceCents :a', ExpressionAttributeValues: { ':a': amount } },
+            })),
+          ],
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof TransactionCanceledException && err.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
+      throw err;
+    }
+  }
+
+  async balance(account: string): Promise<number> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: `ACCOUNT#${account}`, sk: 'BALANCE' }, ConsistentRead: true }));
+    return Number(out.Item?.balanceCents ?? 0);
+  }
+
+  async entries(orderId: string): Promise<JournalEntry[]> {
+    const out = await this.doc.send(new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :j)', ExpressionAttributeValues: { ':pk': `ORDER#${orderId}`, ':j': 'JOURNAL#' }, ConsistentRead: true }));
+    return (out.Items ?? []).map((i) => i.entry as JournalEntry);
+  }
+}

@@ -1,0 +1,57 @@
+// The platform's own double-entry books: every movement is a set of postings that sums to zero, written atomically
+// and once per (order, step). Balances are derived from the postings: royalties owed to designers, payouts owed to
+// printers, commission earned, money held in escrow.
+import { RuleViolation } from '../errors.js';
+
+export interface Posting {
+  /** `escrow`, `customer:<id>`, `designer:<id>:royalties`, `printer:<id>:payouts`, `platform:commission`, ... */
+  account: string;
+  /** Positive is a debit, negative a credit. */
+  amountCents: number;
+}
+
+export interface JournalEntry {
+  orderId: string;
+  /** One entry per step of an order: `escrow`, `release`, `refund`... */
+  step: string;
+  postings: Posting[];
+  at: string;
+}
+
+export interface Books {
+  /** Writes the entry and moves the balances together; false if this (order, step) was posted before. */
+  post(entry: JournalEntry): Promise<boolean>;
+  balance(account: string): Promise<number>;
+  entries(orderId: string): Promise<JournalEntry[]>;
+}
+
+export function assertBalanced(entry: JournalEntry): void {
+  if (!entry.postings.length) throw new RuleViolation(`Entry ${entry.orderId}/${entry.step} has no postings`);
+  for (const p of entry.postings) {
+    if (!Number.isInteger(p.amountCents) || p.amountCents === 0) throw new RuleViolation(`Posting to ${p.account} must be a non-zero whole number of cents`);
+  }
+  const sum = entry.postings.reduce((n, p) => n + p.amountCents, 0);
+  if (sum !== 0) throw new RuleViolation(`Entry ${entry.orderId}/${entry.step} does not balance: it sums to ${sum} cents`);
+}
+
+export interface Split {
+  designerId: string;
+  printerId: string;
+  royaltyCents: number;
+  printingFeeCents: number;
+  shippingCents: number;
+  commissionCents: number;
+}
+
+/** Releasing an order's escrow: the royalty to the designer, the fee (and shipping) to the printer, the rest is commission. */
+export function releaseEntry(orderId: string, escrowedCents: number, split: Split, at: string): JournalEntry {
+  const paid = split.royaltyCents + split.printingFeeCents + split.shippingCents + split.commissionCents;
+  if (paid !== escrowedCents) throw new RuleViolation(`The split (${paid} cents) does not use the escrowed ${escrowedCents} cents exactly`);
+  const postings: Posting[] = [
+    { account: 'escrow', amountCents: -escrowedCents },
+    { account: `designer:${split.designerId}:royalties`, amountCents: split.royaltyCents },
+    { account: `printer:${split.printerId}:payouts`, amountCents: split.printingFeeCents + split.shippingCents },
+    { account: 'platform:commission', amountCents: split.commissionCents },
+  ].filter((p) => p.amountCents !== 0);
+  return { orderId, step: 'release', postings, at };
+}

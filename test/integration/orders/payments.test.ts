@@ -1,0 +1,60 @@
+// The local payment gateway and the double-entry books on DynamoDB Local: Stripe's test cards, idempotent charges and
+// transfers, balanced and once-only postings, and an order's money from escrow to royalty, fee and commission.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { randomUUID } from 'node:crypto';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { tables } from '../../../infra/platform.js';
+import { provisionTables } from '../../../local/provision-tables.js';
+import { localCredentials, localRegion } from '../../../local/servers/local-aws.js';
+import { DynamoDbBooks } from '../../../shared/adapters/dynamodb-books.js';
+import { LocalPaymentGateway } from '../../../shared/adapters/local-payment-gateway.js';
+import { RuleViolation } from '../../../shared/errors.js';
+import { releaseEntry } from '../../../shared/payments/accounting.js';
+
+const dynamo = new DynamoDBClient({ endpoint: inject('dynamoDbUrl'), region: localRegion, credentials: localCredentials });
+const table = `payments-${randomUUID()}`;
+
+describe('payments and books', () => {
+  const gateway = new LocalPaymentGateway(dynamo, table);
+  const books = new DynamoDbBooks(dynamo, table);
+  const charge = (paymentMethod: string, idempotencyKey = randomUUID()) => gateway.charge({ amountCents: 2500, currency: 'eur', paymentMethod, transferGroup: 'order-1', idempotencyKey });
+
+  beforeAll(async () => {
+    await provisionTables(dynamo, { main: tables.main }, () => table);
+  });
+
+  it('follows Stripe’s test cards', async () => {
+    expect(await charge('4242 4242 4242 4242')).toMatchObject({ status: 'succeeded', amountCents: 2500 });
+    expect(await charge('4000 0000 0000 0002')).toEqual({ status: 'declined', code: 'card_declined', message: 'Your card was declined.' });
+    expect(await charge('4000000000009995')).toMatchObject({ status: 'declined', code: 'insufficient_funds' });
+    expect(await charge('pm_card_visa')).toMatchObject({ status: 'succeeded' });
+    expect(await charge('1234')).toMatchObject({ status: 'declined', code: 'incorrect_number' });
+  });
+
+  it('never charges twice for one idempotency key, and refuses the key with other parameters', async () => {
+    const first = await charge('4242424242424242', 'order-7:escrow');
+    const retries = await Promise.all([charge('4242424242424242', 'order-7:escrow'), charge('4242424242424242', 'order-7:escrow')]);
+    for (const r of retries) expect(r).toEqual(first);
+    await expect(gateway.charge({ amountCents: 9999, currency: 'eur', paymentMethod: '4242424242424242', transferGroup: 'order-1', idempotencyKey: 'order-7:escrow' })).rejects.toThrow('different parameters');
+    const t1 = await gateway.transfer({ destinationAccount: 'acct_designer', amountCents: 700, transferGroup: 'order-7', idempotencyKey: 'order-7:royalty' });
+    expect(await gateway.transfer({ destinationAccount: 'acct_designer', amountCents: 700, transferGroup: 'order-7', idempotencyKey: 'order-7:royalty' })).toEqual(t1);
+  });
+
+  it('posts balanced entries once, and splits an order’s escrow into royalty, fee and commission', async () => {
+    const orderId = randomUUID();
+    const at = '2026-11-24T10:00:00Z';
+    expect(await books.post({ orderId, step: 'escrow', postings: [{ account: 'customer:bob', amountCents: -2500 }, { account: 'escrow', amountCents: 2500 }], at })).toBe(true);
+    expect(await books.post({ orderId, step: 'escrow', postings: [{ account: 'customer:bob', amountCents: -2500 }, { account: 'escrow', amountCents: 2500 }], at })).toBe(false);
+    await expect(books.post({ orderId, step: 'oops', postings: [{ account: 'escrow', amountCents: 10 }], at })).rejects.toBeInstanceOf(RuleViolation);
+    const release = releaseEntry(orderId, 2500, { designerId: 'alice', printerId: 'p1', royaltyCents: 700, printingFeeCents: 1200, shippingCents: 300, commissionCents: 300 }, at);
+    expect(await books.post(release)).toBe(true);
+    expect(await books.post(release)).toBe(false);
+    const entries = await books.entries(orderId);
+    expect(entries.map((e) => e.step).sort()).toEqual(['escrow', 'release']);
+    for (const e of entries) expect(e.postings.reduce((n, p) => n + p.amountCents, 0)).toBe(0);
+    expect(await books.balance('designer:alice:royalties')).toBe(700);
+    expect(await books.balance('printer:p1:payouts')).toBe(1500);
+    expect(await books.balance('platform:commission')).toBe(300);
+    expect(() => releaseEntry(orderId, 2500, { designerId: 'a', printerId: 'p', royaltyCents: 1, printingFeeCents: 1, shippingCents: 1, commissionCents: 1 }, at)).toThrow('does not use the escrowed');
+  });
+});
