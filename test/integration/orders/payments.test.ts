@@ -17,7 +17,7 @@ const table = `payments-${randomUUID()}`;
 describe('payments and books', () => {
   const gateway = new LocalPaymentGateway(dynamo, table);
   const books = new DynamoDbBooks(dynamo, table);
-  const charge = (paymentMethod: string, idempotencyKey = randomUUID()) => gateway.charge({ amountCents: 2500, currency: 'eur', paymentMethod, transferGroup: 'order-1', idempotencyKey });
+  const charge = (paymentMethod: string, idempotencyKey: string = randomUUID()) => gateway.charge({ amountCents: 2500, currency: 'eur', paymentMethod, transferGroup: 'order-1', idempotencyKey });
 
   beforeAll(async () => {
     await provisionTables(dynamo, { main: tables.main }, () => table);
