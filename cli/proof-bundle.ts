@@ -25,8 +25,13 @@ export async function fetchBundle(ledger: BigchainDbHttpLedger, assetId: string,
   const transactions = [create, ...transfers];
   const blockHeights: Record<string, number | undefined> = {};
   for (const t of transactions) blockHeights[t.id] = await ledger.blockHeightOf(t.id);
-  const body = { format: 'dpm-proof-bundle/1' as const, assetId, ledger: url, fetchedAt: new Date().toISOString(), transactions, blockHeights };
-  return { ...body, bundleHash: hashOf(body) };
+  return makeBundle({ assetId, ledger: url, fetchedAt: new Date().toISOString(), transactions, blockHeights });
+}
+
+/** Seals the material with its bundle hash. */
+export function makeBundle(body: Omit<ProofBundle, 'bundleHash' | 'format'>): ProofBundle {
+  const full = { format: 'dpm-proof-bundle/1' as const, ...body };
+  return { ...full, bundleHash: hashOf(full) };
 }
 
 export function checkBundle(bundle: ProofBundle): Verification {

@@ -48,12 +48,31 @@ export class BigchainDbHttpLedger implements LedgerNetwork {
     const res = await this.request('/transactions?mode=commit', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(tx) });
     if (res.status === 400) {
       const text = await res.text();
-      // A retried POST of a transaction that made it the first time.
-      if (/DuplicateTransaction|already exists/i.test(text)) return;
-      if (/DoubleSpend/.test(text)) throw new Conflict(`The ledger refused ${tx.id} as a double spend: ${text.slice(0, 300)}`);
+      // A retried POST of a CREATE that made it the first time.
+      if (/DuplicateTransaction/.test(text)) return;
+      // The same transaction is still in the mempool: not committed yet, so not done; the retry's GET will find it.
+      if (/already exists in cache/i.test(text)) throw new DependencyUnavailable(`${tx.id} is still pending on the ledger`);
+      if (/DoubleSpend/.test(text)) {
+        // BigchainDB answers a re-posted committed TRANSFER with DoubleSpend, not DuplicateTransaction: if the spend
+        // is our very transaction, the retry succeeded.
+        if (await this.getTransaction(tx.id)) return;
+        throw new Conflict(`The ledger refused ${tx.id} as a double spend: ${text.slice(0, 300)}`);
+      }
       throw new RuleViolation(`The ledger rejected ${tx.id}: ${text.slice(0, 500)}`);
     }
     await this.json(res, `POST transaction ${tx.id}`);
+  }
+
+  /** Posts in any mode and returns the echoed transaction; `commit` above adds the idempotent-retry semantics. */
+  async postTransaction(tx: Transaction & { id: string }, mode: 'async' | 'sync' | 'commit'): Promise<Transaction & { id: string }> {
+    const res = await this.request(`/transactions?mode=${mode}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(tx) });
+    return this.json(res, `POST transaction ${tx.id}`);
+  }
+
+  /** Output references owned by a public key; `spent` filters as BigchainDB does (absent = all). */
+  async outputs(publicKey: string, spent?: boolean): Promise<{ transaction_id: string; output_index: number }[]> {
+    const q = new URLSearchParams({ public_key: publicKey, ...(spent === undefined ? {} : { spent: String(spent) }) });
+    return this.json(await this.request(`/outputs?${q}`), `outputs of ${publicKey}`);
   }
 
   async listTransactions(assetId: string): Promise<(Transaction & { id: string })[]> {
