@@ -77,19 +77,32 @@ export function slice(positions: Float32Array, profile: PrinterProfile, settings
   const tops = Array.from({ length: layerCount }, (_, i) => (i === 0 ? h0 : h0 + i * h));
   const planes = tops.map((t, i) => (i === 0 ? Math.min(h0 / 2, height / 2) : Math.min(t - h / 2, height - 1e-6)));
 
-  // Each triangle goes to the layers whose plane crosses it (plane index range from its z extent).
+  // Each triangle goes to the layers whose plane crosses it (plane index range from its z extent), stored as one
+  // flat list per layer (counts first, then offsets), so no per-layer arrays grow.
   const triangleCount = indices.length / 3;
-  const buckets: number[][] = Array.from({ length: layerCount }, () => []);
+  const firstPlane = new Int32Array(triangleCount);
+  const endPlane = new Int32Array(triangleCount);
+  const bucketStart = new Int32Array(layerCount + 1);
   for (let t = 0; t < triangleCount; t++) {
     const za = v[indices[t * 3]! * 3 + 2]!, zb = v[indices[t * 3 + 1]! * 3 + 2]!, zc = v[indices[t * 3 + 2]! * 3 + 2]!;
     const lo = Math.min(za, zb, zc);
     const hi = Math.max(za, zb, zc);
     if (hi === lo) continue;
-    for (let i = firstPlaneAtOrAbove(planes, lo); i < layerCount && planes[i]! < hi; i++) buckets[i]!.push(t);
+    let i = firstPlaneAtOrAbove(planes, lo);
+    firstPlane[t] = i;
+    for (; i < layerCount && planes[i]! < hi; i++) bucketStart[i + 1]!++;
+    endPlane[t] = i;
   }
+  for (let i = 0; i < layerCount; i++) bucketStart[i + 1]! += bucketStart[i]!;
+  const bucketFill = bucketStart.slice(0, layerCount);
+  const bucketed = new Int32Array(bucketStart[layerCount]!);
+  for (let t = 0; t < triangleCount; t++) for (let i = firstPlane[t]!; i < endPlane[t]!; i++) bucketed[bucketFill[i]!++] = t;
 
   const warnings: string[] = [];
-  const regions: Paths64[] = planes.map((z, i) => sliceAt(z, buckets[i]!, indices, v, vertexCount, (w) => warnings.push(`layer ${i + 1}: ${w}`)));
+  const cutter = new LayerCutter(indices, v);
+  const regions: Paths64[] = planes.map((z, i) =>
+    cutter.cut(z, bucketed.subarray(bucketStart[i]!, bucketStart[i + 1]!), (w) => warnings.push(`layer ${i + 1}: ${w}`)),
+  );
 
   const w = profile.nozzleDiameter * settings.extrusionWidthFactor;
   const layers: SlicedLayer[] = [];
@@ -197,60 +210,216 @@ function coverage(regions: Paths64[], from: number, to: number, beyond: boolean)
   return acc;
 }
 
-/** The closed contours where the plane z cuts the given triangles, chained through shared edges. */
-function sliceAt(z: number, triangles: number[], indices: Uint32Array, v: Float64Array, vertexCount: number, warn: (w: string) => void): Paths64 {
-  const next = new Map<number, number>();
-  const point = new Map<number, { x: number; y: number }>();
-  const edgePoint = (a: number, b: number): number => {
-    // Canonical order, so both faces sharing the edge compute bit-identical points.
-    const lo = a < b ? a : b;
-    const hi = a < b ? b : a;
-    const key = lo * vertexCount + hi;
-    if (!point.has(key)) {
-      const za = v[lo * 3 + 2]!, zb = v[hi * 3 + 2]!;
-      const t = (z - za) / (zb - za);
-      point.set(key, { x: v[lo * 3]! + t * (v[hi * 3]! - v[lo * 3]!), y: v[lo * 3 + 1]! + t * (v[hi * 3 + 1]! - v[lo * 3 + 1]!) });
+/** Contour points closer than this (µm) to the simplified outline are dropped: PrusaSlicer's default G-code resolution. */
+const RESOLUTION = 12.5;
+
+/**
+ * Cuts the welded mesh with horizontal planes. Every mesh edge gets a number once; a layer's contour points and
+ * their successors live in typed arrays indexed by edge, marked valid for the current layer by a stamp, so a layer
+ * allocates nothing but its output. Contours are chained through shared edges, so a watertight mesh always closes.
+ */
+class LayerCutter {
+  private readonly triEdges: Int32Array;
+  private readonly edgeA: Uint32Array;
+  private readonly edgeB: Uint32Array;
+  private readonly next: Int32Array;
+  private readonly nextStamp: Int32Array;
+  private readonly pointStamp: Int32Array;
+  private readonly usedStamp: Int32Array;
+  private readonly px: Float64Array;
+  private readonly py: Float64Array;
+  private starts: Int32Array;
+  private ring = new Int32Array(1024);
+  private keep = new Uint8Array(512);
+  private stack = new Int32Array(1024);
+  private stamp = 0;
+
+  constructor(
+    private readonly indices: Uint32Array,
+    private readonly v: Float64Array,
+  ) {
+    const triangleCount = indices.length / 3;
+    let cap = 16;
+    while (cap < triangleCount * 3) cap *= 2;
+    const mask = cap - 1;
+    const slotEdge = new Int32Array(cap).fill(-1);
+    this.edgeA = new Uint32Array(Math.max(1, (triangleCount * 3) / 2 + 3));
+    this.edgeB = new Uint32Array(this.edgeA.length);
+    let edgeCount = 0;
+    this.triEdges = new Int32Array(triangleCount * 3);
+    for (let t = 0; t < triangleCount; t++) {
+      for (let e = 0; e < 3; e++) {
+        const a = indices[t * 3 + e]!, b = indices[t * 3 + ((e + 1) % 3)]!;
+        // Canonical order, so both faces sharing the edge compute bit-identical points.
+        const lo = a < b ? a : b;
+        const hi = a < b ? b : a;
+        let h = (Math.imul(lo, 0x9e3779b1) ^ Math.imul(hi, 0x85ebca77)) >>> 0;
+        h ^= h >>> 16;
+        let s = h & mask;
+        for (;;) {
+          const id = slotEdge[s]!;
+          if (id === -1) {
+            if (edgeCount === this.edgeA.length) throw new Error('edge table overflow');
+            this.edgeA[edgeCount] = lo;
+            this.edgeB[edgeCount] = hi;
+            slotEdge[s] = edgeCount;
+            this.triEdges[t * 3 + e] = edgeCount++;
+            break;
+          }
+          if (this.edgeA[id] === lo && this.edgeB[id] === hi) {
+            this.triEdges[t * 3 + e] = id;
+            break;
+          }
+          s = (s + 1) & mask;
+        }
+      }
     }
-    return key;
-  };
-  for (const t of triangles) {
-    const ids = [indices[t * 3]!, indices[t * 3 + 1]!, indices[t * 3 + 2]!];
-    const above = ids.map((i) => v[i * 3 + 2]! >= z);
-    const crossing: number[] = [];
-    for (let e = 0; e < 3; e++) {
-      const a = ids[e]!, b = ids[(e + 1) % 3]!;
-      if (above[e] !== above[(e + 1) % 3]) crossing.push(edgePoint(a, b));
-    }
-    if (crossing.length !== 2) continue;
-    // Orientation from the face normal: the solid lies to the left, so outer loops run counter-clockwise.
-    const [p0, p1, p2] = ids.map((i) => [v[i * 3]!, v[i * 3 + 1]!, v[i * 3 + 2]!] as const);
-    const ux = p1![0] - p0![0], uy = p1![1] - p0![1], uz = p1![2] - p0![2];
-    const wx = p2![0] - p0![0], wy = p2![1] - p0![1], wz = p2![2] - p0![2];
-    const nx = uy * wz - uz * wy;
-    const ny = uz * wx - ux * wz;
-    const a = point.get(crossing[0]!)!, b = point.get(crossing[1]!)!;
-    const forward = (b.x - a.x) * -ny + (b.y - a.y) * nx >= 0;
-    if (forward) next.set(crossing[0]!, crossing[1]!);
-    else next.set(crossing[1]!, crossing[0]!);
+    this.next = new Int32Array(edgeCount);
+    this.nextStamp = new Int32Array(edgeCount);
+    this.pointStamp = new Int32Array(edgeCount);
+    this.usedStamp = new Int32Array(edgeCount);
+    this.px = new Float64Array(edgeCount);
+    this.py = new Float64Array(edgeCount);
+    this.starts = new Int32Array(1024);
   }
-  const loops: Paths64 = [];
-  const used = new Set<number>();
-  let open = 0;
-  for (const start of next.keys()) {
-    if (used.has(start)) continue;
-    const loop: Path64 = [];
-    let k: number | undefined = start;
-    while (k !== undefined && !used.has(k)) {
-      used.add(k);
-      const p = point.get(k)!;
-      loop.push({ x: Math.round(p.x * UM), y: Math.round(p.y * UM) });
-      k = next.get(k);
-    }
-    if (k === start && loop.length >= 3) loops.push(loop);
-    else open++;
+
+  private point(e: number, z: number): void {
+    if (this.pointStamp[e] === this.stamp) return;
+    this.pointStamp[e] = this.stamp;
+    const v = this.v;
+    const lo = this.edgeA[e]!, hi = this.edgeB[e]!;
+    const za = v[lo * 3 + 2]!, zb = v[hi * 3 + 2]!;
+    const t = (z - za) / (zb - za);
+    this.px[e] = v[lo * 3]! + t * (v[hi * 3]! - v[lo * 3]!);
+    this.py[e] = v[lo * 3 + 1]! + t * (v[hi * 3 + 1]! - v[lo * 3 + 1]!);
   }
-  if (open) warn(`${open} contour(s) did not close and were dropped`);
-  return union(loops, FillRule.NonZero);
+
+  /** The closed contours where the plane z cuts the given triangles, simplified, as a Clipper union. */
+  cut(z: number, triangles: Int32Array, warn: (w: string) => void): Paths64 {
+    const stamp = ++this.stamp;
+    const { v, indices, triEdges, next, nextStamp, px, py } = this;
+    if (this.starts.length < triangles.length) this.starts = new Int32Array(triangles.length);
+    const starts = this.starts;
+    let startCount = 0;
+    for (let k = 0; k < triangles.length; k++) {
+      const t = triangles[k]!;
+      const i0 = indices[t * 3]!, i1 = indices[t * 3 + 1]!, i2 = indices[t * 3 + 2]!;
+      const a0 = v[i0 * 3 + 2]! >= z, a1 = v[i1 * 3 + 2]! >= z, a2 = v[i2 * 3 + 2]! >= z;
+      let c0 = -1, c1 = -1;
+      if (a0 !== a1) c0 = triEdges[t * 3]!;
+      if (a1 !== a2) {
+        if (c0 === -1) c0 = triEdges[t * 3 + 1]!;
+        else c1 = triEdges[t * 3 + 1]!;
+      }
+      if (a2 !== a0) {
+        if (c0 === -1) c0 = triEdges[t * 3 + 2]!;
+        else if (c1 === -1) c1 = triEdges[t * 3 + 2]!;
+        else continue;
+      }
+      if (c1 === -1) continue;
+      this.point(c0, z);
+      this.point(c1, z);
+      // Orientation from the face normal: the solid lies to the left, so outer loops run counter-clockwise.
+      const x0 = v[i0 * 3]!, y0 = v[i0 * 3 + 1]!, z0 = v[i0 * 3 + 2]!;
+      const ux = v[i1 * 3]! - x0, uy = v[i1 * 3 + 1]! - y0, uz = v[i1 * 3 + 2]! - z0;
+      const wx = v[i2 * 3]! - x0, wy = v[i2 * 3 + 1]! - y0, wz = v[i2 * 3 + 2]! - z0;
+      const nx = uy * wz - uz * wy;
+      const ny = uz * wx - ux * wz;
+      const forward = (px[c1]! - px[c0]!) * -ny + (py[c1]! - py[c0]!) * nx >= 0;
+      const from = forward ? c0 : c1;
+      if (nextStamp[from] !== stamp) {
+        nextStamp[from] = stamp;
+        starts[startCount++] = from;
+      }
+      next[from] = forward ? c1 : c0;
+    }
+    const loops: Paths64 = [];
+    let open = 0;
+    const used = this.usedStamp;
+    for (let s = 0; s < startCount; s++) {
+      const start = starts[s]!;
+      if (used[start] === stamp) continue;
+      let n = 0;
+      let k = start;
+      let closed = false;
+      for (;;) {
+        used[k] = stamp;
+        if (this.ring.length < 2 * n + 2) {
+          const grown = new Int32Array(this.ring.length * 2);
+          grown.set(this.ring);
+          this.ring = grown;
+        }
+        this.ring[2 * n] = Math.round(px[k]! * UM);
+        this.ring[2 * n + 1] = Math.round(py[k]! * UM);
+        n++;
+        if (nextStamp[k] !== stamp) break;
+        k = next[k]!;
+        if (used[k] === stamp) {
+          closed = k === start;
+          break;
+        }
+      }
+      if (closed && n >= 3) {
+        const loop = this.simplified(n);
+        if (loop.length >= 3) loops.push(loop);
+      } else open++;
+    }
+    if (open) warn(`${open} contour(s) did not close and were dropped`);
+    return union(loops, FillRule.NonZero);
+  }
+
+  /** Douglas–Peucker on the closed ring in `this.ring` (n points), to within RESOLUTION. */
+  private simplified(n: number): Path64 {
+    const r = this.ring;
+    if (this.keep.length < n + 1) this.keep = new Uint8Array(2 * n + 2);
+    const keep = this.keep;
+    keep.fill(0, 0, n + 1);
+    // Split the ring at point 0 and the point farthest from it; point n is point 0 again.
+    let far = 0, farD = -1;
+    for (let i = 1; i < n; i++) {
+      const d = (r[2 * i]! - r[0]!) ** 2 + (r[2 * i + 1]! - r[1]!) ** 2;
+      if (d > farD) [far, farD] = [i, d];
+    }
+    keep[0] = keep[far] = keep[n] = 1;
+    if (this.stack.length < 4 * n + 4) this.stack = new Int32Array(4 * n + 4);
+    const stack = this.stack;
+    let top = 0;
+    stack[top++] = 0;
+    stack[top++] = far;
+    stack[top++] = far;
+    stack[top++] = n;
+    const eps2 = RESOLUTION * RESOLUTION;
+    while (top) {
+      const j = stack[--top]!;
+      const i = stack[--top]!;
+      if (j - i < 2) continue;
+      const ax = r[2 * i]!, ay = r[2 * i + 1]!;
+      const bx = r[2 * (j % n)]!, by = r[2 * (j % n) + 1]!;
+      const dx = bx - ax, dy = by - ay;
+      const len2 = dx * dx + dy * dy;
+      let best = -1, bestD = eps2;
+      for (let k = i + 1; k < j; k++) {
+        const qx = r[2 * k]! - ax, qy = r[2 * k + 1]! - ay;
+        let d: number;
+        if (len2 === 0) d = qx * qx + qy * qy;
+        else {
+          const t = Math.max(0, Math.min(1, (qx * dx + qy * dy) / len2));
+          const ex = qx - t * dx, ey = qy - t * dy;
+          d = ex * ex + ey * ey;
+        }
+        if (d > bestD) [best, bestD] = [k, d];
+      }
+      if (best < 0) continue;
+      keep[best] = 1;
+      stack[top++] = i;
+      stack[top++] = best;
+      stack[top++] = best;
+      stack[top++] = j;
+    }
+    const out: Path64 = [];
+    for (let i = 0; i < n; i++) if (keep[i]) out.push({ x: r[2 * i]!, y: r[2 * i + 1]! });
+    return out;
+  }
 }
 
 /** Parallel lines at `spacing` (µm) and `angle` (degrees) clipped to `area`; lines are aligned to a global grid. */
