@@ -135,6 +135,7 @@ export function slice(positions: Float32Array, profile: PrinterProfile, settings
   // Neighbours' outlines pulled in by half the perimeter band: enough to thicken the shell where a wall slopes,
   // without turning every sloped layer solid.
   const shells = regions.map((r, i) => inflatePaths(r, -(settings.perimeters * spacingOf(i).spacing) / 2, JoinType.Miter, EndType.Polygon, 3));
+  const cover = new RangeIntersection(shells);
   for (let i = 0; i < layerCount; i++) {
     const paths = perimeterPaths[i]!;
     const area = innermost[i]!;
@@ -144,23 +145,30 @@ export function slice(positions: Float32Array, profile: PrinterProfile, settings
       // Coverage is measured with the neighbours' infill areas (inside their perimeters), not their outlines: on a
       // sloped wall that adds solid infill behind the perimeters, keeping the shell as thick vertically as
       // horizontally (PrusaSlicer's "ensure vertical shell thickness").
-      const coveredAbove = coverage(shells, i + 1, Math.min(layerCount - 1, i + settings.topLayers), i + settings.topLayers > layerCount - 1);
-      const coveredBelow = coverage(shells, Math.max(0, i - settings.bottomLayers), i - 1, i - settings.bottomLayers < 0);
-      const exposedTop = difference(area, coveredAbove, FillRule.NonZero);
-      const exposedBottom = difference(area, coveredBelow, FillRule.NonZero);
-      const solid = union(exposedTop, exposedBottom, FillRule.NonZero);
-      const topSurface = i === layerCount - 1 ? area : difference(area, regions[i + 1]!, FillRule.NonZero);
-      const topSolid = intersect(solid, topSurface, FillRule.NonZero);
-      const otherSolid = difference(solid, topSurface, FillRule.NonZero);
+      // (area − above) ∪ (area − below) is area − (above ∩ below): one difference instead of two and a union. The
+      // neighbours' coverage comes from a table of intersections over power-of-two runs of layers, each computed once.
+      const coveredAbove = cover.range(i + 1, Math.min(layerCount - 1, i + settings.topLayers), i + settings.topLayers > layerCount - 1);
+      const coveredBelow = cover.range(Math.max(0, i - settings.bottomLayers), i - 1, i - settings.bottomLayers < 0);
+      const coveredBoth = coveredAbove.length && coveredBelow.length ? intersect(coveredAbove, coveredBelow, FillRule.NonZero) : [];
+      const solid = coveredBoth.length ? difference(area, coveredBoth, FillRule.NonZero) : area;
+      const sparseAll = coveredBoth.length ? intersect(area, coveredBoth, FillRule.NonZero) : [];
+      // Within the solid part, what the next layer does not cover is top surface: solid − next, and solid ∩ next.
+      const last = i === layerCount - 1;
+      const topSolid = !solid.length ? [] : last ? solid : difference(solid, regions[i + 1]!, FillRule.NonZero);
+      const otherSolid = !solid.length || last ? [] : intersect(solid, regions[i + 1]!, FillRule.NonZero);
       const { spacing } = spacingOf(i);
-      const sparseAll = difference(area, solid, FillRule.NonZero);
       // Islands of sparse infill too small to matter are filled solid instead.
       const minArea = settings.solidInfillBelowAreaMm2 * UM * UM;
-      const sparse = sparseAll.filter((p) => Math.abs(signedArea(p)) >= minArea || signedArea(p) < 0);
-      const tinySparse = sparseAll.filter((p) => signedArea(p) > 0 && signedArea(p) < minArea);
+      const sparse: Paths64 = [];
+      const tinySparse: Paths64 = [];
+      for (const p of sparseAll) {
+        const a = signedArea(p);
+        if (a > 0 && a < minArea) tinySparse.push(p);
+        else sparse.push(p);
+      }
       const solidAngle = i % 2 === 0 ? 45 : 135;
       for (const line of linesIn(topSolid, spacing, solidAngle)) paths.push(toolPath(line, 'top-solid-infill', false));
-      for (const line of linesIn(union(otherSolid, tinySparse, FillRule.NonZero), spacing, solidAngle)) paths.push(toolPath(line, 'solid-infill', false));
+      for (const line of linesIn(tinySparse.length ? union(otherSolid, tinySparse, FillRule.NonZero) : otherSolid, spacing, solidAngle)) paths.push(toolPath(line, 'solid-infill', false));
       if (settings.infillDensity > 0 && sparse.length) {
         if (settings.infillPattern === 'grid') {
           for (const angle of [45, 135]) for (const line of linesIn(sparse, (2 * spacing) / settings.infillDensity, angle)) paths.push(toolPath(line, 'infill', false));
@@ -202,12 +210,39 @@ function firstPlaneAtOrAbove(planes: number[], z: number): number {
   return lo;
 }
 
-/** The part of the layers from..to covered by all of them; `beyond` means the range runs off the model (nothing covers). */
-function coverage(regions: Paths64[], from: number, to: number, beyond: boolean): Paths64 {
-  if (beyond || from > to) return [];
-  let acc = regions[from]!;
-  for (let k = from + 1; k <= to && acc.length; k++) acc = intersect(acc, regions[k]!, FillRule.NonZero);
-  return acc;
+/**
+ * The part of a run of layers covered by all of them (intersections of their shells), answered from a sparse table:
+ * the intersection of each power-of-two run is computed once, on demand, and a range is at most two of them.
+ */
+class RangeIntersection {
+  private readonly levels: Paths64[][] = [];
+
+  constructor(private readonly base: Paths64[]) {}
+
+  /** Layers start .. start + 2^k − 1. */
+  private block(k: number, start: number): Paths64 {
+    if (k === 0) return this.base[start]!;
+    const level = (this.levels[k] ??= []);
+    let r = level[start];
+    if (r === undefined) {
+      const a = this.block(k - 1, start);
+      const b = a.length ? this.block(k - 1, start + (1 << (k - 1))) : [];
+      r = a.length && b.length ? intersect(a, b, FillRule.NonZero) : [];
+      level[start] = r;
+    }
+    return r;
+  }
+
+  /** Layers from..to; `beyond` means the range runs off the model (nothing covers). */
+  range(from: number, to: number, beyond: boolean): Paths64 {
+    if (beyond || from > to) return [];
+    const len = to - from + 1;
+    const k = 31 - Math.clz32(len);
+    const a = this.block(k, from);
+    if (1 << k === len || !a.length) return a;
+    const b = this.block(k, to - (1 << k) + 1);
+    return b.length ? intersect(a, b, FillRule.NonZero) : [];
+  }
 }
 
 /** Contour points closer than this (µm) to the simplified outline are dropped: PrusaSlicer's default G-code resolution. */
