@@ -115,6 +115,7 @@ export async function startPrinterAgent(o: PrinterAgentOptions) {
   async function run(job: Job) {
     current = { jobId: job.jobId, cancel: false };
     const file = join(o.workDir, `${job.jobId}.gcode`);
+    let outcome: { event: 'completed' } | { event: 'failed'; reason: string } = { event: 'failed', reason: 'not started' };
     try {
       const res = await fetch(job.printFileUrl);
       if (!res.ok) throw new Error(`the print file could not be downloaded (${res.status})`);
@@ -151,19 +152,20 @@ export async function startPrinterAgent(o: PrinterAgentOptions) {
           remainingSeconds: Math.round(total - layer.cumulativeSeconds),
         });
       }
-      await publish('status', { jobId: job.jobId, event: 'completed' });
+      outcome = { event: 'completed' };
       status = 'idle';
     } catch (err) {
       status = 'failed';
-      await publish('status', { jobId: job.jobId, event: 'failed', reason: (err as Error).message }).catch(() => undefined);
+      outcome = { event: 'failed', reason: (err as Error).message };
     } finally {
-      // The decrypted G-code never outlives its job.
+      // The decrypted G-code never outlives its job: it is gone before the job's end is reported.
       await rm(file, { force: true });
       nozzleC = 24;
       bedC = 23;
       current = undefined;
-      await reportShadow(snapshot()).catch(() => undefined);
     }
+    await publish('status', { jobId: job.jobId, ...outcome }).catch(() => undefined);
+    await reportShadow(snapshot()).catch(() => undefined);
   }
 
   return {
