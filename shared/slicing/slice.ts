@@ -513,31 +513,72 @@ function orderPaths(paths: ToolPath[]): ToolPath[] {
   let x = 0, y = 0;
   for (const role of roleOrder) {
     const pending = paths.filter((p) => p.role === role && p.points.length >= 4);
-    while (pending.length) {
-      let best = 0, bestD = Infinity, bestStart = 0, bestReverse = false;
-      pending.forEach((p, i) => {
-        const n = p.points.length / 2;
+    const m = pending.length;
+    // Ends of the open paths in flat arrays, scanned in the original order so ties go the same way.
+    const done = new Uint8Array(m);
+    const ends = new Float64Array(m * 4);
+    for (let i = 0; i < m; i++) {
+      const pts = pending[i]!.points;
+      const n = pts.length;
+      ends[i * 4] = pts[0]!;
+      ends[i * 4 + 1] = pts[1]!;
+      ends[i * 4 + 2] = pts[n - 2]!;
+      ends[i * 4 + 3] = pts[n - 1]!;
+    }
+    for (let left = m; left > 0; left--) {
+      let best = -1, bestD = Infinity, bestStart = 0, bestReverse = false;
+      for (let i = 0; i < m; i++) {
+        if (done[i]) continue;
+        const p = pending[i]!;
         if (p.closed) {
+          const pts = p.points;
+          const n = pts.length / 2;
           for (let k = 0; k < n; k++) {
-            const d = (p.points[k * 2]! - x) ** 2 + (p.points[k * 2 + 1]! - y) ** 2;
-            if (d < bestD) [bestD, best, bestStart, bestReverse] = [d, i, k, false];
+            const ddx = pts[k * 2]! - x, ddy = pts[k * 2 + 1]! - y;
+            const d = ddx * ddx + ddy * ddy;
+            if (d < bestD) {
+              bestD = d;
+              best = i;
+              bestStart = k;
+              bestReverse = false;
+            }
           }
         } else {
-          const d0 = (p.points[0]! - x) ** 2 + (p.points[1]! - y) ** 2;
-          const d1 = (p.points[(n - 1) * 2]! - x) ** 2 + (p.points[(n - 1) * 2 + 1]! - y) ** 2;
-          if (d0 < bestD) [bestD, best, bestStart, bestReverse] = [d0, i, 0, false];
-          if (d1 < bestD) [bestD, best, bestStart, bestReverse] = [d1, i, 0, true];
+          const ax = ends[i * 4]! - x, ay = ends[i * 4 + 1]! - y;
+          const bx = ends[i * 4 + 2]! - x, by = ends[i * 4 + 3]! - y;
+          const d0 = ax * ax + ay * ay;
+          const d1 = bx * bx + by * by;
+          if (d0 < bestD) {
+            bestD = d0;
+            best = i;
+            bestStart = 0;
+            bestReverse = false;
+          }
+          if (d1 < bestD) {
+            bestD = d1;
+            best = i;
+            bestStart = 0;
+            bestReverse = true;
+          }
         }
-      });
-      const p = pending.splice(best, 1)[0]!;
-      const n = p.points.length / 2;
-      const pts = new Float64Array(p.points.length);
-      for (let k = 0; k < n; k++) {
-        const src = p.closed ? (bestStart + k) % n : bestReverse ? n - 1 - k : k;
-        pts[k * 2] = p.points[src * 2]!;
-        pts[k * 2 + 1] = p.points[src * 2 + 1]!;
       }
-      out.push({ ...p, points: pts });
+      if (best < 0) {
+        // Only NaN coordinates left: keep them in their order.
+        for (let i = 0; best < 0; i++) if (!done[i]) best = i;
+      }
+      done[best] = 1;
+      const p = pending[best]!;
+      const n = p.points.length / 2;
+      let pts = p.points;
+      if (p.closed ? bestStart !== 0 : bestReverse) {
+        pts = new Float64Array(p.points.length);
+        for (let k = 0; k < n; k++) {
+          const src = p.closed ? (bestStart + k) % n : n - 1 - k;
+          pts[k * 2] = p.points[src * 2]!;
+          pts[k * 2 + 1] = p.points[src * 2 + 1]!;
+        }
+      }
+      out.push(pts === p.points ? p : { ...p, points: pts });
       const last = p.closed ? 0 : n - 1;
       x = pts[last * 2]!;
       y = pts[last * 2 + 1]!;
