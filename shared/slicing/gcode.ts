@@ -3,10 +3,13 @@
 // ((w − h)·h + π(h/2)²), as Slic3r and PrusaSlicer do.
 import type { PrinterProfile, SliceSettings } from './printer-profile.js';
 import type { PathRole, SliceResult } from './slice.js';
-import { simulateGcode } from './simulate.js';
+import { MotionLog } from './simulate.js';
 
-const f3 = (v: number) => (Math.round(v * 1000) / 1000).toString();
-const f5 = (v: number) => (Math.round(v * 100000) / 100000).toString();
+// The numbers as printed: the motion log is fed these exact values, so its estimate is that of the text.
+const r3 = (v: number) => Math.round(v * 1000) / 1000;
+const r5 = (v: number) => Math.round(v * 100000) / 100000;
+const f3 = (v: number) => r3(v).toString();
+const f5 = (v: number) => r5(v).toString();
 
 function speedOf(role: PathRole, layer: number, s: SliceSettings, loopLength: number): number {
   if (layer === 0) return s.speeds.firstLayerMmS;
@@ -47,6 +50,12 @@ export function toGcode(result: SliceResult, profile: PrinterProfile, s: SliceSe
   const L = profile.limits;
   const r = profile.retraction;
   const travelF = Math.min(s.speeds.travelMmS, L.maxFeedMmS) * 60;
+  const retractF = Math.round(r.speedMmS * 60);
+  const zF = Math.round(L.maxZFeedMmS * 60);
+  // Our simulator, fed each motion line as it is written (G28 and G92 E0 leave it at its all-zero start).
+  let moveCount = 0;
+  for (const layer of result.layers) for (const p of layer.paths) moveCount += p.points.length / 2 + 3;
+  const log = new MotionLog(L, moveCount + 64);
 
   body.push(
     'M201 X' + L.accelMmS2 + ' Y' + L.accelMmS2 + ' ; max acceleration',
@@ -70,12 +79,15 @@ export function toGcode(result: SliceResult, profile: PrinterProfile, s: SliceSe
     const width = layer.index === 0 ? firstLayerWidth : w;
     const perMm = ((width - h) * h + Math.PI * (h / 2) ** 2) / filamentArea;
     body.push(`;LAYER:${layer.index}`, `;Z:${f3(layer.z)}`);
+    log.markLayer(layer.index);
     if (layer.index === 1) {
       body.push(`M104 S${s.nozzleTempC}`);
       if (s.fanPercent > 0) body.push(`M106 S${Math.round((s.fanPercent / 100) * 255)}`);
     }
     z = layer.z;
-    body.push(`G1 Z${f3(z)} F${Math.round(L.maxZFeedMmS * 60)}`);
+    body.push(`G1 Z${f3(z)} F${zF}`);
+    log.feed = zF / 60;
+    log.moveTo(log.x, log.y, r3(z), log.e);
     for (const path of layer.paths) {
       const n = path.points.length / 2;
       const sx = path.points[0]!;
@@ -83,9 +95,19 @@ export function toGcode(result: SliceResult, profile: PrinterProfile, s: SliceSe
       const travel = Math.hypot(sx - x, sy - y);
       if (travel > 1e-6) {
         const retract = path.retract !== false && travel > r.minTravelMm && r.lengthMm > 0;
-        if (retract) body.push(`G1 E${f5(e - r.lengthMm)} F${Math.round(r.speedMmS * 60)}`);
+        if (retract) {
+          body.push(`G1 E${f5(e - r.lengthMm)} F${retractF}`);
+          log.feed = retractF / 60;
+          log.moveTo(log.x, log.y, log.z, r5(e - r.lengthMm));
+        }
         body.push(`G0 X${f3(sx)} Y${f3(sy)} F${travelF}`);
-        if (retract) body.push(`G1 E${f5(e)} F${Math.round(r.speedMmS * 60)}`);
+        log.feed = travelF / 60;
+        log.moveTo(r3(sx), r3(sy), log.z, log.e);
+        if (retract) {
+          body.push(`G1 E${f5(e)} F${retractF}`);
+          log.feed = retractF / 60;
+          log.moveTo(log.x, log.y, log.z, r5(e));
+        }
       }
       x = sx;
       y = sy;
@@ -93,6 +115,7 @@ export function toGcode(result: SliceResult, profile: PrinterProfile, s: SliceSe
       if (path.closed) for (let k = 0; k < n; k++) loopLength += Math.hypot(path.points[((k + 1) % n) * 2]! - path.points[k * 2]!, path.points[((k + 1) % n) * 2 + 1]! - path.points[k * 2 + 1]!);
       const f = Math.round(Math.min(speedOf(path.role, layer.index, s, path.closed ? loopLength : Infinity), L.maxFeedMmS) * 60);
       body.push(`;TYPE:${path.role}`);
+      log.type = path.role;
       let first = true;
       const steps = path.closed ? n : n - 1;
       for (let k = 1; k <= steps; k++) {
@@ -102,26 +125,37 @@ export function toGcode(result: SliceResult, profile: PrinterProfile, s: SliceSe
         const len = Math.hypot(px - x, py - y);
         if (len < 1e-4) continue;
         e += len * perMm;
-        body.push(`G1 X${f3(px)} Y${f3(py)} E${f5(e)}${first ? ` F${f}` : ''}`);
-        first = false;
+        if (first) {
+          body.push(`G1 X${f3(px)} Y${f3(py)} E${f5(e)} F${f}`);
+          log.feed = f / 60;
+          first = false;
+        } else body.push(`G1 X${f3(px)} Y${f3(py)} E${f5(e)}`);
+        log.moveTo(r3(px), r3(py), log.z, r5(e));
         x = px;
         y = py;
       }
     }
   }
+  const parkZ = Math.min(profile.maxZ, z + 10);
   body.push(
     ';END',
-    `G1 E${f5(e - r.lengthMm)} F${Math.round(r.speedMmS * 60)} ; retract`,
+    `G1 E${f5(e - r.lengthMm)} F${retractF} ; retract`,
     'M104 S0 ; nozzle off',
     'M140 S0 ; bed off',
     'M107 ; fan off',
-    `G1 Z${f3(Math.min(profile.maxZ, z + 10))} F${Math.round(L.maxZFeedMmS * 60)}`,
+    `G1 Z${f3(parkZ)} F${zF}`,
     `G0 X0 Y${f3(profile.bed.y)} F${travelF}`,
     'M84 ; motors off',
   );
+  log.feed = retractF / 60;
+  log.moveTo(log.x, log.y, log.z, r5(e - r.lengthMm));
+  log.feed = zF / 60;
+  log.moveTo(log.x, log.y, r3(parkZ), log.e);
+  log.feed = travelF / 60;
+  log.moveTo(0, r3(profile.bed.y), log.z, log.e);
 
   const text = body.join('\n') + '\n';
-  const sim = simulateGcode(text, profile.limits);
+  const sim = log.finish();
   const grams = (sim.filamentMm * filamentArea * s.filamentDensity) / 1000;
   const header = [
     '; generated by the DPM slicer',
