@@ -2,7 +2,7 @@
 // solid infill, sparse rectilinear or grid infill). Geometry is our own; polygon offsets and clipping are Clipper2's.
 // Contours are chained through the welded mesh's edges rather than by matching float coordinates, so a watertight
 // mesh always gives closed loops, and each segment is oriented by its face normal, so holes come out clockwise.
-import { ClipType, Clipper64, EndType, FillRule, JoinType, PointInPolygonResult, difference, inflatePaths, intersect, pointInPolygon, union, type Path64, type Paths64 } from 'clipper2-ts';
+import { EndType, FillRule, JoinType, PointInPolygonResult, difference, inflatePaths, intersect, pointInPolygon, union, type Path64, type Paths64 } from 'clipper2-ts';
 import { analyzeTopology } from '../designs/mesh-topology.js';
 import { RuleViolation } from '../errors.js';
 import type { PrinterProfile, SliceSettings } from './printer-profile.js';
@@ -167,13 +167,13 @@ export function slice(positions: Float32Array, profile: PrinterProfile, settings
         else sparse.push(p);
       }
       const solidAngle = i % 2 === 0 ? 45 : 135;
-      for (const line of linesIn(topSolid, spacing, solidAngle)) paths.push(toolPath(line, 'top-solid-infill', false));
-      for (const line of linesIn(tinySparse.length ? union(otherSolid, tinySparse, FillRule.NonZero) : otherSolid, spacing, solidAngle)) paths.push(toolPath(line, 'solid-infill', false));
+      for (const points of linesIn(topSolid, spacing, solidAngle)) paths.push({ role: 'top-solid-infill', closed: false, points });
+      for (const points of linesIn(tinySparse.length ? union(otherSolid, tinySparse, FillRule.NonZero) : otherSolid, spacing, solidAngle)) paths.push({ role: 'solid-infill', closed: false, points });
       if (settings.infillDensity > 0 && sparse.length) {
         if (settings.infillPattern === 'grid') {
-          for (const angle of [45, 135]) for (const line of linesIn(sparse, (2 * spacing) / settings.infillDensity, angle)) paths.push(toolPath(line, 'infill', false));
+          for (const angle of [45, 135]) for (const points of linesIn(sparse, (2 * spacing) / settings.infillDensity, angle)) paths.push({ role: 'infill', closed: false, points });
         } else {
-          for (const line of linesIn(sparse, spacing / settings.infillDensity, i % 2 === 0 ? 45 : 135)) paths.push(toolPath(line, 'infill', false));
+          for (const points of linesIn(sparse, spacing / settings.infillDensity, i % 2 === 0 ? 45 : 135)) paths.push({ role: 'infill', closed: false, points });
         }
       }
     }
@@ -457,34 +457,105 @@ class LayerCutter {
   }
 }
 
-/** Parallel lines at `spacing` (µm) and `angle` (degrees) clipped to `area`; lines are aligned to a global grid. */
-function linesIn(area: Paths64, spacing: number, angle: number): Path64[] {
+/**
+ * Parallel lines at `spacing` (µm) and `angle` (degrees) clipped to `area` (non-zero winding), as x, y pairs in mm;
+ * lines are aligned to a global grid. A scanline pass of our own: in a frame rotated by −angle the lines are
+ * horizontal, and each one's inside stretches lie between its sorted crossings with the area's edges.
+ */
+export function linesIn(area: Paths64, spacing: number, angle: number): Float64Array[] {
   if (!area.length || !Number.isFinite(spacing) || spacing <= 0) return [];
   const rad = (angle * Math.PI) / 180;
   const cos = Math.cos(rad), sin = Math.sin(rad);
-  // Work in a frame rotated by -angle, where the lines are horizontal.
-  const rotated = area.map((p) => p.map((q) => ({ x: Math.round(q.x * cos + q.y * sin), y: Math.round(-q.x * sin + q.y * cos) })));
-  let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
-  for (const p of rotated) for (const q of p) {
-    if (q.x < minX) minX = q.x;
-    if (q.x > maxX) maxX = q.x;
-    if (q.y < minY) minY = q.y;
-    if (q.y > maxY) maxY = q.y;
+  let edgeCount = 0;
+  for (const p of area) edgeCount += p.length;
+  // Rotated vertices (rounded to the µm grid), each path closed back to its start.
+  const rx = new Float64Array(edgeCount);
+  const ry = new Float64Array(edgeCount);
+  const pathEnd = new Int32Array(area.length);
+  let minY = Infinity, maxY = -Infinity;
+  let k = 0;
+  for (let pi = 0; pi < area.length; pi++) {
+    for (const q of area[pi]!) {
+      rx[k] = Math.round(q.x * cos + q.y * sin);
+      const y = Math.round(-q.x * sin + q.y * cos);
+      ry[k++] = y;
+      if (y < minY) minY = y;
+      if (y > maxY) maxY = y;
+    }
+    pathEnd[pi] = k;
   }
-  const lines: Paths64 = [];
-  for (let y = Math.ceil(minY / spacing) * spacing; y <= maxY; y += spacing) {
-    lines.push([{ x: minX - 1000, y: Math.round(y) }, { x: maxX + 1000, y: Math.round(y) }]);
+  const first = Math.ceil(minY / spacing);
+  const lineCount = Math.floor(maxY / spacing) - first + 1;
+  if (lineCount <= 0) return [];
+  const lineY = (j: number) => Math.round((first + j) * spacing);
+  // Which lines an edge crosses: those with y in [low, high) of its ends (half-open, so a vertex counts once).
+  const counts = new Int32Array(lineCount + 1);
+  const forEachCrossing = (visit: (line: number, a: number, b: number) => void) => {
+    let start = 0;
+    for (let pi = 0; pi < area.length; pi++) {
+      const end = pathEnd[pi]!;
+      for (let i = start; i < end; i++) {
+        const j = i + 1 < end ? i + 1 : start;
+        const ya = ry[i]!, yb = ry[j]!;
+        if (ya === yb) continue;
+        const lo = ya < yb ? ya : yb, hi = ya < yb ? yb : ya;
+        let line = Math.max(0, Math.ceil(lo / spacing) - first);
+        while (line < lineCount && lineY(line) < lo) line++;
+        while (line > 0 && lineY(line - 1) >= lo) line--;
+        for (; line < lineCount && lineY(line) < hi; line++) visit(line, i, j);
+      }
+      start = end;
+    }
+  };
+  forEachCrossing((line) => counts[line + 1]!++);
+  for (let j = 0; j < lineCount; j++) counts[j + 1]! += counts[j]!;
+  const fill = counts.slice(0, lineCount);
+  const xs = new Float64Array(counts[lineCount]!);
+  const dirs = new Int8Array(xs.length);
+  forEachCrossing((line, a, b) => {
+    const y = lineY(line);
+    const at = fill[line]!++;
+    xs[at] = rx[a]! + ((y - ry[a]!) * (rx[b]! - rx[a]!)) / (ry[b]! - ry[a]!);
+    dirs[at] = ry[b]! > ry[a]! ? 1 : -1;
+  });
+  const out: Float64Array[] = [];
+  for (let line = 0; line < lineCount; line++) {
+    const from = counts[line]!, to = counts[line + 1]!;
+    // Insertion sort by x: a line crosses few edges.
+    for (let i = from + 1; i < to; i++) {
+      const x = xs[i]!, d = dirs[i]!;
+      let j = i - 1;
+      while (j >= from && xs[j]! > x) {
+        xs[j + 1] = xs[j]!;
+        dirs[j + 1] = dirs[j]!;
+        j--;
+      }
+      xs[j + 1] = x;
+      dirs[j + 1] = d;
+    }
+    const y = lineY(line);
+    let winding = 0;
+    let enter = 0;
+    for (let i = from; i < to; i++) {
+      const before = winding;
+      winding += dirs[i]!;
+      if (before === 0 && winding !== 0) enter = Math.round(xs[i]!);
+      else if (before !== 0 && winding === 0) {
+        const leave = Math.round(xs[i]!);
+        if (leave > enter) {
+          out.push(
+            new Float64Array([
+              Math.round(enter * cos - y * sin) / UM,
+              Math.round(enter * sin + y * cos) / UM,
+              Math.round(leave * cos - y * sin) / UM,
+              Math.round(leave * sin + y * cos) / UM,
+            ]),
+          );
+        }
+      }
+    }
   }
-  if (!lines.length) return [];
-  const c = new Clipper64();
-  c.addOpenSubject(lines);
-  c.addClip(rotated);
-  const closed: Paths64 = [];
-  const openPaths: Paths64 = [];
-  c.execute(ClipType.Intersection, FillRule.NonZero, closed, openPaths);
-  return openPaths
-    .filter((p) => p.length >= 2)
-    .map((p) => p.map((q) => ({ x: Math.round(q.x * cos - q.y * sin), y: Math.round(q.x * sin + q.y * cos) })));
+  return out;
 }
 
 function signedArea(p: Path64): number {
