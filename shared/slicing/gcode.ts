@@ -39,7 +39,9 @@ export interface GcodeResult {
 }
 
 export function toGcode(result: SliceResult, profile: PrinterProfile, s: SliceSettings): GcodeResult {
-  const body: string[] = [];
+  // Lines are joined a layer at a time, so only flat per-layer strings outlive their layer (lower peak memory).
+  const chunks: string[] = [];
+  let body: string[] = [];
   const filamentArea = Math.PI * (profile.filamentDiameter / 2) ** 2;
   const w = result.extrusionWidth;
   const firstLayerWidth = Math.max(profile.nozzleDiameter, 2 * s.firstLayerHeight);
@@ -75,6 +77,8 @@ export function toGcode(result: SliceResult, profile: PrinterProfile, s: SliceSe
   );
 
   for (const layer of result.layers) {
+    chunks.push(body.join('\n'));
+    body = [];
     const h = layer.height;
     const width = layer.index === 0 ? firstLayerWidth : w;
     const perMm = ((width - h) * h + Math.PI * (h / 2) ** 2) / filamentArea;
@@ -154,7 +158,8 @@ export function toGcode(result: SliceResult, profile: PrinterProfile, s: SliceSe
   log.feed = travelF / 60;
   log.moveTo(0, r3(profile.bed.y), log.z, log.e);
 
-  const text = body.join('\n') + '\n';
+  chunks.push(body.join('\n'));
+  const text = chunks.join('\n') + '\n';
   const sim = log.finish();
   const grams = (sim.filamentMm * filamentArea * s.filamentDensity) / 1000;
   const header = [
