@@ -596,9 +596,15 @@ function orderPaths(paths: ToolPath[]): ToolPath[] {
       ends[i * 4 + 2] = pts[n - 2]!;
       ends[i * 4 + 3] = pts[n - 1]!;
     }
+    const grid = m > 32 && pending.every((p) => !p.closed) ? new EndGrid(ends, m) : undefined;
     for (let left = m; left > 0; left--) {
       let best = -1, bestD = Infinity, bestStart = 0, bestReverse = false;
-      for (let i = 0; i < m; i++) {
+      if (grid) {
+        const end = grid.nearest(x, y, done);
+        best = end >> 1;
+        bestReverse = (end & 1) === 1;
+      }
+      for (let i = 0; i < m && !grid; i++) {
         if (done[i]) continue;
         const p = pending[i]!;
         if (p.closed) {
@@ -656,6 +662,86 @@ function orderPaths(paths: ToolPath[]): ToolPath[] {
     }
   }
   return out;
+}
+
+/**
+ * The ends of open paths in a uniform grid, for nearest-end queries that visit rings of cells outwards. It answers
+ * exactly what a scan of all ends in order would: the nearest end, ties to the lower path, then to its first end.
+ */
+class EndGrid {
+  private readonly minX: number;
+  private readonly minY: number;
+  private readonly cell: number;
+  private readonly nx: number;
+  private readonly ny: number;
+  private readonly cellStart: Int32Array;
+  private readonly items: Int32Array;
+
+  /** `ends`: x0, y0, x1, y1 of each of the m paths. */
+  constructor(
+    private readonly ends: Float64Array,
+    m: number,
+  ) {
+    let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    for (let k = 0; k < 2 * m; k++) {
+      const x = ends[k * 2]!, y = ends[k * 2 + 1]!;
+      if (x < minX) minX = x;
+      if (x > maxX) maxX = x;
+      if (y < minY) minY = y;
+      if (y > maxY) maxY = y;
+    }
+    const w = maxX - minX, h = maxY - minY;
+    this.cell = Math.max(Math.sqrt((w * h) / m), w / 512, h / 512, 1e-3);
+    this.minX = minX;
+    this.minY = minY;
+    this.nx = Math.floor(w / this.cell) + 1;
+    this.ny = Math.floor(h / this.cell) + 1;
+    this.cellStart = new Int32Array(this.nx * this.ny + 1);
+    const cellOf = new Int32Array(2 * m);
+    for (let k = 0; k < 2 * m; k++) {
+      const c = Math.floor((ends[k * 2]! - minX) / this.cell) + Math.floor((ends[k * 2 + 1]! - minY) / this.cell) * this.nx;
+      cellOf[k] = c;
+      this.cellStart[c + 1]!++;
+    }
+    for (let c = 0; c < this.nx * this.ny; c++) this.cellStart[c + 1]! += this.cellStart[c]!;
+    const fill = this.cellStart.slice(0, this.nx * this.ny);
+    this.items = new Int32Array(2 * m);
+    for (let k = 0; k < 2 * m; k++) this.items[fill[cellOf[k]!]!++] = k;
+  }
+
+  /** The nearest end (path × 2 + which end) among paths not done; at least one must be left. */
+  nearest(x: number, y: number, done: Uint8Array): number {
+    const { ends, items, cellStart, nx, ny, cell } = this;
+    const qx = Math.floor((x - this.minX) / cell);
+    const qy = Math.floor((y - this.minY) / cell);
+    let best = -1, bestD = Infinity;
+    const visit = (gx: number, gy: number) => {
+      if (gx < 0 || gy < 0 || gx >= nx || gy >= ny) return;
+      const c = gx + gy * nx;
+      for (let t = cellStart[c]!; t < cellStart[c + 1]!; t++) {
+        const k = items[t]!;
+        if (done[k >> 1]) continue;
+        const dx = ends[k * 2]! - x, dy = ends[k * 2 + 1]! - y;
+        const d = dx * dx + dy * dy;
+        if (d < bestD || (d === bestD && k < best)) {
+          bestD = d;
+          best = k;
+        }
+      }
+    };
+    for (let r = 0; ; r++) {
+      const x0 = qx - r, x1 = qx + r, y0 = qy - r, y1 = qy + r;
+      if (y0 >= 0 && y0 < ny) for (let gx = Math.max(0, x0); gx <= Math.min(nx - 1, x1); gx++) visit(gx, y0);
+      if (r > 0 && y1 >= 0 && y1 < ny) for (let gx = Math.max(0, x0); gx <= Math.min(nx - 1, x1); gx++) visit(gx, y1);
+      for (let gy = Math.max(0, y0 + 1); gy <= Math.min(ny - 1, y1 - 1); gy++) {
+        visit(x0, gy);
+        if (r > 0) visit(x1, gy);
+      }
+      // Ends not yet visited lie more than r cells' width away.
+      if (best >= 0 && bestD <= (r * cell) ** 2) return best;
+      if (x0 <= 0 && y0 <= 0 && x1 >= nx - 1 && y1 >= ny - 1) return best;
+    }
+  }
 }
 
 /**
