@@ -2,7 +2,7 @@
 // solid infill, sparse rectilinear or grid infill). Geometry is our own; polygon offsets and clipping are Clipper2's.
 // Contours are chained through the welded mesh's edges rather than by matching float coordinates, so a watertight
 // mesh always gives closed loops, and each segment is oriented by its face normal, so holes come out clockwise.
-import { EndType, FillRule, JoinType, PointInPolygonResult, difference, inflatePaths, intersect, pointInPolygon, union, type Path64, type Paths64 } from 'clipper2-ts';
+import { EndType, FillRule, JoinType, difference, inflatePaths, intersect, union, type Path64, type Paths64 } from 'clipper2-ts';
 import { analyzeTopology } from '../designs/mesh-topology.js';
 import { RuleViolation } from '../errors.js';
 import type { PrinterProfile, SliceSettings } from './printer-profile.js';
@@ -766,24 +766,76 @@ function linkInfill(paths: ToolPath[], area: Paths64, maxGapMm: number): ToolPat
   return linked;
 }
 
-/** Point-in-area for one layer's infill area, with each path's box and orientation worked out once. */
-function areaIndex(area: Paths64): (x: number, y: number) => boolean {
-  const paths = area.map((p) => {
-    let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-    for (const q of p) {
-      if (q.x < minX) minX = q.x;
-      if (q.x > maxX) maxX = q.x;
-      if (q.y < minY) minY = q.y;
-      if (q.y > maxY) maxY = q.y;
+/**
+ * Point-in-area for one layer's infill area: a point counts for each path it is inside of or on (by that path's
+ * orientation, holes negative), as Clipper2's pointInPolygon per path would say. The edges are filed in horizontal
+ * bands, so a query only looks at the edges at its height.
+ */
+export function areaIndex(area: Paths64): (x: number, y: number) => boolean {
+  let edgeCount = 0;
+  for (const p of area) edgeCount += p.length;
+  if (!edgeCount) return () => false;
+  const sign = new Int8Array(area.length);
+  const ax = new Float64Array(edgeCount), ay = new Float64Array(edgeCount), bx = new Float64Array(edgeCount), by = new Float64Array(edgeCount);
+  const pathOf = new Int32Array(edgeCount);
+  let minY = Infinity, maxY = -Infinity, minX = Infinity, maxX = -Infinity;
+  let k = 0;
+  area.forEach((p, pi) => {
+    sign[pi] = signedArea(p) > 0 ? 1 : -1;
+    for (let i = 0; i < p.length; i++) {
+      const a = p[i]!, b = p[(i + 1) % p.length]!;
+      ax[k] = a.x;
+      ay[k] = a.y;
+      bx[k] = b.x;
+      by[k] = b.y;
+      pathOf[k++] = pi;
+      if (a.y < minY) minY = a.y;
+      if (a.y > maxY) maxY = a.y;
+      if (a.x < minX) minX = a.x;
+      if (a.x > maxX) maxX = a.x;
     }
-    return { p, minX, minY, maxX, maxY, sign: signedArea(p) > 0 ? 1 : -1 };
   });
+  const bands = Math.max(1, Math.min(1024, Math.ceil(edgeCount / 8)));
+  const bandH = Math.max(1, (maxY - minY + 1) / bands);
+  const bandOf = (y: number) => Math.min(bands - 1, Math.max(0, Math.floor((y - minY) / bandH)));
+  const bandStart = new Int32Array(bands + 1);
+  for (let e = 0; e < edgeCount; e++) for (let j = bandOf(Math.min(ay[e]!, by[e]!)); j <= bandOf(Math.max(ay[e]!, by[e]!)); j++) bandStart[j + 1]!++;
+  for (let j = 0; j < bands; j++) bandStart[j + 1]! += bandStart[j]!;
+  const fill = bandStart.slice(0, bands);
+  const bandEdges = new Int32Array(bandStart[bands]!);
+  for (let e = 0; e < edgeCount; e++) for (let j = bandOf(Math.min(ay[e]!, by[e]!)); j <= bandOf(Math.max(ay[e]!, by[e]!)); j++) bandEdges[fill[j]!++] = e;
+  // Per path: crossings to the right (parity) and whether the point is on it, reset through a stamp.
+  const parity = new Uint8Array(area.length);
+  const on = new Uint8Array(area.length);
+  const seen = new Int32Array(area.length);
+  const touched = new Int32Array(area.length);
+  let stamp = 0;
   return (x, y) => {
-    const pt = { x: Math.round(x * UM), y: Math.round(y * UM) };
+    const px = Math.round(x * UM), py = Math.round(y * UM);
+    if (py < minY || py > maxY || px < minX || px > maxX) return false;
+    stamp++;
+    let nTouched = 0;
+    const band = bandOf(py);
+    for (let t = bandStart[band]!; t < bandStart[band + 1]!; t++) {
+      const e = bandEdges[t]!;
+      const y0 = ay[e]!, y1 = by[e]!;
+      if ((py < y0 && py < y1) || (py > y0 && py > y1)) continue;
+      const x0 = ax[e]!, x1 = bx[e]!;
+      const p = pathOf[e]!;
+      if (seen[p] !== stamp) {
+        seen[p] = stamp;
+        parity[p] = 0;
+        on[p] = 0;
+        touched[nTouched++] = p;
+      }
+      const cross = (x1 - x0) * (py - y0) - (px - x0) * (y1 - y0);
+      if (cross === 0 && px >= Math.min(x0, x1) && px <= Math.max(x0, x1)) on[p] = 1;
+      else if (y0 > py !== y1 > py && cross > 0 === y1 > y0) parity[p] = parity[p]! ^ 1;
+    }
     let winding = 0;
-    for (const a of paths) {
-      if (pt.x < a.minX || pt.x > a.maxX || pt.y < a.minY || pt.y > a.maxY) continue;
-      if (pointInPolygon(pt, a.p) !== PointInPolygonResult.IsOutside) winding += a.sign;
+    for (let i = 0; i < nTouched; i++) {
+      const p = touched[i]!;
+      if (on[p] || parity[p]) winding += sign[p]!;
     }
     return winding > 0;
   };

@@ -1,7 +1,7 @@
-// Our scanline infill clipper against Clipper2's open-path intersection (what it replaced), on awkward areas.
-import { ClipType, Clipper64, FillRule, type Paths64 } from 'clipper2-ts';
+// Our scanline infill clipper and point-in-area test against Clipper2 (what they replaced), on awkward areas.
+import { ClipType, Clipper64, FillRule, PointInPolygonResult, pointInPolygon, type Paths64 } from 'clipper2-ts';
 import { describe, expect, it } from 'vitest';
-import { linesIn } from '../../../shared/slicing/slice.js';
+import { areaIndex, linesIn } from '../../../shared/slicing/slice.js';
 
 function clipperLines(area: Paths64, spacing: number, angle: number): number[] {
   const rad = (angle * Math.PI) / 180;
@@ -43,5 +43,24 @@ describe('infill lines', () => {
       expect(theirs.length - ours.length).toBeLessThanOrEqual(1);
       expect(Math.abs(sum(ours) - sum(theirs))).toBeLessThan(0.002 * ours.length + 1e-9);
     }
+  });
+});
+
+describe('point in infill area', () => {
+  it('agrees with Clipper2 (inside or on a path counts, holes subtract) on random, vertex and edge points', () => {
+    const area: Paths64 = [circle(100000, 100000, 30000, 300), circle(100000, 100000, 15000, 200, true), [{ x: 0, y: 0 }, { x: 20000, y: 0 }, { x: 20000, y: 20000 }, { x: 0, y: 20000 }]];
+    const signs = area.map((p) => (p.reduce((a, q, i) => a + (p[(i + p.length - 1) % p.length]!.x + q.x) * (p[(i + p.length - 1) % p.length]!.y - q.y), 0) < 0 ? 1 : -1));
+    const reference = (x: number, y: number) =>
+      area.reduce((w, p, i) => w + (pointInPolygon({ x, y }, p) !== PointInPolygonResult.IsOutside ? signs[i]! : 0), 0) > 0;
+    const inside = areaIndex(area);
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const points: [number, number][] = [];
+    for (let i = 0; i < 3000; i++) points.push([Math.round(rand() * 140000), Math.round(rand() * 140000)]);
+    for (const p of area) for (const [i, q] of p.entries()) {
+      const n = p[(i + 1) % p.length]!;
+      points.push([q.x, q.y], [Math.round((q.x + n.x) / 2), Math.round((q.y + n.y) / 2)], [q.x + 1, q.y], [q.x, q.y - 1]);
+    }
+    for (const [x, y] of points) expect(inside(x / 1000, y / 1000), `${x},${y}`).toBe(reference(x, y));
   });
 });
