@@ -115,7 +115,7 @@ export async function startPrinterAgent(o: PrinterAgentOptions) {
   async function run(job: Job) {
     current = { jobId: job.jobId, cancel: false };
     const file = join(o.workDir, `${job.jobId}.gcode`);
-    let outcome: { event: 'completed' } | { event: 'failed'; reason: string } = { event: 'failed', reason: 'not started' };
+    let outcome: { event: 'completed' } | { event: 'failed'; reason: string };
     try {
       const res = await fetch(job.printFileUrl);
       if (!res.ok) throw new Error(`the print file could not be downloaded (${res.status})`);
