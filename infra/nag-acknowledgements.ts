@@ -50,6 +50,16 @@ export const acknowledgements: readonly Acknowledgement[] = [
     reason: 'Object access in a bucket the function uses (its objects are bucket-arn/*), with the CDK grant action groups; scoped to that bucket',
   },
   {
+    rule: /^AwsSolutions-IAM5\[Resource::\*\]$/,
+    path: /^DpmApplication\/Workflows\/[A-Za-z]+\/Role\/DefaultPolicy\/Resource$/,
+    reason: 'A state machine with X-Ray tracing and log delivery needs xray:Put* and logs:*Delivery* actions, which have no resource-level permissions',
+  },
+  {
+    rule: /^AwsSolutions-IAM5\[Resource::<Functions[A-Za-z]+[0-9A-F]{8}\.Arn>:\*\]$/,
+    path: /^DpmApplication\/Workflows\/[A-Za-z]+\/Role\/DefaultPolicy\/Resource$/,
+    reason: 'The CDK invoke grant covers the versions and aliases of each task function (function-arn:*); only the functions the ASL names',
+  },
+  {
     rule: /^AwsSolutions-APIG4$/,
     path: /^DpmApplication\/Http\/Api\/GET--(health|designs|designs--\{designId\}|designs--\{designId\}--terms|designs--\{designId\}--printability|printers)\/Resource$/,
     reason: 'A route the description marks public: health probes and the public catalogue need no account',

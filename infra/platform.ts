@@ -68,6 +68,10 @@ export interface Uses {
   printerMessages?: boolean;
   /** The function writes to / reads from the BigchainDB network (URL and auth headers from config). */
   ledger?: boolean;
+  /** Takes or moves money: Stripe in AWS (its API key from Secrets Manager), the local gateway on the embedded platform. */
+  payments?: boolean;
+  /** Writes public URLs (the Digital Link on a product's tag): needs the public host name. */
+  publicUrls?: boolean;
 }
 
 export type Trigger =
@@ -117,6 +121,8 @@ export const keys = {
   data: { usage: 'ENCRYPT_DECRYPT', spec: 'SYMMETRIC_DEFAULT', description: 'DPM data keys for designs and print files' },
   /** The platform's Ed25519 ledger identity; it never leaves KMS. */
   ledgerSigning: { usage: 'SIGN_VERIFY', spec: 'ECC_NIST_EDWARDS25519', description: 'DPM ledger signing key (Ed25519)' },
+  /** Signs the Digital Link on each product's tag; apart from the ledger key, so each key has one use. */
+  tagSigning: { usage: 'SIGN_VERIFY', spec: 'ECC_NIST_EDWARDS25519', description: 'DPM product tag signing key (Ed25519)' },
 } as const satisfies Record<string, KeySpec>;
 
 export const buckets = {
@@ -152,11 +158,19 @@ export const printerTopics = {
 export const printerThingType = 'dpm-printer';
 export const printerPolicyName = 'dpm-printer';
 
-export const workflows = {} as const satisfies Record<string, WorkflowSpec>;
+export const workflows = {
+  /** One execution per order, named after it: licence, escrow, dispatch, print, tag, ship, deliver, release or refund. */
+  order: { description: 'DPM order: licence, escrow, print, tag, ship, deliver, release or refund', definition: 'infra/workflows/order.asl.json' },
+} as const satisfies Record<string, WorkflowSpec>;
+
+/** The 13 leading digits of the GTIN-14 on every product's tag (a GS1 company prefix the operator owns, and the item). */
+export const gtinBase = '0435999900001';
 
 const anyUser: RouteAuth = { kind: 'groups', groups: userGroups };
 const designers: RouteAuth = { kind: 'groups', groups: ['designer'] };
 const operators: RouteAuth = { kind: 'groups', groups: ['printer'] };
+const customers: RouteAuth = { kind: 'groups', groups: ['customer'] };
+const orderTask = { kind: 'workflowTask', workflow: 'order' } as const;
 
 export const functions = {
   health: {
@@ -330,6 +344,144 @@ export const functions = {
     timeoutSeconds: 10,
     memoryMb: 256,
   },
+  quoteOrder: {
+    entry: 'functions/orders/quote-order.ts',
+    description: 'Prices a print of a design on a chosen or matched printer, itemized',
+    routes: [{ method: 'POST', path: '/quotes', auth: customers }],
+    triggers: [],
+    uses: { tables: { main: 'read' }, printerShadows: true },
+    timeoutSeconds: 10,
+    memoryMb: 512,
+  },
+  placeOrder: {
+    entry: 'functions/orders/place-order.ts',
+    description: 'Places an order under the accepted terms and starts its workflow, idempotently',
+    routes: [{ method: 'POST', path: '/orders', auth: customers }],
+    triggers: [],
+    uses: { tables: { main: 'readWrite' }, printerShadows: true, workflows: { order: 'start' } },
+    timeoutSeconds: 10,
+    memoryMb: 512,
+  },
+  getOrder: {
+    entry: 'functions/orders/get-order.ts',
+    description: 'An order as its customer, its designer, its printers’ operators or an admin may see it',
+    routes: [{ method: 'GET', path: '/orders/{orderId}', auth: anyUser }],
+    triggers: [],
+    uses: { tables: { main: 'read' } },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
+  listMyOrders: {
+    entry: 'functions/orders/list-my-orders.ts',
+    description: "A customer's orders, newest first",
+    routes: [{ method: 'GET', path: '/me/orders', auth: customers }],
+    triggers: [],
+    uses: { tables: { main: 'read' } },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
+  confirmDelivery: {
+    entry: 'functions/orders/confirm-delivery.ts',
+    description: 'The customer confirms the product arrived; the escrow is then released',
+    routes: [{ method: 'POST', path: '/orders/{orderId}/delivery', auth: customers }],
+    triggers: [],
+    uses: { tables: { main: 'read' }, workflows: { order: 'respond' } },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
+  reserveLicense: {
+    entry: 'functions/orders/reserve-license.ts',
+    description: 'Order step: takes a print from the design’s edition, never more than it holds',
+    routes: [],
+    triggers: [orderTask],
+    uses: { tables: { main: 'readWrite' } },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
+  chargeEscrow: {
+    entry: 'functions/orders/charge-escrow.ts',
+    description: 'Order step: charges the customer into escrow, once',
+    routes: [],
+    triggers: [orderTask],
+    uses: { tables: { main: 'readWrite' }, payments: true },
+    timeoutSeconds: 30,
+    memoryMb: 256,
+  },
+  dispatchPrintJob: {
+    entry: 'functions/orders/dispatch-print-job.ts',
+    description: 'Order step: slices the design for the next matching printer, seals the G-code to it and offers the job',
+    routes: [],
+    triggers: [orderTask],
+    uses: { tables: { main: 'readWrite' }, buckets: { designs: 'read', printFiles: 'readWrite' }, keys: { data: 'decrypt' }, printerShadows: true, printerMessages: true },
+    timeoutSeconds: 300,
+    memoryMb: 2048,
+  },
+  awaitPrint: {
+    entry: 'functions/orders/await-print.ts',
+    description: 'Order step: waits for the accepted job to be printed',
+    routes: [],
+    triggers: [orderTask],
+    uses: { tables: { main: 'readWrite' }, workflows: { order: 'respond' } },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
+  recordJobReport: {
+    entry: 'functions/orders/record-job-report.ts',
+    description: 'Printers’ signed answers, progress and results for their jobs, passed to the waiting order step',
+    routes: [],
+    triggers: [
+      { kind: 'printerTopic', topic: 'dpm/printers/+/status' },
+      { kind: 'printerTopic', topic: 'dpm/printers/+/progress' },
+    ],
+    uses: { tables: { main: 'readWrite' }, workflows: { order: 'respond' } },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
+  tagProduct: {
+    entry: 'functions/orders/tag-product.ts',
+    description: 'Order step: the printed product gets its serial and signed Digital Link, and goes on the ledger',
+    routes: [],
+    triggers: [orderTask],
+    uses: { tables: { main: 'readWrite' }, keys: { tagSigning: 'sign' }, eventBus: 'put', publicUrls: true },
+    timeoutSeconds: 15,
+    memoryMb: 256,
+  },
+  shipProduct: {
+    entry: 'functions/orders/ship-product.ts',
+    description: 'Order step: hands the product to the carrier',
+    routes: [],
+    triggers: [orderTask],
+    uses: { tables: { main: 'readWrite' }, eventBus: 'put' },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
+  awaitDelivery: {
+    entry: 'functions/orders/await-delivery.ts',
+    description: 'Order step: waits for the carrier’s or the customer’s confirmation of delivery',
+    routes: [],
+    triggers: [orderTask],
+    uses: { tables: { main: 'readWrite' } },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
+  releaseEscrow: {
+    entry: 'functions/orders/release-escrow.ts',
+    description: 'Order step: splits the escrow into royalty, printing fee and commission; the product passes to its owner',
+    routes: [],
+    triggers: [orderTask],
+    uses: { tables: { main: 'readWrite' }, eventBus: 'put', payments: true },
+    timeoutSeconds: 30,
+    memoryMb: 256,
+  },
+  refundOrder: {
+    entry: 'functions/orders/refund-order.ts',
+    description: 'Order step: every failure ends here, with the money back and the licence returned',
+    routes: [],
+    triggers: [orderTask],
+    uses: { tables: { main: 'readWrite' }, payments: true },
+    timeoutSeconds: 30,
+    memoryMb: 256,
+  },
   routeLedgerEvent: {
     entry: 'functions/ledger/route-ledger-event.ts',
     description: 'Queues a ledger-bound domain event in its asset’s FIFO group',
@@ -373,6 +525,10 @@ export const envName = {
   printerIdentities: 'PRINTER_IDENTITIES',
   /** A Secrets Manager secret holding more headers (a JSON object), e.g. a hosted network's app_id/app_key; may be empty. */
   ledgerHeadersSecret: 'LEDGER_HEADERS_SECRET_ARN',
+  /** JSON: which payment gateway (Stripe with its key's secret, or the local one). */
+  payments: 'PAYMENTS',
+  /** Host name of the public site, for the URLs on tags. */
+  publicHost: 'PUBLIC_HOST',
 } as const;
 
 function snake(k: string): string {
@@ -391,5 +547,7 @@ export function boundEnvNames(uses: Uses): string[] {
   if (uses.userPool) names.push(envName.userPool);
   if (uses.printerIdentities) names.push(envName.printerIdentities);
   if (uses.ledger) names.push(envName.ledgerUrl, envName.ledgerHeaders, envName.ledgerHeadersSecret);
+  if (uses.payments) names.push(envName.payments);
+  if (uses.publicUrls) names.push(envName.publicHost);
   return names;
 }

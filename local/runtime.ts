@@ -102,6 +102,8 @@ export async function startPlatform(cfg: LocalConfig, log: Log = () => undefined
       [envName.ledgerHeaders]: '{}',
       [envName.ledgerHeadersSecret]: '',
       [envName.printerIdentities]: JSON.stringify({ kind: 'local-broker', adminUrl: mqtt.dataPlaneUrl, token: mqtt.adminToken }),
+      [envName.payments]: JSON.stringify({ kind: 'local' }),
+      ...(cfg.PORT ? { [envName.publicHost]: `localhost:${cfg.PORT}` } : {}),
     };
     for (const k of Object.keys(platform.tables)) env[envName.table(k)] = localNames.table(k);
     for (const k of Object.keys(platform.buckets)) env[envName.bucket(k)] = localNames.bucket(k);
@@ -241,6 +243,9 @@ export async function startPlatform(cfg: LocalConfig, log: Log = () => undefined
         },
       }),
     );
+
+    // With an automatic port the public host is known only now; the tagging step reads it on first use.
+    process.env[envName.publicHost] ??= new URL(gateway.url).host;
 
     return {
       gatewayUrl: gateway.url,

@@ -11,7 +11,6 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
-import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { join, resolve } from 'node:path';
 import { lambdaBundling } from '../bundling.js';
@@ -36,10 +35,19 @@ export interface LedgerNetwork {
   headersSecretArn?: string;
 }
 
+/** Stripe's API key lives in a Secrets Manager secret the operator creates; without it payments fail at cold start. */
+export interface PaymentsSetup {
+  stripeSecretArn?: string;
+}
+
 export class PlatformFunctions extends Construct {
   readonly functions: Record<string, nodejs.NodejsFunction> = {};
 
-  constructor(scope: Construct, id: string, props: { functions: Record<string, FunctionSpec>; resources: StatefulResources; ledger: LedgerNetwork }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { functions: Record<string, FunctionSpec>; resources: StatefulResources; ledger: LedgerNetwork; payments: PaymentsSetup; publicHost: string },
+  ) {
     super(scope, id);
     const r = props.resources;
     for (const [key, spec] of Object.entries(props.functions)) {
@@ -124,6 +132,13 @@ export class PlatformFunctions extends Construct {
       if (u.printerMessages) {
         fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['iot:Publish'], resources: [Stack.of(this).formatArn({ service: 'iot', resource: 'topic', resourceName: 'dpm/printers/printer-*' })] }));
       }
+      if (u.payments) {
+        fn.addEnvironment(envName.payments, JSON.stringify({ kind: 'stripe', apiKeySecretArn: props.payments.stripeSecretArn ?? '' }));
+        if (props.payments.stripeSecretArn) {
+          fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [props.payments.stripeSecretArn] }));
+        }
+      }
+      if (u.publicUrls) fn.addEnvironment(envName.publicHost, props.publicHost);
       if (u.ledger) {
         fn.addEnvironment(envName.ledgerUrl, props.ledger.url);
         fn.addEnvironment(envName.ledgerHeaders, props.ledger.headers);
@@ -135,16 +150,19 @@ export class PlatformFunctions extends Construct {
     }
   }
 
-  /** Workflow bindings come after the state machines exist, because the state machines reference the functions. */
-  bindWorkflows(workflows: Record<string, sfn.IStateMachine>, specs: Record<string, FunctionSpec>): void {
+  /** Workflow bindings: the state machines' ARNs (built from their names, see PlatformWorkflows) and least grants. */
+  bindWorkflows(arns: Record<string, string>, specs: Record<string, FunctionSpec>): void {
+    const actions = {
+      start: ['states:StartExecution'],
+      respond: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
+      read: ['states:DescribeStateMachine', 'states:ListExecutions'],
+    } as const;
     for (const [key, spec] of Object.entries(specs)) {
       const fn = this.functions[key]!;
       for (const [w, use] of Object.entries(spec.uses.workflows ?? {})) {
-        const sm = workflows[w]!;
-        fn.addEnvironment(envName.workflow(w), sm.stateMachineArn);
-        if (use === 'start') sm.grantStartExecution(fn);
-        else if (use === 'respond') sm.grantTaskResponse(fn);
-        else sm.grantRead(fn);
+        const arn = arns[w]!;
+        fn.addEnvironment(envName.workflow(w), arn);
+        fn.addToRolePolicy(new iam.PolicyStatement({ actions: [...actions[use]], resources: [arn] }));
       }
     }
   }

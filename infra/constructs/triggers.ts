@@ -38,6 +38,8 @@ export class PlatformTriggers extends Construct {
     this.ruleDeadLetters = new sqs.Queue(this, 'RuleDeadLetters', { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
     for (const [key, spec] of Object.entries(props.functions)) {
       const fn = props.handlers[key]!;
+      // A function may listen on several printer topics: the first rule keeps the plain id (and its logical id).
+      let topicRules = 0;
       for (const t of spec.triggers) {
         if (t.kind === 'queue') {
           fn.addEventSource(new SqsEventSource(props.queues[t.queue]! as sqs.Queue, { batchSize: t.batchSize, reportBatchItemFailures: true }));
@@ -50,7 +52,8 @@ export class PlatformTriggers extends Construct {
           rule.addTarget(new targets.LambdaFunction(fn, { retryAttempts: 185, maxEventAge: Duration.hours(24), deadLetterQueue: this.ruleDeadLetters }));
           this.rules[`${t.rule}->${key}`] = rule;
         } else if (t.kind === 'printerTopic') {
-          const topicRule = new iot.CfnTopicRule(this, `printerTopic-${key}`, {
+          const suffix = topicRules++ === 0 ? '' : `-${topicRules}`;
+          const topicRule = new iot.CfnTopicRule(this, `printerTopic-${key}${suffix}`, {
             topicRulePayload: {
               description: `Printer messages on ${t.topic} to ${key}`,
               sql: `SELECT *, topic() AS topic FROM '${t.topic}'`,
@@ -59,7 +62,7 @@ export class PlatformTriggers extends Construct {
             },
           });
           topicRule.addMetadata('dpm:printerTopic', t.topic);
-          fn.addPermission(`IotRule-${key}`, { principal: new iam.ServicePrincipal('iot.amazonaws.com'), sourceArn: topicRule.attrArn });
+          fn.addPermission(`IotRule-${key}${suffix}`, { principal: new iam.ServicePrincipal('iot.amazonaws.com'), sourceArn: topicRule.attrArn });
         }
       }
     }

@@ -3,7 +3,7 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type { Construct } from 'constructs';
-import { PlatformFunctions, type LedgerNetwork, type StatefulResources } from '../constructs/functions.js';
+import { PlatformFunctions, type LedgerNetwork, type PaymentsSetup, type StatefulResources } from '../constructs/functions.js';
 import { PlatformHttpApi } from '../constructs/http-api.js';
 import { PlatformTriggers } from '../constructs/triggers.js';
 import { PlatformWorkflows } from '../constructs/workflows.js';
@@ -18,14 +18,14 @@ export class ApplicationStack extends Stack {
   constructor(
     scope: Construct,
     id: string,
-    props: StackProps & { platform: Platform; resources: StatefulResources; userPoolClient: cognito.IUserPoolClient; ledger: LedgerNetwork },
+    props: StackProps & { platform: Platform; resources: StatefulResources; userPoolClient: cognito.IUserPoolClient; ledger: LedgerNetwork; payments: PaymentsSetup; publicHost: string },
   ) {
     super(scope, id, props);
     const p = props.platform;
-    this.functions = new PlatformFunctions(this, 'Functions', { functions: p.functions, resources: props.resources, ledger: props.ledger });
+    this.functions = new PlatformFunctions(this, 'Functions', { functions: p.functions, resources: props.resources, ledger: props.ledger, payments: props.payments, publicHost: props.publicHost });
     const handlers = this.functions.functions;
     this.workflows = new PlatformWorkflows(this, 'Workflows', { workflows: p.workflows, functions: p.functions, handlers });
-    this.functions.bindWorkflows(this.workflows.stateMachines, p.functions);
+    this.functions.bindWorkflows(this.workflows.arns, p.functions);
     this.triggers = new PlatformTriggers(this, 'Triggers', { functions: p.functions, handlers, queues: props.resources.queues, bus: props.resources.bus, eventRules: p.eventRules });
     this.api = new PlatformHttpApi(this, 'Http', { functions: p.functions, handlers, userPool: props.resources.userPool, client: props.userPoolClient, region: this.region });
   }

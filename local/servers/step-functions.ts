@@ -96,7 +96,9 @@ function prepareDefinition(raw: string): { definition: Record<string, unknown>; 
         if (s.Parameters) s.Parameters = replaceToken(s.Parameters);
         // AWS's default task timeout is 99999999 s; the library's is 60 s, far too short for a print. Node timers
         // cap at 2^31-1 ms (about 24.8 days), and a longer one fires at once, so that is the local ceiling.
+        // A longer TimeoutSeconds (a 30-day wait for delivery) is shortened to that ceiling locally.
         if (s.TimeoutSeconds === undefined && s.TimeoutSecondsPath === undefined) s.TimeoutSeconds = 2_147_483;
+        else if (typeof s.TimeoutSeconds === 'number' && s.TimeoutSeconds > 2_147_483) s.TimeoutSeconds = 2_147_483;
       }
       for (const b of (s.Branches as { States: Record<string, Record<string, unknown>> }[] | undefined) ?? []) walk(b.States);
       const inner = (s.ItemProcessor ?? s.Iterator) as { States: Record<string, Record<string, unknown>> } | undefined;

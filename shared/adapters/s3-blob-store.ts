@@ -14,6 +14,11 @@ export class S3BlobStore implements BlobStore {
     return getSignedUrl(this.s3, new PutObjectCommand({ Bucket: this.bucket, Key: key, ContentType: opts.contentType }), { expiresIn: opts.expiresInSeconds });
   }
 
+  /** A short-lived URL to fetch one object, e.g. a print file sealed for the printer that downloads it. */
+  presignDownload(key: string, expiresInSeconds: number): Promise<string> {
+    return getSignedUrl(this.s3, new GetObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn: expiresInSeconds });
+  }
+
   async size(key: string): Promise<number | undefined> {
     try {
       const out = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));

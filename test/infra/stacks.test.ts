@@ -110,6 +110,7 @@ describe('stateful stack', () => {
         "AWS::Events::EventBus MessagingBus52612CDD",
         "AWS::KMS::Key Keysdata1AE4B3AA",
         "AWS::KMS::Key KeysledgerSigningFA7CC4AC",
+        "AWS::KMS::Key KeystagSigning2AF95C11",
         "AWS::S3::Bucket BucketsAccessLogsA5F88218",
         "AWS::S3::Bucket BucketsdesignsB00BEC5B",
         "AWS::S3::Bucket BucketsprintFiles8E771A1F",
@@ -143,7 +144,7 @@ describe('application stack', () => {
     application.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { AuthorizerType: 'JWT', JwtConfiguration: Match.objectLike({ Audience: Match.anyValue() }) });
   });
 
-  it('grants least privilege: read-only functions cannot write, and only the ledger writer may sign with the ledger key', () => {
+  it('grants least privilege: read-only functions cannot write, and only the ledger writer may sign with the ledger key (tags have their own)', () => {
     for (const key of ['whoAmI', 'health', 'getDesign', 'searchDesigns']) {
       const actions = actionsOf(policyStatementsOf(key));
       expect(actions, key).not.toContain('dynamodb:PutItem');
@@ -151,9 +152,13 @@ describe('application stack', () => {
     }
     expect(actionsOf(policyStatementsOf('updateMyProfile'))).toContain('dynamodb:PutItem');
     const signers = Object.keys(fnSpecs).filter((k) => actionsOf(policyStatementsOf(k)).includes('kms:Sign'));
-    expect(signers).toEqual(['writeLedgerStep']);
+    expect(signers.sort()).toEqual(['tagProduct', 'writeLedgerStep']);
     const signStatement = policyStatementsOf('writeLedgerStep').find((s) => actionsOf([s]).includes('kms:Sign'))!;
     expect(JSON.stringify(signStatement.Resource)).toContain('ledgerSigning');
+    // Tags are signed with a key of their own: the tagging step can never sign a ledger transaction.
+    const tagStatement = policyStatementsOf('tagProduct').find((s) => actionsOf([s]).includes('kms:Sign'))!;
+    expect(JSON.stringify(tagStatement.Resource)).toContain('tagSigning');
+    expect(JSON.stringify(tagStatement.Resource)).not.toContain('ledgerSigning');
     expect(actionsOf(policyStatementsOf('routeLedgerEvent')).filter((a) => a.startsWith('sqs:')).sort()).toEqual(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
   });
 

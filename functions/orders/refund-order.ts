@@ -1,0 +1,9 @@
+// Order step: every failure ends here.
+import { z } from 'zod';
+import { refundOrder } from '../../shared/orders/order-steps.js';
+import { orderId, stepError, workflowTask } from '../lib/workflow-task.js';
+import { books, clock, licenseReservations, orderStore, paymentGateway } from './wiring.js';
+
+const deps = { orders: orderStore(), payments: await paymentGateway(), books: books(), licenses: licenseReservations(), ...clock };
+
+export const handler = workflowTask(z.object({ orderId, failure: stepError }), (input) => refundOrder(input, deps));

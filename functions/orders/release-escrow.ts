@@ -1,0 +1,9 @@
+// Order step: the escrow split into royalty, printing fee and commission; the product passes to its owner.
+import { z } from 'zod';
+import { releaseEscrow } from '../../shared/orders/order-steps.js';
+import { orderId, workflowTask } from '../lib/workflow-task.js';
+import { books, clock, ledgerEvents, orderStore, paymentGateway } from './wiring.js';
+
+const deps = { orders: orderStore(), payments: await paymentGateway(), books: books(), events: ledgerEvents(), ...clock };
+
+export const handler = workflowTask(z.object({ orderId, confirmedBy: z.enum(['carrier', 'customer-scan']).optional() }), (input) => releaseEscrow(input, deps));

@@ -1,0 +1,50 @@
+// The orders handlers' dependencies, built once per cold start. PAYMENTS says which gateway takes the money: Stripe
+// in AWS (its API key read from Secrets Manager), the local gateway on the embedded platform; the use cases are the same.
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { randomBytes } from 'node:crypto';
+import Stripe from 'stripe';
+import { z } from 'zod';
+import { DynamoDbBooks } from '../../shared/adapters/dynamodb-books.js';
+import { DynamoDbLicenseReservations } from '../../shared/adapters/dynamodb-license-reservations.js';
+import { DynamoDbOrderStore } from '../../shared/adapters/dynamodb-order-store.js';
+import { EventBridgeLedgerEvents } from '../../shared/adapters/eventbridge-ledger-events.js';
+import { KmsPlatformSigner } from '../../shared/adapters/kms-platform-signer.js';
+import { LocalPaymentGateway } from '../../shared/adapters/local-payment-gateway.js';
+import { S3BlobStore } from '../../shared/adapters/s3-blob-store.js';
+import { SfnOrderWorkflow, SfnTaskCallbacks } from '../../shared/adapters/sfn-order-workflow.js';
+import { StripePaymentGateway } from '../../shared/adapters/stripe-payment-gateway.js';
+import type { PaymentGateway } from '../../shared/payments/payment-gateway.js';
+import { dynamoDbClient, s3Client } from '../lib/clients.js';
+import { awsClientConfig, ConfigError, readConfig } from '../lib/config.js';
+
+const aws = readConfig(awsClientConfig);
+const table = () => readConfig(z.object({ TABLE_MAIN: z.string().min(1) })).TABLE_MAIN;
+
+export const orderStore = () => new DynamoDbOrderStore(dynamoDbClient(aws), table());
+export const licenseReservations = () => new DynamoDbLicenseReservations(dynamoDbClient(aws), table());
+export const books = () => new DynamoDbBooks(dynamoDbClient(aws), table());
+export const orderWorkflow = () => new SfnOrderWorkflow(new SFNClient({ region: aws.AWS_REGION }), readConfig(z.object({ WORKFLOW_ORDER_ARN: z.string().min(1) })).WORKFLOW_ORDER_ARN);
+export const taskCallbacks = () => new SfnTaskCallbacks(new SFNClient({ region: aws.AWS_REGION }));
+export const ledgerEvents = () => new EventBridgeLedgerEvents(new EventBridgeClient({ region: aws.AWS_REGION }), readConfig(z.object({ EVENT_BUS_NAME: z.string().min(1) })).EVENT_BUS_NAME);
+export const printFiles = () => new S3BlobStore(s3Client(aws), readConfig(z.object({ BUCKET_PRINT_FILES: z.string().min(1) })).BUCKET_PRINT_FILES);
+/** The platform's tag key signs Digital Links; KMS keeps it, as it keeps the ledger key. */
+export const tagSigner = () => new KmsPlatformSigner(new KMSClient({ region: aws.AWS_REGION }), readConfig(z.object({ KEY_TAG_SIGNING: z.string().min(1) })).KEY_TAG_SIGNING);
+export const publicHost = () => readConfig(z.object({ PUBLIC_HOST: z.string().min(1) })).PUBLIC_HOST;
+
+const PaymentsConfig = z.discriminatedUnion('kind', [z.object({ kind: z.literal('local') }), z.object({ kind: z.literal('stripe'), apiKeySecretArn: z.string() })]);
+
+export async function paymentGateway(): Promise<PaymentGateway> {
+  const { PAYMENTS: c } = readConfig(z.object({ PAYMENTS: z.string().transform((t) => PaymentsConfig.parse(JSON.parse(t))) }));
+  if (c.kind === 'local') return new LocalPaymentGateway(dynamoDbClient(aws), table());
+  if (!c.apiKeySecretArn) throw new ConfigError('PAYMENTS: no Stripe API key secret is configured (deploy with -c stripeSecretArn=<arn>)');
+  const secret = await new SecretsManagerClient({ region: aws.AWS_REGION }).send(new GetSecretValueCommand({ SecretId: c.apiKeySecretArn }));
+  if (!secret.SecretString) throw new ConfigError(`PAYMENTS: the secret ${c.apiKeySecretArn} holds no API key`);
+  return new StripePaymentGateway(new Stripe(secret.SecretString.trim(), { maxNetworkRetries: 2 }));
+}
+
+export const clock = { now: () => new Date() };
+/** Tracking numbers of the platform's own carrier account (a partner carrier replaces it with its own). */
+export const carrier = { carrierId: 'dpm-post', newTrackingNumber: () => `DPM${randomBytes(6).toString('hex').toUpperCase()}` };

@@ -1,0 +1,407 @@
+// The steps of the order workflow (workflows/order.asl.json). Each step loads the order, does its part once and
+// records that it did: a replayed step (a Lambda retry, a restarted execution) finds the order already advanced and
+// changes nothing. Money moves under idempotency keys derived from the order, ledger events carry ids derived from
+// it, and every change of the order record is a conditional write on its revision.
+import { createHash } from 'node:crypto';
+import type { LedgerEvents, OrderStore, PrintFiles, TaskCallbacks } from './ports.js';
+import { jobIdFor, matchPrinters, maxPrintAttempts, reached, type Order, type PrintAttempt } from './order.js';
+import { candidates, type CatalogueDeps } from './place-order.js';
+import { Conflict, NotFound, RuleViolation } from '../errors.js';
+import { open, type DataKeys } from '../crypto/envelope.js';
+import { designContext } from '../designs/ingest-design.js';
+import type { BlobStore } from '../designs/ports.js';
+import { parseStl } from '../designs/stl.js';
+import type { LicenseReservations } from './licenses.js';
+import type { PaymentGateway } from '../payments/payment-gateway.js';
+import { releaseEntry, type Books } from '../payments/accounting.js';
+import type { PlatformSigner } from '../ledger/ports.js';
+import type { PrinterMessages } from '../printers/printability-proof.js';
+import type { PrinterStore } from '../printers/ports.js';
+import { verifyReport, type SignedReport } from '../printing/device-keys.js';
+import { sealPrintFile } from '../printing/print-file-seal.js';
+import { slice } from '../slicing/slice.js';
+import { toGcode } from '../slicing/gcode.js';
+import { defaultSettings, SliceSettings } from '../slicing/printer-profile.js';
+import { materialDensity } from '../designs/printability.js';
+
+/** Named so the workflow can tell them apart (the Lambda error type is the class name). */
+export class EditionSoldOut extends RuleViolation {}
+export class PaymentDeclined extends RuleViolation {}
+export class NoPrinterAvailable extends RuleViolation {}
+
+const sha256 = (b: string | Uint8Array) => createHash('sha256').update(b).digest('hex');
+const maxDesignBytes = 512 * 1024 * 1024;
+
+async function load(orders: OrderStore, orderId: string): Promise<Order> {
+  const o = await orders.get(orderId);
+  if (!o) throw new NotFound(`Order ${orderId} not found`);
+  return o;
+}
+
+/** Applies `change` to the current order and saves it; re-reads and re-applies after a lost race. */
+async function update(orders: OrderStore, orderId: string, now: () => Date, change: (o: Order) => Order | undefined): Promise<Order> {
+  for (let i = 0; i < 20; i++) {
+    const current = await load(orders, orderId);
+    const next = change(current);
+    if (!next) return current;
+    const saved = { ...next, revision: current.revision + 1, updatedAt: now().toISOString() };
+    if (await orders.save(saved, current.revision)) return saved;
+  }
+  throw new Conflict(`Order ${orderId} is changing too often to update`);
+}
+
+interface Clock {
+  now: () => Date;
+}
+
+// 1. A print from the design's edition.
+export async function reserveLicense(input: { orderId: string }, deps: Clock & { orders: OrderStore; licenses: LicenseReservations }) {
+  const order = await load(deps.orders, input.orderId);
+  if (reached(order, 'licensed')) return { printNumber: order.printNumber ?? null };
+  const r = await deps.licenses.reserve({ designId: order.designId, orderId: order.orderId });
+  if (r.outcome === 'sold-out') throw new EditionSoldOut(`The edition of ${r.editionSize} prints of design ${r.designId} is sold out`);
+  if (r.outcome === 'not-listed') throw new EditionSoldOut(`Design ${r.designId} is no longer for sale`);
+  await update(deps.orders, order.orderId, deps.now, (o) => (reached(o, 'licensed') ? undefined : { ...o, status: 'licensed', printNumber: r.printNumber }));
+  return { printNumber: r.printNumber };
+}
+
+// 2. The customer's money into escrow.
+export async function chargeEscrow(input: { orderId: string }, deps: Clock & { orders: OrderStore; payments: PaymentGateway; books: Books }) {
+  const order = await load(deps.orders, input.orderId);
+  if (reached(order, 'paid')) return { chargeId: order.chargeId ?? null };
+  const total = order.quote.totalCents;
+  const result = await deps.payments.charge({ amountCents: total, currency: 'eur', paymentMethod: order.paymentMethod, transferGroup: order.orderId, idempotencyKey: `${order.orderId}:escrow` });
+  if (result.status === 'declined') throw new PaymentDeclined(`${result.message} (${result.code})`);
+  await deps.books.post({
+    orderId: order.orderId,
+    step: 'escrow',
+    postings: [
+      { account: `customer:${order.customerId}`, amountCents: -total },
+      { account: 'escrow', amountCents: total },
+    ],
+    at: deps.now().toISOString(),
+  });
+  await update(deps.orders, order.orderId, deps.now, (o) => (reached(o, 'paid') ? undefined : { ...o, status: 'paid', chargeId: result.chargeId }));
+  return { chargeId: result.chargeId };
+}
+
+export interface DispatchDeps extends Clock, CatalogueDeps {
+  orders: OrderStore;
+  designFiles: BlobStore;
+  dataKeys: DataKeys;
+  printFiles: PrintFiles;
+  messages: PrinterMessages;
+}
+
+const outcomeOf = (lastError: { Error?: string } | null | undefined): PrintAttempt['outcome'] =>
+  lastError?.Error === 'PrinterRejected' ? 'rejected' : lastError?.Error === 'PrintFailed' ? 'failed' : 'timed-out';
+
+// 3. Offer the job to a printer (the workflow waits for its answer under `taskToken`). Called again after a rejection,
+// a silent printer or a failed print, it offers the job to the next match, up to `maxPrintAttempts` printers in all.
+export async function dispatchPrintJob(input: { orderId: string; taskToken: string; lastError?: { Error?: string; Cause?: string } | null }, deps: DispatchDeps) {
+  let order = await load(deps.orders, input.orderId);
+  if (order.status === 'refunded' || order.status === 'cancelled') throw new Conflict(`Order ${order.orderId} is ${order.status}`);
+  const pending = order.attempts.at(-1);
+  if (pending && (!pending.outcome || pending.outcome === 'accepted')) {
+    // The previous offer ended without an answer we recorded: the workflow caught its error and asks again.
+    order = await update(deps.orders, order.orderId, deps.now, (o) => {
+      const last = o.attempts.at(-1);
+      if (!last || (last.outcome && last.outcome !== 'accepted') || last.jobId !== pending.jobId) return undefined;
+      return { ...o, attempts: [...o.attempts.slice(0, -1), { ...last, outcome: outcomeOf(input.lastError), ...(input.lastError?.Cause ? { reason: input.lastError.Cause.slice(0, 300) } : {}) }] };
+    });
+  }
+  if (order.waiting?.step === 'dispatch' && order.waiting.token === input.taskToken) {
+    // A retry of this very invocation: the offer is out already.
+    return { jobId: order.waiting.jobId };
+  }
+  if (order.attempts.length >= maxPrintAttempts) throw new NoPrinterAvailable(`No printer printed order ${order.orderId} after ${order.attempts.length} offers`);
+
+  const design = await deps.designs.get(order.designId);
+  if (!design || (design.status !== 'listed' && design.status !== 'withdrawn')) throw new RuleViolation(`Design ${order.designId} has no file to print`);
+  const all = await candidates(deps);
+  const tried = new Set(order.attempts.map((a) => a.printerId));
+  const chosen = order.attempts.length === 0 && order.chosenPrinterId ? all.find((c) => c.printer.printerId === order.chosenPrinterId) : undefined;
+  const listed = { ...design, status: 'listed' as const };
+  const next = chosen ?? matchPrinters(listed, all, order.material, tried)[0];
+  if (!next) throw new NoPrinterAvailable(`No other printer can take order ${order.orderId}`);
+  const printer = next.printer;
+  const jobId = jobIdFor(order.orderId, order.attempts.length);
+
+  // The G-code is made for this printer's profile and sealed to its device key: nobody else can read it.
+  const sealedStl = await deps.designFiles.get(design.stl.sealedKey);
+  if (!sealedStl) throw new RuleViolation(`The sealed file of design ${design.designId} is missing`);
+  const stl = await open(sealedStl, deps.dataKeys, designContext(design.designId));
+  const { positions } = parseStl(stl, { maxBytes: maxDesignBytes });
+  stl.fill(0);
+  const settings = SliceSettings.parse({ ...defaultSettings, filamentDensity: materialDensity[order.material] });
+  const sliced = toGcode(slice(positions, printer.config.profile, settings), printer.config.profile, settings);
+  const gcode = new TextEncoder().encode(sliced.gcode);
+  const { sealed, header } = sealPrintFile(gcode, { printerId: printer.printerId, publicKey: printer.deviceKeys.encryptionKey }, { jobId, expiresAt: new Date(deps.now().getTime() + 3 * 86_400_000) });
+  gcode.fill(0);
+  const fileKey = `jobs/${jobId}/print.gcode.sealed`;
+  await deps.printFiles.put(fileKey, sealed, 'application/octet-stream');
+
+  const offeredAt = deps.now().toISOString();
+  const saved = await update(deps.orders, order.orderId, deps.now, (o) => {
+    if (o.attempts.some((a) => a.jobId === jobId)) return { ...o, waiting: { step: 'dispatch', token: input.taskToken, jobId } };
+    return {
+      ...o,
+      status: 'dispatched',
+      attempts: [...o.attempts, { printerId: printer.printerId, jobId, offeredAt, gcodeSha256: header.gcodeSha256, printParamsHash: sha256(JSON.stringify({ profile: printer.config.profile, settings })) }],
+      waiting: { step: 'dispatch', token: input.taskToken, jobId },
+    };
+  });
+  if (saved.status === 'refunded' || saved.status === 'cancelled') throw new Conflict(`Order ${order.orderId} is ${saved.status}`);
+  const printFileUrl = await deps.printFiles.presignDownload(fileKey, 3600);
+  await deps.messages.publish(printer.printerId, 'jobs', { jobId, printFileUrl, gcodeSha256: header.gcodeSha256, material: order.material, ...(order.color ? { color: order.color } : {}) });
+  return { jobId, printerId: printer.printerId };
+}
+
+export type JobReport = {
+  thing: string;
+  at: string;
+  jobId: string;
+  event?: 'accepted' | 'rejected' | 'completed' | 'failed';
+  reason?: string;
+  materialLot?: string;
+  percent?: number;
+};
+
+// From the printers' `status` and `progress` topics: answers to offers, progress as heartbeats, and the end of a print.
+// Reports must be signed with the device key of the printer the job was offered to.
+export async function recordJobReport(input: { thing: string; signed: SignedReport<JobReport> }, deps: Clock & { orders: OrderStore; printers: PrinterStore; callbacks: TaskCallbacks }) {
+  const report = input.signed.report;
+  if (!report || report.thing !== input.thing || typeof report.jobId !== 'string') throw new RuleViolation('A job report names its printer and job');
+  const printer = await deps.printers.get(input.thing);
+  if (!printer || !verifyReport(input.signed, printer.deviceKeys.signingKey)) throw new RuleViolation(`The report of ${input.thing} is not signed by its device key`);
+  const orderId = /^(ord_[0-9a-f]{24})\.\d+$/.exec(report.jobId)?.[1];
+  if (!orderId) return { handled: false };
+  const order = await deps.orders.get(orderId);
+  const attempt = order?.attempts.find((a) => a.jobId === report.jobId);
+  if (!order || !attempt || attempt.printerId !== input.thing) throw new RuleViolation(`Job ${report.jobId} was not offered to ${input.thing}`);
+  const waiting = order.waiting?.jobId === report.jobId ? order.waiting : undefined;
+
+  if (report.event === undefined) {
+    if (waiting?.step === 'print') await deps.callbacks.heartbeat(waiting.token);
+    return { handled: true };
+  }
+  if (report.event === 'accepted' || report.event === 'rejected') {
+    if (waiting?.step !== 'dispatch') return { handled: true };
+    // The workflow moves on first: a crash after this leaves a token the next attempt finds closed, which is fine.
+    if (report.event === 'accepted') await deps.callbacks.succeed(waiting.token, { jobId: report.jobId, printerId: input.thing });
+    else await deps.callbacks.fail(waiting.token, 'PrinterRejected', report.reason ?? 'rejected');
+    await update(deps.orders, orderId, deps.now, (o) => {
+      if (o.waiting?.token !== waiting.token) return undefined;
+      const attempts = o.attempts.map((a) => (a.jobId === report.jobId ? { ...a, outcome: report.event as 'accepted' | 'rejected', ...(report.reason ? { reason: report.reason } : {}) } : a));
+      const rest = { ...o, attempts, status: report.event === 'accepted' ? ('printing' as const) : o.status };
+      delete rest.waiting;
+      return rest;
+    });
+    return { handled: true };
+  }
+  // completed or failed: hand it to the print step now, or leave it for the print step to pick up.
+  const result = { jobId: report.jobId, outcome: report.event, ...(report.reason ? { reason: report.reason } : {}), ...(report.materialLot ? { materialLot: report.materialLot } : {}) };
+  const saved = await update(deps.orders, orderId, deps.now, (o) =>
+    o.printResult?.jobId === report.jobId
+      ? undefined
+      : { ...o, printResult: result, attempts: o.attempts.map((a) => (a.jobId === report.jobId ? { ...a, outcome: report.event as 'completed' | 'failed', ...(report.reason ? { reason: report.reason } : {}) } : a)) },
+  );
+  if (saved.waiting?.step === 'print' && saved.waiting.jobId === report.jobId) await finishPrint(saved, saved.waiting.token, deps);
+  return { handled: true };
+}
+
+async function finishPrint(order: Order, token: string, deps: { callbacks: TaskCallbacks }) {
+  const r = order.printResult!;
+  if (r.outcome === 'completed') await deps.callbacks.succeed(token, { jobId: r.jobId });
+  else await deps.callbacks.fail(token, 'PrintFailed', r.reason ?? 'the print failed');
+}
+
+// 4. Wait for the accepted job to be printed; progress reports keep the step alive.
+export async function awaitPrint(input: { orderId: string; taskToken: string }, deps: Clock & { orders: OrderStore; callbacks: TaskCallbacks }) {
+  const saved = await update(deps.orders, input.orderId, deps.now, (o) => {
+    const job = o.attempts.at(-1);
+    if (!job) throw new Conflict(`Order ${o.orderId} has no job to wait for`);
+    if (o.waiting?.token === input.taskToken) return undefined;
+    return { ...o, waiting: { step: 'print', token: input.taskToken, jobId: job.jobId } };
+  });
+  if (saved.printResult && saved.printResult.jobId === saved.waiting?.jobId) await finishPrint(saved, input.taskToken, deps);
+  return { waiting: true };
+}
+
+export interface TagDeps extends Clock {
+  orders: OrderStore;
+  events: LedgerEvents;
+  signer: PlatformSigner;
+  /** The host of the GS1 Digital Link URLs on the tags. */
+  tagHost: string;
+  /** The platform's GS1 company prefix and item reference: 13 digits, to which the check digit is added. */
+  gtinBase: string;
+}
+
+/** GS1 check digit of the 13 leading digits of a GTIN-14. */
+export function gtinCheckDigit(digits13: string): number {
+  let sum = 0;
+  for (let i = 0; i < 13; i++) sum += Number(digits13[12 - i]) * (i % 2 === 0 ? 3 : 1);
+  return (10 - (sum % 10)) % 10;
+}
+
+// 5. The product exists: it goes on the ledger as printed, gets its serial and its signed Digital Link, and is tagged.
+export async function tagProduct(input: { orderId: string }, deps: TagDeps) {
+  let order = await load(deps.orders, input.orderId);
+  const job = order.attempts.find((a) => a.jobId === order.printResult?.jobId && order.printResult?.outcome === 'completed');
+  if (!job) throw new Conflict(`Order ${order.orderId} has no completed print`);
+  const productId = `prd_${order.orderId.slice(4)}`;
+  const gtin = `${deps.gtinBase}${gtinCheckDigit(deps.gtinBase)}`;
+  const serial = `${order.designId.slice(0, 40)}.${order.printNumber ?? 0}`;
+  if (!order.tag) {
+    const path = `/01/${gtin}/21/${encodeURIComponent(serial)}`;
+    const signature = Buffer.from(await deps.signer.sign(new TextEncoder().encode(`${path}|${productId}`))).toString('base64url');
+    const tag = { gtin, serial, url: `https://${deps.tagHost}${path}?s=${signature}`, signature };
+    const materialLot = order.printResult?.materialLot ?? `${job.printerId}:${order.material}`;
+    const product = { productId, printerId: job.printerId, gcodeSha256: job.gcodeSha256 ?? '', materialLot, printParamsHash: job.printParamsHash ?? '' };
+    order = await update(deps.orders, order.orderId, deps.now, (o) => (o.tag ? undefined : { ...o, status: 'printed', product, tag }));
+  }
+  const at = deps.now().toISOString();
+  const product = order.product!;
+  await deps.events.publish({
+    type: 'product.printed',
+    version: 1,
+    eventId: `product.printed:${productId}`,
+    occurredAt: at,
+    assetKey: productId,
+    productId,
+    designId: order.designId,
+    orderId: order.orderId,
+    printerId: product.printerId,
+    materialLot: product.materialLot.replace(/[^A-Za-z0-9._:-]/g, '-').slice(0, 128),
+    printParamsHash: product.printParamsHash,
+    gcodeHash: product.gcodeSha256,
+  });
+  await deps.events.publish({
+    type: 'product.tagged',
+    version: 1,
+    eventId: `product.tagged:${productId}`,
+    occurredAt: at,
+    assetKey: productId,
+    productId,
+    gtin: order.tag!.gtin,
+    serial: order.tag!.serial,
+    tagKeyHash: sha256(order.tag!.signature),
+  });
+  return { productId, tagUrl: order.tag!.url };
+}
+
+// 6. Handed to the carrier.
+export async function shipProduct(input: { orderId: string }, deps: Clock & { orders: OrderStore; events: LedgerEvents; carrierId: string; newTrackingNumber: () => string }) {
+  let order = await load(deps.orders, input.orderId);
+  if (!order.product) throw new Conflict(`Order ${order.orderId} has no product to ship`);
+  if (!order.shipment) {
+    const shipment = { carrierId: deps.carrierId, trackingNumber: deps.newTrackingNumber() };
+    order = await update(deps.orders, order.orderId, deps.now, (o) => (o.shipment ? undefined : { ...o, status: 'shipped', shipment }));
+  }
+  await deps.events.publish({
+    type: 'product.shipped',
+    version: 1,
+    eventId: `product.shipped:${order.product!.productId}`,
+    occurredAt: deps.now().toISOString(),
+    assetKey: order.product!.productId,
+    productId: order.product!.productId,
+    carrierId: order.shipment!.carrierId,
+    trackingHash: sha256(order.shipment!.trackingNumber),
+  });
+  return { trackingNumber: order.shipment!.trackingNumber };
+}
+
+// 7. Wait for the carrier's or the customer's confirmation of delivery.
+export async function awaitDelivery(input: { orderId: string; taskToken: string }, deps: Clock & { orders: OrderStore }) {
+  await update(deps.orders, input.orderId, deps.now, (o) => (o.waiting?.token === input.taskToken ? undefined : { ...o, waiting: { step: 'delivery', token: input.taskToken } }));
+  return { waiting: true };
+}
+
+export interface ReleaseDeps extends Clock {
+  orders: OrderStore;
+  payments: PaymentGateway;
+  books: Books;
+  events: LedgerEvents;
+}
+
+/** Connected accounts of participants: the designer's and the printer operator's Stripe accounts. */
+export const payoutAccount = (kind: 'designer' | 'printer', id: string) => `${kind}:${id}`;
+
+// 8. Delivered: the product passes to the customer on the ledger, and the escrow is split.
+export async function releaseEscrow(input: { orderId: string; confirmedBy?: 'carrier' | 'customer-scan' }, deps: ReleaseDeps) {
+  let order = await load(deps.orders, input.orderId);
+  if (!order.product || !order.chargeId) throw new Conflict(`Order ${order.orderId} is not ready to be released`);
+  const q = order.quote;
+  const split = {
+    designerId: order.designerId,
+    printerId: order.product.printerId,
+    royaltyCents: Math.min(q.designPriceCents, order.royaltyCents),
+    printingFeeCents: q.printingFeeCents,
+    shippingCents: q.shippingCents,
+    // The part of the design price that is not the designer's royalty stays with the platform.
+    commissionCents: q.commissionCents + q.designPriceCents - Math.min(q.designPriceCents, order.royaltyCents),
+  };
+  const at = deps.now().toISOString();
+  await deps.books.post(releaseEntry(order.orderId, q.totalCents, split, at));
+  if (split.royaltyCents > 0) {
+    await deps.payments.transfer({ destinationAccount: payoutAccount('designer', order.designerId), amountCents: split.royaltyCents, transferGroup: order.orderId, idempotencyKey: `${order.orderId}:royalty` });
+  }
+  await deps.payments.transfer({ destinationAccount: payoutAccount('printer', split.printerId), amountCents: split.printingFeeCents + split.shippingCents, transferGroup: order.orderId, idempotencyKey: `${order.orderId}:printing-fee` });
+  order = await update(deps.orders, order.orderId, deps.now, (o) => {
+    if (o.status === 'completed') return undefined;
+    const rest: Order = { ...o, status: 'completed', deliveredAt: o.deliveredAt ?? at };
+    delete rest.waiting;
+    return rest;
+  });
+  await deps.events.publish({
+    type: 'product.delivered',
+    version: 1,
+    eventId: `product.delivered:${order.product!.productId}`,
+    occurredAt: order.deliveredAt!,
+    assetKey: order.product!.productId,
+    productId: order.product!.productId,
+    customerId: order.customerId,
+    confirmedBy: input.confirmedBy ?? 'carrier',
+  });
+  return { released: q.totalCents };
+}
+
+// Every failure ends here: the money goes back, the licence returns to the edition, the order says why.
+export async function refundOrder(input: { orderId: string; failure?: { Error?: string; Cause?: string } | null }, deps: Clock & { orders: OrderStore; payments: PaymentGateway; books: Books; licenses: LicenseReservations }) {
+  const order = await load(deps.orders, input.orderId);
+  if (order.status === 'completed') throw new Conflict(`Order ${order.orderId} was completed; it cannot be refunded by the workflow`);
+  const failure = { error: input.failure?.Error ?? 'Unknown', cause: friendlyCause(input.failure?.Cause) };
+  if (order.chargeId) {
+    await deps.payments.refund({ chargeId: order.chargeId, amountCents: order.quote.totalCents, idempotencyKey: `${order.orderId}:refund` });
+    await deps.books.post({
+      orderId: order.orderId,
+      step: 'refund',
+      postings: [
+        { account: 'escrow', amountCents: -order.quote.totalCents },
+        { account: `customer:${order.customerId}`, amountCents: order.quote.totalCents },
+      ],
+      at: deps.now().toISOString(),
+    });
+  }
+  await deps.licenses.release({ designId: order.designId, orderId: order.orderId });
+  const saved = await update(deps.orders, order.orderId, deps.now, (o) => {
+    if (o.status === 'refunded' || o.status === 'cancelled') return undefined;
+    const rest: Order = { ...o, status: o.chargeId ? 'refunded' : 'cancelled', failure };
+    delete rest.waiting;
+    return rest;
+  });
+  return { status: saved.status };
+}
+
+/** Lambda errors reach the workflow as a JSON Cause; keep only the message people can read. */
+function friendlyCause(cause: string | undefined): string {
+  if (!cause) return 'unknown';
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: string };
+    if (typeof parsed.errorMessage === 'string') return parsed.errorMessage.slice(0, 500);
+  } catch {
+    // Not JSON: a plain cause.
+  }
+  return cause.slice(0, 500);
+}

@@ -1,0 +1,220 @@
+// An order: a customer's licensed print of a design on a printer, from the quote to the release of the escrow.
+// The order record is what the workflow's steps read and advance; each step is a pure transition here, so replaying a
+// step against a record that already moved on changes nothing.
+import { z } from 'zod';
+import { Conflict, NotFound, RuleViolation } from '../errors.js';
+import { materials, type Design } from '../designs/design.js';
+import { fitsBuildVolume, type Material } from '../designs/printability.js';
+import type { Printer } from '../printers/printer.js';
+
+/** Platform commission on the design price and the printing fee, in basis points. */
+export const commissionBps = 1000;
+/** Flat shipping inside the network of regional printers, euro cents. */
+export const shippingCents = 490;
+/** How many printers an order is offered to (rejections, silence, failed prints) before it is refunded. */
+export const maxPrintAttempts = 3;
+/** A rough volumetric rate for the quote (mm³ of model per second, infill and perimeters averaged). */
+const quoteMm3PerSecond = 6;
+
+export const PlaceOrderInput = z.strictObject({
+  /** Chosen by the client, so a retried POST finds the order it already placed. */
+  clientOrderId: z.uuid(),
+  designId: z.string().min(1).max(128),
+  material: z.enum(materials),
+  color: z.string().trim().min(1).max(40).optional(),
+  /** A printer chosen by the customer; absent = matched automatically. */
+  printerId: z.string().min(1).max(128).optional(),
+  /** The license terms version the customer read and accepted; it must still be the current one. */
+  acceptedLicenseVersion: z.number().int().min(1),
+  /** The printer terms version accepted, when a printer is chosen; an automatic match is accepted as quoted. */
+  acceptedPrinterTermsVersion: z.number().int().min(1).optional(),
+  /** A Stripe PaymentMethod id or, on the embedded platform, one of Stripe's test card numbers. */
+  paymentMethod: z.string().trim().min(4).max(64),
+});
+export type PlaceOrderInput = z.infer<typeof PlaceOrderInput>;
+
+export const QuoteInput = PlaceOrderInput.pick({ designId: true, material: true, printerId: true });
+export type QuoteInput = z.infer<typeof QuoteInput>;
+
+export interface Quote {
+  currency: 'eur';
+  designPriceCents: number;
+  printingFeeCents: number;
+  commissionCents: number;
+  shippingCents: number;
+  totalCents: number;
+  /** What the printing fee is based on. */
+  estimate: { printSeconds: number; grams: number };
+}
+
+export interface Candidate {
+  printer: Printer;
+  online: boolean;
+  /** Mean rating from delivered orders, 0 when none yet. */
+  rating: number;
+  /** Orders assigned and not yet printed. */
+  queueLength: number;
+}
+
+export type OrderStatus =
+  | 'placed'
+  | 'licensed'
+  | 'paid'
+  | 'dispatched'
+  | 'printing'
+  | 'printed'
+  | 'shipped'
+  | 'delivered'
+  | 'completed'
+  | 'refunded'
+  | 'cancelled';
+
+export interface PrintAttempt {
+  printerId: string;
+  jobId: string;
+  offeredAt: string;
+  outcome?: 'accepted' | 'rejected' | 'timed-out' | 'failed' | 'completed';
+  reason?: string;
+  /** What was sent: the hash of the G-code and of the profile and settings it was sliced with. */
+  gcodeSha256?: string;
+  printParamsHash?: string;
+}
+
+export interface Order {
+  orderId: string;
+  customerId: string;
+  designId: string;
+  designerId: string;
+  material: Material;
+  color?: string;
+  licenseVersion: number;
+  /** The printer the customer chose, if any; otherwise each attempt is matched. */
+  chosenPrinterId?: string;
+  printerTermsVersion?: number;
+  quote: Quote;
+  /** The designer's royalty under the accepted terms, euro cents. */
+  royaltyCents: number;
+  paymentMethod: string;
+  status: OrderStatus;
+  /** Why a refunded or cancelled order ended. */
+  failure?: { error: string; cause: string };
+  printNumber?: number;
+  chargeId?: string;
+  attempts: PrintAttempt[];
+  /** Task tokens the workflow waits on; never shown to anyone. */
+  waiting?: { step: 'dispatch' | 'print' | 'delivery'; token: string; jobId?: string };
+  /** A print result that arrived before the print step asked for it. */
+  printResult?: { jobId: string; outcome: 'completed' | 'failed'; reason?: string; materialLot?: string };
+  product?: { productId: string; gcodeSha256: string; printerId: string; materialLot: string; printParamsHash: string };
+  tag?: { gtin: string; serial: string; url: string; signature: string };
+  shipment?: { carrierId: string; trackingNumber: string };
+  deliveredAt?: string;
+  createdAt: string;
+  updatedAt: string;
+  revision: number;
+}
+
+/** Order ids are derived from the customer and their client order id: a retried POST names the same order. */
+export function orderIdFor(customerId: string, clientOrderId: string, hash: (s: string) => string): string {
+  return `ord_${hash(`${customerId}|${clientOrderId}`).slice(0, 24)}`;
+}
+
+export function jobIdFor(orderId: string, attempt: number): string {
+  return `${orderId}.${attempt}`;
+}
+
+export function orderIdOfJob(jobId: string): string | undefined {
+  return /^(ord_[0-9a-f]{24})\.\d+$/.exec(jobId)?.[1];
+}
+
+function estimate(design: Extract<Design, { status: 'listed' }>, material: Material): Quote['estimate'] {
+  if (design.report.solid.kind !== 'solid') throw new RuleViolation('This design is not a closed solid and cannot be quoted');
+  const { volumeMm3, massGrams } = design.report.solid;
+  return { printSeconds: Math.max(600, Math.round(volumeMm3 / quoteMm3PerSecond)), grams: Math.max(1, Math.round(massGrams[material])) };
+}
+
+/** The itemized price of a print of `design` in `material` on `printer`. */
+export function quote(design: Extract<Design, { status: 'listed' }>, printer: Printer, material: Material): Quote {
+  const est = estimate(design, material);
+  const printingFeeCents = Math.ceil(est.printSeconds / 3600) * printer.terms.feePerHourCents + est.grams * printer.terms.feePerGramCents;
+  const designPriceCents = design.terms.priceCents;
+  const commissionCents = Math.round(((designPriceCents + printingFeeCents) * commissionBps) / 10_000);
+  return { currency: 'eur', designPriceCents, printingFeeCents, commissionCents, shippingCents, totalCents: designPriceCents + printingFeeCents + commissionCents + shippingCents, estimate: est };
+}
+
+/** Why a printer cannot take this order, or undefined if it can. */
+export function unsuitability(design: Extract<Design, { status: 'listed' }>, c: Candidate, material: Material): string | undefined {
+  if (!c.online) return 'offline';
+  if (!c.printer.config.loadedMaterials.some((m) => m.type === material)) return `${material} is not loaded`;
+  const p = c.printer.config.profile;
+  if (!fitsBuildVolume(design.report.boundingBox.size, { x: p.bed.x, y: p.bed.y, z: p.maxZ }).fits) return 'the design does not fit its build volume';
+  return undefined;
+}
+
+/** Printers that can take the order, best first: highest rating, then shortest queue, then the oldest listing. */
+export function matchPrinters(design: Extract<Design, { status: 'listed' }>, candidates: readonly Candidate[], material: Material, exclude: ReadonlySet<string> = new Set()): Candidate[] {
+  return candidates
+    .filter((c) => !exclude.has(c.printer.printerId) && unsuitability(design, c, material) === undefined)
+    .sort((a, b) => b.rating - a.rating || a.queueLength - b.queueLength || a.printer.createdAt.localeCompare(b.printer.createdAt) || a.printer.printerId.localeCompare(b.printer.printerId));
+}
+
+export function assertListed(design: Design | undefined, designId: string): Extract<Design, { status: 'listed' }> {
+  if (!design) throw new NotFound(`Design ${designId} not found`);
+  if (design.status !== 'listed') throw new RuleViolation(`Design ${designId} is not for sale`);
+  return design;
+}
+
+export function assertMaterialAllowed(design: Extract<Design, { status: 'listed' }>, material: Material): void {
+  if (!design.terms.allowedMaterials.includes(material)) throw new RuleViolation(`The designer allows ${design.terms.allowedMaterials.join(', ')}, not ${material}`);
+}
+
+/** Who may read an order: its customer, the operator of a printer it was offered to, the design's designer, admins. */
+export type Viewer = { userId: string; groups: readonly string[]; operatesPrinter: (printerId: string) => boolean };
+
+export function assertMayView(order: Order, viewer: Viewer): void {
+  if (viewer.groups.includes('admin')) return;
+  if (order.customerId === viewer.userId) return;
+  if (order.designerId === viewer.userId) return;
+  if (order.attempts.some((a) => viewer.operatesPrinter(a.printerId))) return;
+  // The same answer as for an unknown order: ids of other people's orders are not confirmed.
+  throw new NotFound(`Order ${order.orderId} not found`);
+}
+
+/** What the customer (and other viewers) see: never task tokens or the payment method. */
+export function orderView(o: Order) {
+  return {
+    orderId: o.orderId,
+    status: o.status,
+    designId: o.designId,
+    material: o.material,
+    ...(o.color ? { color: o.color } : {}),
+    licenseVersion: o.licenseVersion,
+    ...(o.printNumber !== undefined ? { printNumber: o.printNumber } : {}),
+    quote: o.quote,
+    printerId: o.attempts.at(-1)?.printerId ?? o.chosenPrinterId ?? null,
+    attempts: o.attempts.map((a) => ({ printerId: a.printerId, offeredAt: a.offeredAt, outcome: a.outcome ?? 'pending', ...(a.reason ? { reason: a.reason } : {}) })),
+    ...(o.product ? { productId: o.product.productId } : {}),
+    ...(o.tag ? { tag: { gtin: o.tag.gtin, serial: o.tag.serial, url: o.tag.url } } : {}),
+    ...(o.shipment ? { shipment: o.shipment } : {}),
+    ...(o.failure ? { failure: o.failure } : {}),
+    ...(o.deliveredAt ? { deliveredAt: o.deliveredAt } : {}),
+    createdAt: o.createdAt,
+    updatedAt: o.updatedAt,
+  };
+}
+
+const order_: OrderStatus[] = ['placed', 'licensed', 'paid', 'dispatched', 'printing', 'printed', 'shipped', 'delivered', 'completed'];
+
+/** True when the order already reached `status` (or went past it): a replayed step then does nothing. */
+export function reached(o: Order, status: OrderStatus): boolean {
+  if (o.status === 'refunded' || o.status === 'cancelled') return true;
+  return order_.indexOf(o.status) >= order_.indexOf(status);
+}
+
+export function assertOpen(o: Order): void {
+  if (o.status === 'refunded' || o.status === 'cancelled') throw new Conflict(`Order ${o.orderId} is ${o.status}`);
+}
+
+export function assertCustomer(o: Order, customerId: string): void {
+  if (o.customerId !== customerId) throw new NotFound(`Order ${o.orderId} not found`);
+}

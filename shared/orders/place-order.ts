@@ -1,0 +1,131 @@
+// Quoting and placing an order, reading it, and the customer's confirmation of delivery. Placing is idempotent on
+// the client's order id: a retried POST returns the order it placed and never starts a second workflow.
+import { createHash } from 'node:crypto';
+import { Conflict, NotFound, RuleViolation } from '../errors.js';
+import type { DesignStore } from '../designs/ports.js';
+import type { PrinterShadows, PrinterStore } from '../printers/ports.js';
+import {
+  assertCustomer,
+  assertListed,
+  assertMaterialAllowed,
+  assertMayView,
+  matchPrinters,
+  orderIdFor,
+  orderView,
+  quote,
+  unsuitability,
+  type Candidate,
+  type Order,
+  type PlaceOrderInput,
+  type QuoteInput,
+  type Viewer,
+} from './order.js';
+import type { OrderStore, OrderWorkflow, TaskCallbacks } from './ports.js';
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+export interface CatalogueDeps {
+  designs: DesignStore;
+  printers: PrinterStore;
+  shadows: PrinterShadows;
+}
+
+/** Every printer with what the match needs. Ratings come with feedback; until then every printer has 0. */
+export async function candidates(deps: Pick<CatalogueDeps, 'printers' | 'shadows'>): Promise<Candidate[]> {
+  const all = await deps.printers.list();
+  return Promise.all(
+    all.map(async (printer) => {
+      const reported = await deps.shadows.reported(printer.printerId);
+      const status = typeof reported?.status === 'string' ? reported.status : undefined;
+      return { printer, online: status !== undefined && status !== 'offline', rating: 0, queueLength: reported?.job ? 1 : 0 };
+    }),
+  );
+}
+
+/** The printer an order starts on: the customer's choice if it can take it, else the best match. */
+async function pickPrinter(input: QuoteInput, deps: CatalogueDeps) {
+  const design = assertListed(await deps.designs.get(input.designId), input.designId);
+  assertMaterialAllowed(design, input.material);
+  const all = await candidates(deps);
+  if (input.printerId) {
+    const chosen = all.find((c) => c.printer.printerId === input.printerId);
+    if (!chosen) throw new NotFound(`Printer ${input.printerId} not found`);
+    const why = unsuitability(design, chosen, input.material);
+    if (why) throw new RuleViolation(`Printer ${input.printerId} cannot take this order: ${why}`);
+    return { design, printer: chosen.printer };
+  }
+  const best = matchPrinters(design, all, input.material)[0];
+  if (!best) throw new RuleViolation(`No online printer has ${input.material} loaded and room for this design`);
+  return { design, printer: best.printer };
+}
+
+export async function quoteOrder(input: QuoteInput, deps: CatalogueDeps) {
+  const { design, printer } = await pickPrinter(input, deps);
+  return { designId: design.designId, licenseVersion: design.terms.version, printerId: printer.printerId, printerTermsVersion: printer.terms.version, quote: quote(design, printer, input.material) };
+}
+
+export async function placeOrder(
+  input: PlaceOrderInput & { customerId: string },
+  deps: CatalogueDeps & { orders: OrderStore; workflow: OrderWorkflow; now: () => Date },
+): Promise<{ created: boolean; order: ReturnType<typeof orderView> }> {
+  const orderId = orderIdFor(input.customerId, input.clientOrderId, sha256);
+  const existing = await deps.orders.get(orderId);
+  if (existing) {
+    if (existing.designId !== input.designId || existing.material !== input.material) throw new Conflict(`clientOrderId ${input.clientOrderId} was used for another order`);
+    // The workflow may not have started if the first attempt stopped right after saving.
+    await deps.workflow.start(orderId, { orderId, lastError: null });
+    return { created: false, order: orderView(existing) };
+  }
+  const { design, printer } = await pickPrinter(input, deps);
+  if (input.acceptedLicenseVersion !== design.terms.version) {
+    throw new Conflict(`The license terms changed: version ${design.terms.version} is current, you accepted ${input.acceptedLicenseVersion}`);
+  }
+  if (input.printerId && input.acceptedPrinterTermsVersion !== printer.terms.version) {
+    throw new Conflict(`The printer's terms changed or were not accepted: version ${printer.terms.version} is current`);
+  }
+  const now = deps.now().toISOString();
+  const order: Order = {
+    orderId,
+    customerId: input.customerId,
+    designId: design.designId,
+    designerId: design.designerId,
+    material: input.material,
+    ...(input.color ? { color: input.color } : {}),
+    licenseVersion: design.terms.version,
+    ...(input.printerId ? { chosenPrinterId: input.printerId, printerTermsVersion: printer.terms.version } : {}),
+    quote: quote(design, printer, input.material),
+    royaltyCents: design.terms.royaltyCents,
+    paymentMethod: input.paymentMethod,
+    status: 'placed',
+    attempts: [],
+    createdAt: now,
+    updatedAt: now,
+    revision: 1,
+  };
+  const created = await deps.orders.create(order);
+  if (!created) return placeOrder(input, deps);
+  await deps.workflow.start(orderId, { orderId, lastError: null });
+  return { created: true, order: orderView(order) };
+}
+
+export async function getOrder(orderId: string, viewer: Viewer, deps: { orders: OrderStore }) {
+  const order = await deps.orders.get(orderId);
+  if (!order) throw new NotFound(`Order ${orderId} not found`);
+  assertMayView(order, viewer);
+  return orderView(order);
+}
+
+export async function listMyOrders(customerId: string, deps: { orders: OrderStore }) {
+  return (await deps.orders.listByCustomer(customerId)).map(orderView);
+}
+
+/** The customer received the product: the workflow's delivery step goes on to release the escrow. */
+export async function confirmDelivery(input: { orderId: string; customerId: string }, deps: { orders: OrderStore; callbacks: TaskCallbacks }) {
+  const order = await deps.orders.get(input.orderId);
+  if (!order) throw new NotFound(`Order ${input.orderId} not found`);
+  assertCustomer(order, input.customerId);
+  if (order.status === 'delivered' || order.status === 'completed') return orderView(order);
+  if (order.waiting?.step !== 'delivery') throw new Conflict(`Order ${order.orderId} is ${order.status}; it can be confirmed once shipped`);
+  await deps.callbacks.succeed(order.waiting.token, { confirmedBy: 'customer-scan' });
+  return orderView(order);
+}

@@ -1,0 +1,39 @@
+// What the order use cases need from outside: their records, the workflow engine, the printers, the money, files and
+// the ledger's event stream. Adapters live in shared/adapters; the local platform only wires them differently.
+import type { LedgerEvent } from '../../events/ledger-events.js';
+import type { Order } from './order.js';
+
+export interface OrderStore {
+  get(orderId: string): Promise<Order | undefined>;
+  /** False if the order exists already. */
+  create(order: Order): Promise<boolean>;
+  /** Writes only if the stored revision is `expectedRevision`; false on a lost race. */
+  save(order: Order, expectedRevision: number): Promise<boolean>;
+  listByCustomer(customerId: string): Promise<Order[]>;
+}
+
+/** The order workflow (Step Functions). Starting is idempotent on the order id, the execution's name. */
+export interface OrderWorkflow {
+  start(orderId: string, input: Record<string, unknown>): Promise<void>;
+}
+
+/**
+ * Answers to a workflow step that waits for a callback (`.waitForTaskToken`). Each returns false when the token is no
+ * longer open (answered already, timed out, or its execution ended), which a replayed callback must treat as done.
+ */
+export interface TaskCallbacks {
+  succeed(token: string, output: Record<string, unknown>): Promise<boolean>;
+  fail(token: string, error: string, cause: string): Promise<boolean>;
+  heartbeat(token: string): Promise<boolean>;
+}
+
+/** Domain events bound for the ledger. Publishing the same event (same `eventId`) twice is harmless. */
+export interface LedgerEvents {
+  publish(event: LedgerEvent): Promise<void>;
+}
+
+/** Sealed print files: written once per job, fetched by the printer over a short-lived URL. */
+export interface PrintFiles {
+  put(key: string, bytes: Uint8Array, contentType: string): Promise<void>;
+  presignDownload(key: string, expiresInSeconds: number): Promise<string>;
+}

@@ -1,0 +1,179 @@
+// An order end to end on the embedded platform, in-process on free ports: a customer orders a print of a listed
+// design; the order workflow (the same ASL as in AWS) reserves a licence, charges escrow, slices the design for a
+// virtual printer and seals the G-code to it; the printer agent accepts over MQTT, prints with progress heartbeats
+// and reports completion; the product is tagged, shipped, delivered on the customer's confirmation and the escrow is
+// split. The product's memory is then read from the ledger with the official BigchainDB driver.
+import driver from 'bigchaindb-driver';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPrinterAgent } from '../../cli/printer-agent.js';
+import { main as dpm } from '../../cli/main.js';
+import type { RunningPlatform } from '../../local/runtime.js';
+import { generateDeviceKeys, publicKeys } from '../../shared/printing/device-keys.js';
+import { binaryStl, box } from '../support/meshes.js';
+import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
+
+interface OrderView {
+  orderId: string;
+  status: string;
+  quote: { totalCents: number; designPriceCents: number; printingFeeCents: number; commissionCents: number; shippingCents: number };
+  printerId: string | null;
+  attempts: { printerId: string; outcome: string; reason?: string }[];
+  productId?: string;
+  tag?: { gtin: string; serial: string; url: string };
+  failure?: { error: string; cause: string };
+  printNumber?: number;
+}
+
+describe('an order, from the quote to the release of the escrow', () => {
+  let t: TestPlatform;
+  let platform: RunningPlatform;
+  const agents: Awaited<ReturnType<typeof startPrinterAgent>>[] = [];
+  let designId = '';
+  let printerId = '';
+
+  const api = (path: string, as?: string, init: RequestInit = {}) => t.api(path, as, init);
+  const until = async <T>(what: string, get: () => Promise<T>, ok: (v: T) => boolean, tries = 300): Promise<T> => {
+    let last: T | undefined;
+    for (let i = 0; i < tries; i++) {
+      last = await get();
+      if (ok(last)) return last;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`${what}: condition not met in time; last seen ${JSON.stringify(last)}`);
+  };
+  const orderOf = async (id: string, as = 'customer') => (await (await api(`/orders/${id}`, as)).json()) as OrderView;
+
+  async function addPrinter(name: string, behaviour: { busy?: boolean } = {}) {
+    const keys = generateDeviceKeys();
+    const config = { name, region: 'Lyon', profile: { bed: { x: 220, y: 220 }, maxZ: 250 }, loadedMaterials: [{ type: 'PLA', color: 'black' }] };
+    const terms = { feePerHourCents: 200, feePerGramCents: 5, text: 'Printed within two days; one reprint if a print fails.' };
+    const res = await api('/printers', 'printer', { method: 'POST', body: JSON.stringify({ config, terms, deviceKeys: publicKeys(keys) }) });
+    expect(res.status).toBe(201);
+    const { printer, credentials } = (await res.json()) as { printer: { printerId: string }; credentials: { username: string; password: string; endpoint: string } };
+    const agent = await startPrinterAgent({
+      thing: printer.printerId,
+      mqttUrl: credentials.endpoint,
+      username: credentials.username,
+      password: credentials.password,
+      keys,
+      timeScale: 5000,
+      telemetryMs: 60_000,
+      workDir: join(t.dataDir, `agent-${printer.printerId}`),
+      ...(behaviour.busy ? { faults: { thermalAt: 0 } } : {}),
+    });
+    agents.push(agent);
+    await until(
+      'printer online',
+      async () => (await (await api('/printers')).json()) as { printerId: string; online: boolean }[],
+      (list) => list.some((p) => p.printerId === printer.printerId && p.online),
+    );
+    return printer.printerId;
+  }
+
+  beforeAll(async () => {
+    t = await startTestPlatform();
+    ({ platform } = t);
+    const terms = { priceCents: 1500, royaltyCents: 900, editionSize: 2, allowedMaterials: ['PLA'], commercialUse: false };
+    const created = (await (await api('/designs', 'designer', { method: 'POST', body: JSON.stringify({ title: 'Desk hook', terms }) })).json()) as {
+      design: { designId: string };
+      upload: { url: string; contentType: string };
+    };
+    designId = created.design.designId;
+    await fetch(created.upload.url, { method: 'PUT', headers: { 'content-type': created.upload.contentType }, body: binaryStl(box(20, 20, 6)) });
+    expect((await api(`/designs/${designId}/ingest`, 'designer', { method: 'POST' })).status).toBe(200);
+    printerId = await addPrinter('Workshop MK4');
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const a of agents) await a.stop();
+    await t?.close();
+  });
+
+  const place = (body: Record<string, unknown>) => api('/orders', 'customer', { method: 'POST', body: JSON.stringify(body) });
+
+  it('quotes, places, prints, tags, ships, delivers and releases; the product’s memory is on the ledger', async () => {
+    const quoted = await api('/quotes', 'customer', { method: 'POST', body: JSON.stringify({ designId, material: 'PLA' }) });
+    expect(quoted.status).toBe(200);
+    const q = (await quoted.json()) as { printerId: string; licenseVersion: number; printerTermsVersion: number; quote: OrderView['quote'] };
+    expect(q.printerId).toBe(printerId);
+    expect(q.quote.designPriceCents).toBe(1500);
+    expect(q.quote.totalCents).toBe(q.quote.designPriceCents + q.quote.printingFeeCents + q.quote.commissionCents + q.quote.shippingCents);
+
+    const body = { clientOrderId: crypto.randomUUID(), designId, material: 'PLA', printerId, acceptedLicenseVersion: q.licenseVersion, acceptedPrinterTermsVersion: q.printerTermsVersion, paymentMethod: '4242 4242 4242 4242' };
+    expect((await place({ ...body, acceptedLicenseVersion: q.licenseVersion + 1 })).status).toBe(409);
+    const placed = await place(body);
+    expect(placed.status).toBe(201);
+    const order = (await placed.json()) as OrderView;
+    // A retried POST is the same order, not a second one.
+    const again = await place(body);
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as OrderView).orderId).toBe(order.orderId);
+
+    // Nobody unrelated sees it; the designer of the design does.
+    expect((await api(`/orders/${order.orderId}`, 'partner')).status).toBe(404);
+    expect((await api(`/orders/${order.orderId}`, 'designer')).status).toBe(200);
+    expect((await api(`/orders/${order.orderId}/delivery`, 'designer', { method: 'POST' })).status).toBe(403);
+
+    const shipped = await until('order shipped', () => orderOf(order.orderId), (o) => ['shipped', 'refunded', 'cancelled'].includes(o.status), 600);
+    expect(shipped.status).toBe('shipped');
+    expect(shipped.attempts).toEqual([expect.objectContaining({ printerId, outcome: 'completed' })]);
+    expect(shipped.tag?.url).toMatch(/^https:\/\/[^/]+\/01\/\d{14}\/21\/.+\?s=[A-Za-z0-9_-]+$/);
+    expect(JSON.stringify(shipped)).not.toMatch(/token|4242/i);
+    // The workflow waits for the delivery to be confirmed before any money moves on.
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await orderOf(order.orderId)).status).toBe('shipped');
+
+    expect((await api(`/orders/${order.orderId}/delivery`, 'customer', { method: 'POST' })).status).toBe(202);
+    const done = await until('order completed', () => orderOf(order.orderId), (o) => o.status === 'completed');
+    expect(done.printNumber).toBe(1);
+
+    const mine = (await (await api('/me/orders', 'customer')).json()) as OrderView[];
+    expect(mine.map((o) => o.orderId)).toContain(order.orderId);
+
+    // The product's memory: CREATE at print time, then tagged, shipped and delivered, read with the official driver.
+    const conn = new driver.Connection(`${platform.urls.ledger}/api/v1/`);
+    const productId = done.productId!;
+    const [asset] = await until('product on the ledger', () => conn.searchAssets(productId) as Promise<{ id: string }[]>, (a) => a.length === 1);
+    const steps = await until(
+      'product history',
+      async () => (await conn.listTransactions(asset!.id)) as unknown as { operation: string; metadata: { step: string } }[],
+      (txs) => txs.length === 4,
+    );
+    expect(steps.map((tx) => `${tx.operation} ${tx.metadata.step}`)).toEqual(['CREATE product.printed', 'TRANSFER product.tagged', 'TRANSFER product.shipped', 'TRANSFER product.delivered']);
+    let out = '';
+    expect(await dpm(['verify', asset!.id, '--ledger', platform.urls.ledger!], (s) => (out += s), () => undefined)).toBe(0);
+    expect(out).toContain('VERIFIED: 4 transactions');
+    expect(JSON.stringify(steps)).not.toContain(order.orderId);
+  }, 120_000);
+
+  it('ends a declined card in a cancelled order that gives its licence back', async () => {
+    const placed = await place({ clientOrderId: crypto.randomUUID(), designId, material: 'PLA', acceptedLicenseVersion: 1, paymentMethod: '4000 0000 0000 0002' });
+    expect(placed.status).toBe(201);
+    const { orderId } = (await placed.json()) as OrderView;
+    const ended = await until('order ended', () => orderOf(orderId), (o) => o.status === 'cancelled' || o.status === 'refunded');
+    expect(ended).toMatchObject({ status: 'cancelled', failure: { error: 'PaymentDeclined' } });
+    expect(ended.failure!.cause).toContain('declined');
+
+    // The edition holds 2 prints and one is sold: the licence of the declined order came back, so one more fits.
+    const next = await place({ clientOrderId: crypto.randomUUID(), designId, material: 'PLA', acceptedLicenseVersion: 1, paymentMethod: 'pm_card_visa' });
+    const { orderId: nextId } = (await next.json()) as OrderView;
+    const dispatched = await until('next order printing', () => orderOf(nextId), (o) => !['placed', 'licensed'].includes(o.status));
+    expect(dispatched.status).not.toBe('cancelled');
+    const third = await place({ clientOrderId: crypto.randomUUID(), designId, material: 'PLA', acceptedLicenseVersion: 1, paymentMethod: 'pm_card_visa' });
+    const { orderId: thirdId } = (await third.json()) as OrderView;
+    const soldOut = await until('third order ended', () => orderOf(thirdId), (o) => o.status === 'cancelled' || o.status === 'refunded');
+    expect(soldOut.failure?.error).toBe('EditionSoldOut');
+  }, 120_000);
+
+  it('refuses bad orders with clear errors', async () => {
+    expect((await place({ designId })).status).toBe(400);
+    const unknown = await place({ clientOrderId: crypto.randomUUID(), designId: 'nope', material: 'PLA', acceptedLicenseVersion: 1, paymentMethod: 'pm_card_visa' });
+    expect(unknown.status).toBe(404);
+    const material = await place({ clientOrderId: crypto.randomUUID(), designId, material: 'PETG', acceptedLicenseVersion: 1, paymentMethod: 'pm_card_visa' });
+    expect(material.status).toBe(422);
+    expect(((await material.json()) as { message: string }).message).toContain('allows PLA');
+    expect((await api('/orders', 'designer', { method: 'POST', body: '{}' })).status).toBe(403);
+    expect((await api('/orders', undefined, { method: 'POST', body: '{}' })).status).toBe(401);
+  });
+});
