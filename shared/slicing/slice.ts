@@ -275,14 +275,20 @@ class LayerCutter {
   ) {
     const triangleCount = indices.length / 3;
     let cap = 16;
-    while (cap < triangleCount * 3) cap *= 2;
+    while (cap <= triangleCount * 3) cap *= 2;
     const mask = cap - 1;
     const slotEdge = new Int32Array(cap).fill(-1);
-    this.edgeA = new Uint32Array(Math.max(1, (triangleCount * 3) / 2 + 3));
+    this.edgeA = new Uint32Array(Math.max(1, triangleCount * 3));
     this.edgeB = new Uint32Array(this.edgeA.length);
     let edgeCount = 0;
     this.triEdges = new Int32Array(triangleCount * 3);
     for (let t = 0; t < triangleCount; t++) {
+      const i0 = indices[t * 3]!, i1 = indices[t * 3 + 1]!, i2 = indices[t * 3 + 2]!;
+      // A triangle with two corners welded together has no area and no edges of its own; it is never cut.
+      if (i0 === i1 || i1 === i2 || i0 === i2) {
+        this.triEdges.fill(-1, t * 3, t * 3 + 3);
+        continue;
+      }
       for (let e = 0; e < 3; e++) {
         const a = indices[t * 3 + e]!, b = indices[t * 3 + ((e + 1) % 3)]!;
         // Canonical order, so both faces sharing the edge compute bit-identical points.
@@ -294,7 +300,6 @@ class LayerCutter {
         for (;;) {
           const id = slotEdge[s]!;
           if (id === -1) {
-            if (edgeCount === this.edgeA.length) throw new Error('edge table overflow');
             this.edgeA[edgeCount] = lo;
             this.edgeB[edgeCount] = hi;
             slotEdge[s] = edgeCount;
@@ -338,6 +343,7 @@ class LayerCutter {
     let startCount = 0;
     for (let k = 0; k < triangles.length; k++) {
       const t = triangles[k]!;
+      if (triEdges[t * 3] === -1) continue;
       const i0 = indices[t * 3]!, i1 = indices[t * 3 + 1]!, i2 = indices[t * 3 + 2]!;
       const a0 = v[i0 * 3 + 2]! >= z, a1 = v[i1 * 3 + 2]! >= z, a2 = v[i2 * 3 + 2]! >= z;
       let c0 = -1, c1 = -1;

@@ -50,6 +50,19 @@ describe('slicing', () => {
     expect(t.warnings).toEqual([]);
   });
 
+  it('ignores zero-area triangles with two corners welded together (as on many exported meshes)', () => {
+    const b = box(20, 20, 20);
+    // Needles along the cube's vertical edges: corner, the same corner, the corner above it.
+    const needles = [0, 1, 2, 3].flatMap((c) => {
+      const [x, y] = [(c & 1) * 20, (c >> 1) * 20];
+      return [x, y, 0, x, y, 0, x, y, 20];
+    });
+    const withNeedles = new Float32Array([...b, ...needles]);
+    const r = slice(withNeedles, defaultProfile, defaultSettings);
+    expect(r.warnings).toEqual([]);
+    expect(toGcode(r, defaultProfile, defaultSettings).gcode).toBe(cubeGcode.gcode);
+  });
+
   it('refuses meshes that are not watertight or do not fit the printer', () => {
     expect(() => slice(box(10, 10, 10).slice(18), defaultProfile, defaultSettings)).toThrow(RuleViolation);
     expect(() => slice(box(300, 10, 10), defaultProfile, defaultSettings)).toThrow('does not fit the printer');
