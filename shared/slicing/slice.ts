@@ -147,11 +147,14 @@ export function slice(positions: Float32Array, profile: PrinterProfile, settings
       // horizontally (PrusaSlicer's "ensure vertical shell thickness").
       // (area − above) ∪ (area − below) is area − (above ∩ below): one difference instead of two and a union. The
       // neighbours' coverage comes from a table of intersections over power-of-two runs of layers, each computed once.
-      const coveredAbove = cover.range(i + 1, Math.min(layerCount - 1, i + settings.topLayers), i + settings.topLayers > layerCount - 1);
-      const coveredBelow = cover.range(Math.max(0, i - settings.bottomLayers), i - 1, i - settings.bottomLayers < 0);
-      const coveredBoth = coveredAbove.length && coveredBelow.length ? intersect(coveredAbove, coveredBelow, FillRule.NonZero) : [];
-      const solid = coveredBoth.length ? difference(area, coveredBoth, FillRule.NonZero) : area;
-      const sparseAll = coveredBoth.length ? intersect(area, coveredBoth, FillRule.NonZero) : [];
+      // With no top (or bottom) layers asked for, nothing is solid for that reason: the side counts as covered.
+      const coveredAbove = settings.topLayers === 0 ? undefined : cover.range(i + 1, Math.min(layerCount - 1, i + settings.topLayers), i + settings.topLayers > layerCount - 1);
+      const coveredBelow = settings.bottomLayers === 0 ? undefined : cover.range(Math.max(0, i - settings.bottomLayers), i - 1, i - settings.bottomLayers < 0);
+      let solid: Paths64, sparseAll: Paths64;
+      const coveredBoth = !coveredAbove ? coveredBelow : !coveredBelow ? coveredAbove : coveredAbove.length && coveredBelow.length ? intersect(coveredAbove, coveredBelow, FillRule.NonZero) : [];
+      if (!coveredBoth) [solid, sparseAll] = [[], area];
+      else if (!coveredBoth.length) [solid, sparseAll] = [area, []];
+      else [solid, sparseAll] = [difference(area, coveredBoth, FillRule.NonZero), intersect(area, coveredBoth, FillRule.NonZero)];
       // Within the solid part, what the next layer does not cover is top surface: solid − next, and solid ∩ next.
       const last = i === layerCount - 1;
       const topSolid = !solid.length ? [] : last ? solid : difference(solid, regions[i + 1]!, FillRule.NonZero);

@@ -68,6 +68,17 @@ describe('slicing', () => {
     expect(() => slice(box(300, 10, 10), defaultProfile, defaultSettings)).toThrow('does not fit the printer');
   });
 
+  it('lays no top or bottom solid layers when none are asked for', () => {
+    const r = slice(box(20, 20, 4), defaultProfile, SliceSettings.parse({ topLayers: 0, bottomLayers: 0 }));
+    const roles = new Set(r.layers.flatMap((l) => l.paths.map((p) => p.role)));
+    expect(roles.has('solid-infill')).toBe(false);
+    expect(roles.has('top-solid-infill')).toBe(false);
+    expect(r.layers.every((l) => l.paths.some((p) => p.role === 'infill'))).toBe(true);
+    const topOnly = slice(box(20, 20, 4), defaultProfile, SliceSettings.parse({ topLayers: 3, bottomLayers: 0 }));
+    expect(topOnly.layers[0]!.paths.some((p) => p.role === 'infill')).toBe(true);
+    expect(topOnly.layers.at(-1)!.paths.some((p) => p.role === 'top-solid-infill')).toBe(true);
+  });
+
   it('follows the settings: rectilinear infill, no skirt, more perimeters', () => {
     const s = SliceSettings.parse({ infillPattern: 'rectilinear', skirtLoops: 0, perimeters: 3 });
     const r = slice(box(20, 20, 5), defaultProfile, s);
