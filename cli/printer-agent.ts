@@ -27,6 +27,8 @@ export interface PrinterAgentOptions {
   /** Simulated faults, at a share (0–1) of the job's print time. */
   faults?: { runoutAt?: number; thermalAt?: number };
   material?: { type: string; levelPct: number; spoolMm: number };
+  /** Whether the operator takes offered jobs (default: yes); a declined job is reported as rejected. */
+  acceptJobs?: boolean;
   /** Where the printer keeps the decrypted G-code while it prints. */
   workDir: string;
   log?: (line: string) => void;
@@ -91,6 +93,10 @@ export async function startPrinterAgent(o: PrinterAgentOptions) {
     }
     if (current) {
       void publish('status', { jobId: job.jobId, event: 'rejected', reason: `busy with job ${current.jobId}` });
+      return;
+    }
+    if (o.acceptJobs === false) {
+      void publish('status', { jobId: job.jobId, event: 'rejected', reason: 'the operator declined the job' });
       return;
     }
     void run(job as Job);

@@ -44,7 +44,7 @@ describe('an order, from the quote to the release of the escrow', () => {
   };
   const orderOf = async (id: string, as = 'customer') => (await (await api(`/orders/${id}`, as)).json()) as OrderView;
 
-  async function addPrinter(name: string, behaviour: { busy?: boolean } = {}) {
+  async function addPrinter(name: string, behaviour: { declines?: boolean; failsAt?: number } = {}) {
     const keys = generateDeviceKeys();
     const config = { name, region: 'Lyon', profile: { bed: { x: 220, y: 220 }, maxZ: 250 }, loadedMaterials: [{ type: 'PLA', color: 'black' }] };
     const terms = { feePerHourCents: 200, feePerGramCents: 5, text: 'Printed within two days; one reprint if a print fails.' };
@@ -60,7 +60,8 @@ describe('an order, from the quote to the release of the escrow', () => {
       timeScale: 5000,
       telemetryMs: 60_000,
       workDir: join(t.dataDir, `agent-${printer.printerId}`),
-      ...(behaviour.busy ? { faults: { thermalAt: 0 } } : {}),
+      ...(behaviour.declines ? { acceptJobs: false } : {}),
+      ...(behaviour.failsAt !== undefined ? { faults: { thermalAt: behaviour.failsAt } } : {}),
     });
     agents.push(agent);
     await until(
@@ -164,6 +165,42 @@ describe('an order, from the quote to the release of the escrow', () => {
     const { orderId: thirdId } = (await third.json()) as OrderView;
     const soldOut = await until('third order ended', () => orderOf(thirdId), (o) => o.status === 'cancelled' || o.status === 'refunded');
     expect(soldOut.failure?.error).toBe('EditionSoldOut');
+  }, 120_000);
+
+  it('reassigns a job a printer declines, and reprints elsewhere when a print fails', async () => {
+    const declining = await addPrinter('Declines everything', { declines: true });
+    const failing = await addPrinter('Overheats', { failsAt: 0.3 });
+    const terms = { priceCents: 800, royaltyCents: 300, editionSize: 10, allowedMaterials: ['PLA'], commercialUse: true };
+    const created = (await (await api('/designs', 'designer', { method: 'POST', body: JSON.stringify({ title: 'Spare knob', terms }) })).json()) as {
+      design: { designId: string };
+      upload: { url: string; contentType: string };
+    };
+    await fetch(created.upload.url, { method: 'PUT', headers: { 'content-type': created.upload.contentType }, body: binaryStl(box(15, 15, 10)) });
+    expect((await api(`/designs/${created.design.designId}/ingest`, 'designer', { method: 'POST' })).status).toBe(200);
+    const printersTerms = (await (await api('/printers')).json()) as { printerId: string; terms: { version: number } }[];
+    const versionOf = (id: string) => printersTerms.find((p) => p.printerId === id)!.terms.version;
+
+    // The customer picks the declining printer; the platform moves the job on to the next match.
+    const a = (await (
+      await place({ clientOrderId: crypto.randomUUID(), designId: created.design.designId, material: 'PLA', printerId: declining, acceptedPrinterTermsVersion: versionOf(declining), acceptedLicenseVersion: 1, paymentMethod: 'pm_card_visa' })
+    ).json()) as OrderView;
+    const aShipped = await until('declined order shipped', () => orderOf(a.orderId), (o) => ['shipped', 'refunded', 'cancelled'].includes(o.status), 600);
+    expect(aShipped.status).toBe('shipped');
+    expect(aShipped.attempts[0]).toMatchObject({ printerId: declining, outcome: 'rejected', reason: 'the operator declined the job' });
+    expect(aShipped.attempts.at(-1)!.outcome).toBe('completed');
+
+    // The failing printer accepts, overheats at 30 %, and the order is printed by another printer.
+    const b = (await (
+      await place({ clientOrderId: crypto.randomUUID(), designId: created.design.designId, material: 'PLA', printerId: failing, acceptedPrinterTermsVersion: versionOf(failing), acceptedLicenseVersion: 1, paymentMethod: 'pm_card_visa' })
+    ).json()) as OrderView;
+    const bShipped = await until('failed print reprinted', () => orderOf(b.orderId), (o) => ['shipped', 'refunded', 'cancelled'].includes(o.status), 600);
+    expect(bShipped.status).toBe('shipped');
+    expect(bShipped.attempts[0]).toMatchObject({ printerId: failing, outcome: 'failed' });
+    expect(bShipped.attempts[0]!.reason).toContain('thermal');
+    expect(bShipped.attempts.at(-1)).toMatchObject({ printerId: printerId, outcome: 'completed' });
+
+    // The operator of the printers sees the orders offered to them.
+    expect((await api(`/orders/${b.orderId}`, 'printer')).status).toBe(200);
   }, 120_000);
 
   it('refuses bad orders with clear errors', async () => {
