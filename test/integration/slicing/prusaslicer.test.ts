@@ -43,6 +43,8 @@ describe.skipIf(!hasPrusaSlicer)('against PrusaSlicer', () => {
   it.each([
     ['a 20 mm cube', box(20, 20, 20)],
     ['a torus (R 20, r 6, 8k triangles)', torus(20, 6, 128, 32)],
+    // The slicing benchmark's model: its contours are simplified to 0.0125 mm like PrusaSlicer's output.
+    ['the bench torus (R 40, r 12, 200k triangles)', torus(40, 12, 500, 200)],
   ])('%s', async (name, mesh) => {
     const stl = join(dir, `${name.length}.stl`);
     const out = join(dir, `${name.length}.gcode`);
