@@ -7,6 +7,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { signReport, type DeviceKeys } from '../shared/printing/device-keys.js';
 import { openPrintFile } from '../shared/printing/print-file-seal.js';
+import { SimulatedTag } from '../shared/tags/sun.js';
 import { defaultProfile } from '../shared/slicing/printer-profile.js';
 import { simulateGcode } from '../shared/slicing/simulate.js';
 import { fitsBuildVolume } from '../shared/designs/printability.js';
@@ -64,7 +65,9 @@ export async function startPrinterAgent(o: PrinterAgentOptions) {
   const reportShadow = (reported: object) => client.publishAsync(`$aws/things/${o.thing}/shadow/update`, JSON.stringify({ state: { reported } }), { qos: 1 });
   const snapshot = () => ({ status, nozzleC, bedC, material: { type: material.type, levelPct: Math.round(material.levelPct * 10) / 10 }, job: current?.jobId ?? null, config });
 
-  await client.subscribeAsync([topic('jobs'), topic('printability-requests'), `$aws/things/${o.thing}/shadow/update/delta`], { qos: 1 });
+  /** NFC tags this printer wrote, by serial (a virtual printer keeps them so they can be tapped). */
+  const tags = new Map<string, { tag: SimulatedTag; url: string }>();
+  await client.subscribeAsync([topic('jobs'), topic('tags'), topic('printability-requests'), `$aws/things/${o.thing}/shadow/update/delta`], { qos: 1 });
   await reportShadow(snapshot());
   const telemetry = setInterval(() => void publish('telemetry', snapshot()).catch(() => undefined), o.telemetryMs);
 
@@ -80,6 +83,10 @@ export async function startPrinterAgent(o: PrinterAgentOptions) {
       // The operator's desired configuration: take it, and say so.
       config = { ...config, ...((message as { state?: Record<string, unknown> }).state ?? {}) };
       void reportShadow({ config });
+      return;
+    }
+    if (t === topic('tags')) {
+      writeTag(message as Partial<{ serial: string; url: string; uid: string; sealedKey: string; keySha256: string }>);
       return;
     }
     if (t === topic('printability-requests')) {
@@ -101,6 +108,20 @@ export async function startPrinterAgent(o: PrinterAgentOptions) {
     }
     void run(job as Job);
   });
+
+  /** Writes a product's NFC tag: its key arrives sealed to this printer's device key, and only this printer can open it. */
+  function writeTag(m: Partial<{ serial: string; url: string; uid: string; sealedKey: string; keySha256: string }>) {
+    if (typeof m.serial !== 'string' || typeof m.url !== 'string' || typeof m.uid !== 'string' || typeof m.sealedKey !== 'string') {
+      void publish('alerts', { type: 'invalid-tag-request' });
+      return;
+    }
+    try {
+      const key = openPrintFile(Buffer.from(m.sealedKey, 'base64'), { printerId: o.thing, ...o.keys.encryption }, { jobId: `tag:${m.serial}`, gcodeSha256: m.keySha256, now: new Date() });
+      if (!tags.has(m.serial)) tags.set(m.serial, { tag: new SimulatedTag(key, m.uid), url: m.url });
+    } catch (err) {
+      void publish('alerts', { type: 'tag-not-written', serial: m.serial, detail: (err as Error).message });
+    }
+  }
 
   /** Checks a design's size against this printer's own configured build volume, and signs the answer. */
   async function answerPrintability(q: Partial<PrintabilityQuestion>) {
@@ -176,6 +197,11 @@ export async function startPrinterAgent(o: PrinterAgentOptions) {
 
   return {
     state: snapshot,
+    /** The NFC tag this printer wrote for a serial: `tap()` gives the URL a phone would open. */
+    tag(serial: string) {
+      const written = tags.get(serial);
+      return written ? { url: written.url, tap: () => written.tag.tap(written.url) } : undefined;
+    },
     async stop() {
       clearInterval(telemetry);
       if (current) current.cancel = true;

@@ -53,8 +53,8 @@ export type Access = 'read' | 'readWrite';
 export interface Uses {
   tables?: Partial<Record<keyof typeof tables, Access>>;
   buckets?: Partial<Record<keyof typeof buckets, Access>>;
-  /** `encrypt` = GenerateDataKey/Encrypt/Decrypt; `sign` = Sign/Verify/GetPublicKey. */
-  keys?: Partial<Record<keyof typeof keys, 'encrypt' | 'decrypt' | 'sign'>>;
+  /** `encrypt` = GenerateDataKey/Encrypt/Decrypt; `sign` = Sign/Verify/GetPublicKey; `verify` = Verify/GetPublicKey. */
+  keys?: Partial<Record<keyof typeof keys, 'encrypt' | 'decrypt' | 'sign' | 'verify'>>;
   queues?: Partial<Record<keyof typeof queues, 'send'>>;
   eventBus?: 'put';
   /** `start` = StartExecution; `respond` = SendTaskSuccess/Failure/Heartbeat; `read` = Describe/History. */
@@ -439,10 +439,10 @@ export const functions = {
   },
   tagProduct: {
     entry: 'functions/orders/tag-product.ts',
-    description: 'Order step: the printed product gets its serial and signed Digital Link, and goes on the ledger',
+    description: 'Order step: the product gets its serial, signed Digital Link and NFC tag key (written by its printer), and goes on the ledger',
     routes: [],
     triggers: [orderTask],
-    uses: { tables: { main: 'readWrite' }, keys: { tagSigning: 'sign' }, eventBus: 'put', publicUrls: true },
+    uses: { tables: { main: 'readWrite' }, keys: { tagSigning: 'sign', data: 'encrypt' }, eventBus: 'put', publicUrls: true, printerMessages: true },
     timeoutSeconds: 15,
     memoryMb: 256,
   },
@@ -481,6 +481,15 @@ export const functions = {
     uses: { tables: { main: 'readWrite' }, payments: true },
     timeoutSeconds: 30,
     memoryMb: 256,
+  },
+  verifyProduct: {
+    entry: 'functions/products/verify-product.ts',
+    description: 'Resolves a product’s Digital Link: the authenticity verdict and the product’s memory from the ledger',
+    routes: [{ method: 'GET', path: '/01/{gtin}/21/{serial}', auth: { kind: 'public' } }],
+    triggers: [],
+    uses: { tables: { main: 'readWrite' }, keys: { tagSigning: 'verify', data: 'decrypt' }, ledger: true },
+    timeoutSeconds: 10,
+    memoryMb: 512,
   },
   routeLedgerEvent: {
     entry: 'functions/ledger/route-ledger-event.ts',

@@ -97,6 +97,7 @@ export class PlatformFunctions extends Construct {
         fn.addEnvironment(envName.key(k), kmsKey.keyArn);
         if (use === 'encrypt') kmsKey.grant(fn, 'kms:GenerateDataKey', 'kms:Encrypt', 'kms:Decrypt');
         else if (use === 'decrypt') kmsKey.grant(fn, 'kms:Decrypt');
+        else if (use === 'verify') kmsKey.grant(fn, 'kms:Verify', 'kms:GetPublicKey');
         else kmsKey.grant(fn, 'kms:Sign', 'kms:Verify', 'kms:GetPublicKey');
       }
       for (const q of Object.keys(u.queues ?? {})) {

@@ -79,6 +79,16 @@ export class BigchainDbHttpLedger implements LedgerNetwork {
     return this.json(await this.request(`/transactions?asset_id=${encodeURIComponent(assetId)}`), `list transactions of ${assetId}`);
   }
 
+  /** Assets whose data matches the text (BigchainDB's text search), best first. */
+  async searchAssets(text: string, limit = 10): Promise<{ id: string; data: Record<string, unknown> }[]> {
+    return this.json(await this.request(`/assets?search=${encodeURIComponent(text)}&limit=${limit}`), `search assets for ${text}`);
+  }
+
+  /** The public address of a transaction on this network. */
+  transactionUrl(id: string): string {
+    return `${this.base}/transactions/${id}`;
+  }
+
   async blockHeightOf(txId: string): Promise<number | undefined> {
     const heights = await this.json<number[]>(await this.request(`/blocks?transaction_id=${encodeURIComponent(txId)}`), `blocks of ${txId}`);
     return heights[0];

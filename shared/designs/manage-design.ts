@@ -31,6 +31,7 @@ export async function withdrawDesign(input: { designerId: string; designId: stri
 
 export async function designTermsHistory(input: { designId: string }, deps: { designs: DesignStore }): Promise<LicenseTerms[]> {
   const design = await deps.designs.get(input.designId);
-  if (!design) throw new NotFound(`No design ${input.designId}`);
+  // A draft's terms are as private as its page: the same answer as for an unknown design.
+  if (!design || (design.status !== 'listed' && design.status !== 'withdrawn')) throw new NotFound(`No design ${input.designId}`);
   return deps.designs.termsHistory(input.designId);
 }

@@ -7,7 +7,9 @@ import type { LedgerEvents, OrderStore, PrintFiles, TaskCallbacks } from './port
 import { jobIdFor, matchPrinters, maxPrintAttempts, reached, type Order, type PrintAttempt } from './order.js';
 import { candidates, type CatalogueDeps } from './place-order.js';
 import { Conflict, NotFound, RuleViolation } from '../errors.js';
-import { open, type DataKeys } from '../crypto/envelope.js';
+import { open, seal, type DataKeys } from '../crypto/envelope.js';
+import { newTagIdentity } from '../tags/sun.js';
+import type { TagStore } from '../tags/ports.js';
 import { designContext } from '../designs/ingest-design.js';
 import type { BlobStore } from '../designs/ports.js';
 import { parseStl } from '../designs/stl.js';
@@ -232,11 +234,18 @@ export interface TagDeps extends Clock {
   orders: OrderStore;
   events: LedgerEvents;
   signer: PlatformSigner;
+  dataKeys: DataKeys;
+  tags: TagStore;
+  printers: PrinterStore;
+  messages: PrinterMessages;
   /** The host of the GS1 Digital Link URLs on the tags. */
   tagHost: string;
   /** The platform's GS1 company prefix and item reference: 13 digits, to which the check digit is added. */
   gtinBase: string;
 }
+
+/** What a tag's sealed NFC key is bound to: opening it for another tag fails. */
+export const tagKeyContext = (gtin: string, serial: string) => ({ purpose: 'nfc-tag-key', tag: `${gtin}/${serial}` });
 
 /** GS1 check digit of the 13 leading digits of a GTIN-14. */
 export function gtinCheckDigit(digits13: string): number {
@@ -256,13 +265,26 @@ export async function tagProduct(input: { orderId: string }, deps: TagDeps) {
   if (!order.tag) {
     const path = `/01/${gtin}/21/${encodeURIComponent(serial)}`;
     const signature = Buffer.from(await deps.signer.sign(new TextEncoder().encode(`${path}|${productId}`))).toString('base64url');
-    const tag = { gtin, serial, url: `https://${deps.tagHost}${path}?s=${signature}`, signature };
+    // The NFC tag's own key never leaves the platform unsealed; the ledger records only its hash.
+    const nfc = newTagIdentity();
+    const sealedKey = Buffer.from(await seal(nfc.key, deps.dataKeys, tagKeyContext(gtin, serial))).toString('base64');
+    const tag = { gtin, serial, url: `https://${deps.tagHost}${path}?s=${signature}`, signature, uid: nfc.uid, sealedKey, keyHash: sha256(nfc.key) };
+    nfc.key.fill(0);
     const materialLot = order.printResult?.materialLot ?? `${job.printerId}:${order.material}`;
     const product = { productId, printerId: job.printerId, gcodeSha256: job.gcodeSha256 ?? '', materialLot, printParamsHash: job.printParamsHash ?? '' };
     order = await update(deps.orders, order.orderId, deps.now, (o) => (o.tag ? undefined : { ...o, status: 'printed', product, tag }));
   }
   const at = deps.now().toISOString();
   const product = order.product!;
+  const t = order.tag!;
+  await deps.tags.put({ gtin: t.gtin, serial: t.serial, productId, orderId: order.orderId, uid: t.uid, sealedKey: t.sealedKey, lastCounter: 0, issuedAt: order.updatedAt });
+  // The printer writes the NFC tag: it gets the tag's key sealed to its own device key, like a print file.
+  const printer = await deps.printers.get(product.printerId);
+  if (!printer) throw new Conflict(`Printer ${product.printerId} is gone; the tag cannot be written`);
+  const nfcKey = await open(Buffer.from(t.sealedKey, 'base64'), deps.dataKeys, tagKeyContext(t.gtin, t.serial));
+  const forPrinter = sealPrintFile(nfcKey, { printerId: printer.printerId, publicKey: printer.deviceKeys.encryptionKey }, { jobId: `tag:${t.serial}`, expiresAt: new Date(deps.now().getTime() + 86_400_000) });
+  nfcKey.fill(0);
+  await deps.messages.publish(printer.printerId, 'tags', { serial: t.serial, gtin: t.gtin, url: t.url, uid: t.uid, sealedKey: forPrinter.sealed.toString('base64'), keySha256: forPrinter.header.gcodeSha256 });
   await deps.events.publish({
     type: 'product.printed',
     version: 1,
@@ -286,7 +308,7 @@ export async function tagProduct(input: { orderId: string }, deps: TagDeps) {
     productId,
     gtin: order.tag!.gtin,
     serial: order.tag!.serial,
-    tagKeyHash: sha256(order.tag!.signature),
+    tagKeyHash: order.tag!.keyHash,
   });
   return { productId, tagUrl: order.tag!.url };
 }

@@ -106,7 +106,8 @@ export interface Order {
   /** A print result that arrived before the print step asked for it. */
   printResult?: { jobId: string; outcome: 'completed' | 'failed'; reason?: string; materialLot?: string };
   product?: { productId: string; gcodeSha256: string; printerId: string; materialLot: string; printParamsHash: string };
-  tag?: { gtin: string; serial: string; url: string; signature: string };
+  /** The printed Digital Link, and the NFC tag's UID, sealed AES key and the key's hash (what the ledger records). */
+  tag?: { gtin: string; serial: string; url: string; signature: string; uid: string; sealedKey: string; keyHash: string };
   shipment?: { carrierId: string; trackingNumber: string };
   deliveredAt?: string;
   createdAt: string;

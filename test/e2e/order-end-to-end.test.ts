@@ -146,6 +146,36 @@ describe('an order, from the quote to the release of the escrow', () => {
     expect(await dpm(['verify', asset!.id, '--ledger', platform.urls.ledger!], (s) => (out += s), () => undefined)).toBe(0);
     expect(out).toContain('VERIFIED: 4 transactions');
     expect(JSON.stringify(steps)).not.toContain(order.orderId);
+
+    // Anyone who taps the tag the printer wrote gets the verdict and the product's memory.
+    const written = agents[0]!.tag(done.tag!.serial)!;
+    expect(written.url).toBe(done.tag!.url);
+    const local = (url: string) => url.replace(/^https:\/\/[^/]+/, platform.gatewayUrl);
+    type Verified = { verdict: string; checks: { signature: boolean; tag: string; ledger: string }; memory: { step: string; url: string; owner: string }[]; reasons: string[] };
+    const tapped = written.tap();
+    const first = await fetch(local(tapped));
+    expect(first.status).toBe(200);
+    const v = (await first.json()) as Verified;
+    expect(v).toMatchObject({ verdict: 'authentic', checks: { signature: true, tag: 'fresh', ledger: 'verified' } });
+    expect(v.memory.map((m) => m.step)).toEqual(['design.registered', 'product.printed', 'product.tagged', 'product.shipped', 'product.delivered']);
+    for (const m of v.memory) expect((await fetch(m.url)).status).toBe(200);
+    // Nothing personal: not the customer's account id, no e-mail address.
+    const me = (await (await api('/me', 'customer')).json()) as { userId: string };
+    expect(JSON.stringify(v)).not.toContain(me.userId);
+    expect(JSON.stringify(v)).not.toContain('@');
+    // The same URL again is a replayed counter: a copied URL or a cloned tag.
+    expect(((await (await fetch(local(tapped))).json()) as Verified).verdict).toBe('possible-clone');
+    expect(((await (await fetch(local(written.tap()))).json()) as Verified).checks.tag).toBe('fresh');
+    // The printed code alone still verifies, and says the NFC tag was not checked.
+    const printed = (await (await fetch(local(done.tag!.url))).json()) as Verified;
+    expect(printed).toMatchObject({ verdict: 'authentic', checks: { tag: 'not-presented' } });
+    const forged = (await (await fetch(local(done.tag!.url.replace(/s=[^&]+/, `s=${Buffer.alloc(64, 1).toString('base64url')}`)))).json()) as Verified;
+    expect(forged).toMatchObject({ verdict: 'not-authentic', checks: { signature: false } });
+    const badMac = new URL(local(written.tap()));
+    badMac.searchParams.set('cmac', '0000000000000000');
+    expect(((await (await fetch(badMac)).json()) as Verified).checks.tag).toBe('invalid');
+    expect((await api(`/01/${done.tag!.gtin}/21/no-such-serial`)).status).toBe(404);
+    expect((await api('/01/123/21/x')).status).toBe(400);
   }, 120_000);
 
   it('ends a declined card in a cancelled order that gives its licence back', async () => {

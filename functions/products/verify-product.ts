@@ -1,0 +1,35 @@
+// GET /01/{gtin}/21/{serial}: the GS1 Digital Link on every product's tag. Public: anyone who scans the tag gets the
+// authenticity verdict and the product's memory, with a link to each ledger transaction to check for themselves.
+import { KMSClient } from '@aws-sdk/client-kms';
+import { z } from 'zod';
+import { BigchainDbHttpLedger } from '../../shared/adapters/bigchaindb-http-ledger.js';
+import { KmsDataKeys } from '../../shared/adapters/kms-data-keys.js';
+import { KmsPlatformSigner } from '../../shared/adapters/kms-platform-signer.js';
+import { DynamoDbTagStore } from '../../shared/adapters/dynamodb-tag-store.js';
+import { InvalidInput } from '../../shared/errors.js';
+import { verifyProduct } from '../../shared/tags/verify-product.js';
+import { dynamoDbClient, secretHeaders } from '../lib/clients.js';
+import { awsClientConfig, readConfig } from '../lib/config.js';
+import { httpRoute } from '../lib/http.js';
+import { ledgerConfig, ledgerHeaders } from '../lib/ledger-config.js';
+
+const config = readConfig(awsClientConfig.extend(ledgerConfig.shape).extend({ TABLE_MAIN: z.string().min(1), KEY_TAG_SIGNING: z.string().min(1), KEY_DATA: z.string().min(1) }));
+const kms = new KMSClient({ region: config.AWS_REGION });
+const deps = {
+  tags: new DynamoDbTagStore(dynamoDbClient(config), config.TABLE_MAIN),
+  signer: new KmsPlatformSigner(kms, config.KEY_TAG_SIGNING),
+  dataKeys: new KmsDataKeys(kms, config.KEY_DATA),
+  ledger: new BigchainDbHttpLedger(config.LEDGER_URL, await ledgerHeaders(config, secretHeaders(config))),
+};
+
+const Query = z.record(z.string(), z.string().max(512));
+
+export const handler = httpRoute({
+  query: Query,
+  run: async ({ path, query }) => {
+    if (!/^\d{14}$/.test(path.gtin ?? '')) throw new InvalidInput('The GTIN is 14 digits');
+    const serial = decodeURIComponent(path.serial ?? '');
+    if (!/^[A-Za-z0-9._:-]{1,128}$/.test(serial)) throw new InvalidInput('The serial is 1-128 letters, digits and . _ : -');
+    return { body: await verifyProduct({ gtin: path.gtin!, serial, query }, deps), headers: { 'cache-control': 'no-store' } };
+  },
+});
