@@ -3,6 +3,7 @@ import { runBundleBench } from './bundles.js';
 import { runDesignsBench } from './designs.js';
 import { runGatewayBench } from './gateway.js';
 import { runLedgerBench } from './ledger.js';
+import { runOrdersBench } from './orders.js';
 import { runSlicingBench } from './slicing.js';
 import { writeReport } from './lib.js';
 
@@ -12,6 +13,7 @@ const benches: Record<string, () => Promise<object>> = {
   ledger: runLedgerBench,
   designs: runDesignsBench,
   slicing: runSlicingBench,
+  orders: runOrdersBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -1,0 +1,365 @@
+// Orders end to end: the whole platform in-process, N virtual printers at maximum time acceleration, and customers
+// placing orders with a fixed number in flight (≈ one per printer: a printer takes one job at a time and rejects
+// offers while busy). Each order is polled until shipped, its delivery confirmed, and polled until completed.
+// Reported: orders completed per minute, end-to-end latency, refunds/cancellations, and per-step durations of the
+// workflow's non-callback tasks from the local Step Functions execution histories.
+// Sizes: ORDERS_BENCH_COUNT (orders, default 300), ORDERS_BENCH_PRINTERS (default 8),
+// ORDERS_BENCH_CONCURRENCY (orders in flight, default = printers), ORDERS_BENCH_SECONDS (time box, default 150),
+// ORDERS_BENCH_POLL_MS (status polling interval, default 100), ORDERS_BENCH_MATCH ('auto', the default: no printerId,
+// the platform matches; 'chosen': customer k always picks printer k mod N, which sidesteps the match).
+import { GetExecutionHistoryCommand, ListExecutionsCommand, ListStateMachinesCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { readdirSync, readFileSync } from 'node:fs';
+import type { ClientRequest } from 'node:http';
+import { join } from 'node:path';
+import { startPrinterAgent } from '../cli/printer-agent.js';
+import { localCredentials, localRegion } from '../local/servers/local-aws.js';
+import { generateDeviceKeys, publicKeys } from '../shared/printing/device-keys.js';
+import { binaryStl, box } from '../test/support/meshes.js';
+import { startTestPlatform, type TestPlatform } from '../test/support/test-platform.js';
+
+const envInt = (name: string, dflt: number) => {
+  const v = Number(process.env[name]);
+  return Number.isFinite(v) && v > 0 ? Math.floor(v) : dflt;
+};
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function percentile(sorted: readonly number[], p: number): number | null {
+  if (!sorted.length) return null;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i]!;
+}
+
+const summary = (values: number[]) => {
+  const s = [...values].sort((a, b) => a - b);
+  const r = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
+  return { n: s.length, p50Ms: r(percentile(s, 50)), p99Ms: r(percentile(s, 99)), maxMs: r(s.at(-1) ?? null) };
+};
+
+interface OrderView {
+  orderId: string;
+  status: string;
+  attempts: { printerId: string; outcome: string; reason?: string }[];
+  failure?: { error: string; cause: string };
+}
+
+const terminal = new Set(['completed', 'refunded', 'cancelled']);
+/** The steps that run a task and return (no task token): their duration is the platform's own work. */
+const nonCallbackSteps = ['ReserveLicense', 'ChargeEscrow', 'TagProduct', 'ShipProduct', 'ReleaseEscrow'];
+const callbackSteps = ['Dispatch', 'Print', 'AwaitDelivery'];
+
+/** Per-state durations (StateEntered → StateExited, paired in order per state name) of one execution's history. */
+function stateDurations(events: HistoryEvent[], into: Map<string, number[]>) {
+  const open = new Map<string, number[]>();
+  for (const ev of events) {
+    const t = ev.timestamp?.getTime();
+    if (t === undefined) continue;
+    const entered = ev.stateEnteredEventDetails?.name;
+    const exited = ev.stateExitedEventDetails?.name;
+    if (ev.type?.endsWith('StateEntered') && entered) {
+      const q = open.get(entered) ?? [];
+      q.push(t);
+      open.set(entered, q);
+    } else if (ev.type?.endsWith('StateExited') && exited) {
+      const start = open.get(exited)?.shift();
+      if (start === undefined) continue;
+      const list = into.get(exited) ?? [];
+      list.push(t - start);
+      into.set(exited, list);
+    }
+  }
+}
+
+/** Lambda task durations (TaskScheduled → TaskSucceeded/TaskFailed; tasks of one execution run one at a time), by function. */
+function taskDurations(events: HistoryEvent[], into: Map<string, number[]>) {
+  let scheduled: { fn: string; at: number } | undefined;
+  for (const ev of events) {
+    const t = ev.timestamp?.getTime();
+    if (t === undefined) continue;
+    if (ev.type === 'TaskScheduled') {
+      const params = JSON.parse(ev.taskScheduledEventDetails?.parameters ?? '{}') as { FunctionName?: string };
+      scheduled = { fn: String(params.FunctionName ?? '?').split(':').at(-1)!, at: t };
+    } else if ((ev.type === 'TaskSucceeded' || ev.type === 'TaskFailed') && scheduled) {
+      const list = into.get(scheduled.fn) ?? [];
+      list.push(t - scheduled.at);
+      into.set(scheduled.fn, list);
+      scheduled = undefined;
+    }
+  }
+}
+
+/** Counts the HTTP requests made in this process (AWS SDK clients over node:http, fetch over undici) by port, and the
+ * operation (X-Amz-Target) of JSON-protocol AWS calls, so the report can say what one order costs. */
+function countRequests() {
+  const byPort = new Map<string, number>();
+  const byTarget = new Map<string, number>();
+  const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
+  const onHttp = (msg: unknown) => {
+    const request = (msg as { request: ClientRequest }).request;
+    const host = String(request.getHeader('host') ?? '');
+    bump(byPort, host.split(':').at(-1) ?? '?');
+    const target = request.getHeader('x-amz-target');
+    if (target) bump(byTarget, String(target));
+  };
+  const onUndici = (msg: unknown) => bump(byPort, new URL((msg as { request: { origin: string } }).request.origin).port || '?');
+  subscribe('http.client.request.start', onHttp);
+  subscribe('undici:request:create', onUndici);
+  return {
+    stop: () => {
+      unsubscribe('http.client.request.start', onHttp);
+      unsubscribe('undici:request:create', onUndici);
+    },
+    perOrder(urls: Record<string, string>, gatewayUrl: string, orders: number) {
+      const entries: [string, string][] = [...Object.entries(urls), ['gateway', gatewayUrl]];
+      const names = new Map(entries.map(([k, u]) => [new URL(u).port, k]));
+      const per = (m: Map<string, number>, name: (k: string) => string) =>
+        Object.fromEntries([...m.entries()].sort((a, b) => b[1] - a[1]).map(([k, v]) => [name(k), Math.round((v / Math.max(1, orders)) * 10) / 10]));
+      return { byComponent: per(byPort, (port) => names.get(port) ?? `port ${port}`), awsJsonOperations: per(byTarget, (t) => t) };
+    },
+  };
+}
+
+/** CPU seconds (user + system) used so far by this process and by each of its child processes (DynamoDB Local's JVM
+ * ...), from /proc; empty children off Linux. */
+function cpuSeconds(): { self: number; children: Record<string, number> } {
+  const self = process.cpuUsage();
+  const children: Record<string, number> = {};
+  try {
+    const tick = 100; // USER_HZ
+    for (const task of readdirSync('/proc/self/task')) {
+      for (const pid of readFileSync(`/proc/self/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean)) {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const name = /\((.*)\)/.exec(stat)?.[1] ?? pid;
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        children[`${name} ${pid}`] = (Number(f[11]) + Number(f[12])) / tick;
+      }
+    }
+  } catch {
+    // not Linux
+  }
+  return { self: (self.user + self.system) / 1e6, children };
+}
+
+const cpuDelta = (a: ReturnType<typeof cpuSeconds>, b: ReturnType<typeof cpuSeconds>) => {
+  const children = Object.fromEntries(Object.entries(b.children).map(([k, v]) => [k, Math.round((v - (a.children[k] ?? 0)) * 10) / 10]));
+  const total = b.self - a.self + Object.values(children).reduce((x, y) => x + y, 0);
+  return { thisProcess: Math.round((b.self - a.self) * 10) / 10, children, total: Math.round(total * 10) / 10 };
+};
+
+export async function runOrdersBench() {
+  const count = envInt('ORDERS_BENCH_COUNT', 300);
+  const printers = envInt('ORDERS_BENCH_PRINTERS', 8);
+  const concurrency = envInt('ORDERS_BENCH_CONCURRENCY', printers);
+  const timeBoxMs = envInt('ORDERS_BENCH_SECONDS', 150) * 1000;
+  const pollMs = envInt('ORDERS_BENCH_POLL_MS', 100);
+  const match = process.env.ORDERS_BENCH_MATCH === 'chosen' ? 'chosen' : 'auto';
+  const timeScale = 1e6;
+
+  const setupStart = performance.now();
+  const t: TestPlatform = await startTestPlatform();
+  const agents: Awaited<ReturnType<typeof startPrinterAgent>>[] = [];
+  try {
+    const api = async <T>(path: string, as?: string, init: RequestInit = {}, expect?: number[]): Promise<{ status: number; body: T }> => {
+      const res = await t.api(path, as, init);
+      const text = await res.text();
+      if (expect && !expect.includes(res.status)) throw new Error(`${init.method ?? 'GET'} ${path}: ${res.status} ${text.slice(0, 300)}`);
+      return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+    };
+
+    // One small listed design with an edition large enough for every order.
+    const terms = { priceCents: 1500, royaltyCents: 900, editionSize: Math.max(1000, count * 2), allowedMaterials: ['PLA'], commercialUse: false };
+    const created = await api<{ design: { designId: string }; upload: { url: string; contentType: string } }>(
+      '/designs', 'designer', { method: 'POST', body: JSON.stringify({ title: 'Bench hook', terms }) }, [201, 200],
+    );
+    const designId = created.body.design.designId;
+    const put = await fetch(created.body.upload.url, { method: 'PUT', headers: { 'content-type': created.body.upload.contentType }, body: binaryStl(box(20, 20, 6)) });
+    if (!put.ok) throw new Error(`STL upload: ${put.status}`);
+    await api(`/designs/${designId}/ingest`, 'designer', { method: 'POST' }, [200]);
+
+    // N printers, each with its own agent.
+    const printerIds: string[] = [];
+    for (let i = 0; i < printers; i++) {
+      const keys = generateDeviceKeys();
+      const config = { name: `Bench printer ${i + 1}`, region: 'Lyon', profile: { bed: { x: 220, y: 220 }, maxZ: 250 }, loadedMaterials: [{ type: 'PLA', color: 'black' }] };
+      const pterms = { feePerHourCents: 200, feePerGramCents: 5, text: 'Bench printer.' };
+      const res = await api<{ printer: { printerId: string }; credentials: { username: string; password: string; endpoint: string } }>(
+        '/printers', 'printer', { method: 'POST', body: JSON.stringify({ config, terms: pterms, deviceKeys: publicKeys(keys) }) }, [201],
+      );
+      const { printer, credentials } = res.body;
+      agents.push(
+        await startPrinterAgent({
+          thing: printer.printerId,
+          mqttUrl: credentials.endpoint,
+          username: credentials.username,
+          password: credentials.password,
+          keys,
+          timeScale,
+          telemetryMs: 3_600_000,
+          workDir: join(t.dataDir, `agent-${printer.printerId}`),
+        }),
+      );
+      printerIds.push(printer.printerId);
+    }
+    for (let i = 0; ; i++) {
+      const list = (await api<{ printerId: string; online: boolean }[]>('/printers', undefined, {}, [200])).body;
+      if (printerIds.every((id) => list.some((p) => p.printerId === id && p.online))) break;
+      if (i > 300) throw new Error('the printers did not come online');
+      await sleep(100);
+    }
+    const setupMs = performance.now() - setupStart;
+    const termsVersion = new Map(
+      (await api<{ printerId: string; terms: { version: number } }[]>('/printers', undefined, {}, [200])).body.map((p) => [p.printerId, p.terms.version]),
+    );
+
+    // The load: `concurrency` customers, each placing an order and following it to its end, until `count` orders are
+    // placed or the time box is over.
+    const latencies: number[] = [];
+    const toShipped: number[] = [];
+    const ended: Record<string, number> = {};
+    const failures: Record<string, number> = {};
+    const attemptsHistogram: Record<string, number> = {};
+    const rejections: Record<string, number> = {};
+    const errors: string[] = [];
+    let placed = 0;
+    let deliveryRetries = 0;
+    let httpRequests = 0;
+    const requests = countRequests();
+    const cpuBefore = cpuSeconds();
+    const started = performance.now();
+    const deadline = started + timeBoxMs;
+
+    const poll = async (orderId: string, done: (o: OrderView) => boolean): Promise<OrderView> => {
+      for (;;) {
+        httpRequests++;
+        const o = (await api<OrderView>(`/orders/${orderId}`, 'customer', {}, [200])).body;
+        if (done(o)) return o;
+        if (performance.now() > deadline + 60_000) throw new Error(`order ${orderId} stuck in ${o.status}`);
+        await sleep(pollMs);
+      }
+    };
+
+    const customer = async (k: number) => {
+      const printerId = printerIds[k % printerIds.length]!;
+      const choice = match === 'chosen' ? { printerId, acceptedPrinterTermsVersion: termsVersion.get(printerId) } : {};
+      while (placed < count && performance.now() < deadline) {
+        placed++;
+        const t0 = performance.now();
+        try {
+          httpRequests++;
+          const res = await api<OrderView>(
+            '/orders', 'customer',
+            { method: 'POST', body: JSON.stringify({ clientOrderId: crypto.randomUUID(), designId, material: 'PLA', acceptedLicenseVersion: 1, paymentMethod: 'pm_card_visa', ...choice }) },
+            [201],
+          );
+          const orderId = res.body.orderId;
+          let o = await poll(orderId, (x) => x.status === 'shipped' || terminal.has(x.status));
+          if (o.status === 'shipped') {
+            toShipped.push(performance.now() - t0);
+            // 'shipped' shows before the workflow waits for the delivery (ShipProduct, then AwaitDelivery): the
+            // confirmation is refused with 409 in between, so it is retried.
+            for (let i = 0; ; i++) {
+              httpRequests++;
+              const r = await api(`/orders/${orderId}/delivery`, 'customer', { method: 'POST' }, [202, 409]);
+              if (r.status === 202) break;
+              if (i >= 200) throw new Error(`delivery of ${orderId} still refused: ${JSON.stringify(r.body)}`);
+              deliveryRetries++;
+              await sleep(pollMs);
+            }
+            o = await poll(orderId, (x) => terminal.has(x.status));
+          }
+          ended[o.status] = (ended[o.status] ?? 0) + 1;
+          if (o.status === 'completed') latencies.push(performance.now() - t0);
+          if (o.failure) failures[o.failure.error] = (failures[o.failure.error] ?? 0) + 1;
+          attemptsHistogram[String(o.attempts.length)] = (attemptsHistogram[String(o.attempts.length)] ?? 0) + 1;
+          for (const a of o.attempts) {
+            if (a.outcome === 'rejected' || a.outcome === 'failed' || a.outcome === 'timed-out') {
+              const why = `${a.outcome}: ${(a.reason ?? '').replace(/job \S+/, 'job …')}`;
+              rejections[why] = (rejections[why] ?? 0) + 1;
+            }
+          }
+        } catch (err) {
+          ended.error = (ended.error ?? 0) + 1;
+          if (errors.length < 10) errors.push((err as Error).message);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, (_, k) => customer(k)));
+    const wallMs = performance.now() - started;
+    requests.stop();
+    const cpu = cpuDelta(cpuBefore, cpuSeconds());
+    const completed = ended.completed ?? 0;
+    const perMinute = (completed / wallMs) * 60_000;
+
+    // Workflow step durations from the executions' histories.
+    const sfn = new SFNClient({ endpoint: t.platform.urls['step-functions'], region: localRegion, credentials: localCredentials });
+    const machines = (await sfn.send(new ListStateMachinesCommand({}))).stateMachines ?? [];
+    const orderMachine = machines.find((m) => /order/i.test(m.name ?? ''));
+    if (!orderMachine) throw new Error(`no order state machine among ${machines.map((m) => m.name).join(', ')}`);
+    const executions = (await sfn.send(new ListExecutionsCommand({ stateMachineArn: orderMachine.stateMachineArn! }))).executions ?? [];
+    const byState = new Map<string, number[]>();
+    const byTask = new Map<string, number[]>();
+    const executionStatus: Record<string, number> = {};
+    for (let i = 0; i < executions.length; i += 8) {
+      await Promise.all(
+        executions.slice(i, i + 8).map(async (x) => {
+          executionStatus[x.status ?? '?'] = (executionStatus[x.status ?? '?'] ?? 0) + 1;
+          const events = (await sfn.send(new GetExecutionHistoryCommand({ executionArn: x.executionArn! }))).events ?? [];
+          stateDurations(events, byState);
+          taskDurations(events, byTask);
+        }),
+      );
+    }
+    sfn.destroy();
+    const steps = Object.fromEntries(nonCallbackSteps.map((s) => [s, summary(byState.get(s) ?? [])]));
+    const allSteps = summary(nonCallbackSteps.flatMap((s) => byState.get(s) ?? []));
+    const stepFunctionKeys = nonCallbackSteps.map((st) => st[0]!.toLowerCase() + st.slice(1));
+    const lambdaTasksOfSteps = summary(stepFunctionKeys.flatMap((k) => byTask.get(k) ?? []));
+    const lambdaTasks = Object.fromEntries([...byTask.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, summary(v)]));
+
+    return {
+      target: '>= 600 orders per minute',
+      pass: perMinute >= 600,
+      ordersPerMinute: Math.round(perMinute * 10) / 10,
+      ordersCompleted: completed,
+      ordersPlaced: placed,
+      wallSeconds: Math.round(wallMs / 100) / 10,
+      refundedOrCancelled: (ended.refunded ?? 0) + (ended.cancelled ?? 0),
+      ended,
+      failures,
+      printAttemptsPerOrder: attemptsHistogram,
+      unsuccessfulAttempts: rejections,
+      errors,
+      deliveryConfirmationsRefusedWhileShipped: deliveryRetries,
+      endToEnd: summary(latencies),
+      placedToShipped: summary(toShipped),
+      cpuSecondsDuringLoad: {
+        ...cpu,
+        perCompletedOrder: completed ? Math.round((cpu.total / completed) * 1000) / 1000 : null,
+        // Upper bounds if the machine were ours alone: all CPU on 2 cores, and this process's (mostly one-thread) share on one.
+        ceilingOrdersPerMinuteOn2Cores: completed ? Math.round((2 * 60 * completed) / cpu.total) : null,
+        ceilingOrdersPerMinuteOfThisProcessOn1Core: completed ? Math.round((60 * completed) / cpu.thisProcess) : null,
+      },
+      httpRequestsPerPlacedOrder: {
+        what: 'requests made in this process during the load, per order placed: bench polling and lambdas to the gateway, lambdas (AWS SDK) to the local services, agents to MQTT data plane/S3',
+        ...requests.perOrder(t.platform.urls, t.platform.gatewayUrl, placed),
+      },
+      workflowStep: {
+        what: 'StateEntered → StateExited of the non-callback task states, from GetExecutionHistory of every order execution',
+        executions: executions.length,
+        executionStatus,
+        overall: allSteps,
+        byStep: steps,
+        callbackSteps: Object.fromEntries(callbackSteps.map((s) => [s, summary(byState.get(s) ?? [])])),
+        lambdaTasksOfTheseSteps: { what: 'TaskScheduled → TaskSucceeded/TaskFailed of the same five steps (the Lambda invocation alone)', ...lambdaTasksOfSteps },
+        lambdaTasks,
+        note: 'The local Step Functions consumes state events asynchronously, so StateEntered/Exited can lag the task events slightly (and ExecutionStarted can come after the first TaskScheduled).',
+      },
+      setup: { match, printers, concurrency, pollMs, timeScale, orderLimit: count, timeBoxSeconds: timeBoxMs / 1000, setupSeconds: Math.round(setupMs / 100) / 10, httpRequests },
+      note: 'Everything (platform, printer agents, load) shares one process on this machine, which other work may share too.',
+    };
+  } finally {
+    for (const a of agents) await a.stop().catch(() => undefined);
+    await t.close();
+  }
+}
