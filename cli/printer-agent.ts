@@ -65,6 +65,8 @@ export async function startPrinterAgent(o: PrinterAgentOptions) {
   const reportShadow = (reported: object) => client.publishAsync(`$aws/things/${o.thing}/shadow/update`, JSON.stringify({ state: { reported } }), { qos: 1 });
   const snapshot = () => ({ status, nozzleC, bedC, material: { type: material.type, levelPct: Math.round(material.levelPct * 10) / 10 }, job: current?.jobId ?? null, config });
 
+  /** How each job ended, by job id, so a job offered again is answered rather than printed twice. */
+  const ended = new Map<string, { event: 'completed' } | { event: 'failed'; reason: string }>();
   /** NFC tags this printer wrote, by serial (a virtual printer keeps them so they can be tapped). */
   const tags = new Map<string, { tag: SimulatedTag; url: string }>();
   await client.subscribeAsync([topic('jobs'), topic('tags'), topic('printability-requests'), `$aws/things/${o.thing}/shadow/update/delta`], { qos: 1 });
@@ -98,8 +100,16 @@ export async function startPrinterAgent(o: PrinterAgentOptions) {
       void publish('alerts', { type: 'invalid-job', detail: 'a job needs jobId, printFileUrl and gcodeSha256' });
       return;
     }
+    const finished = ended.get(job.jobId);
+    if (finished) {
+      // A job this printer already finished, offered again after a restart: its outcome again, not a second print.
+      void publish('status', { jobId: job.jobId, ...finished });
+      return;
+    }
     if (current) {
-      void publish('status', { jobId: job.jobId, event: 'rejected', reason: `busy with job ${current.jobId}` });
+      // The same job offered again (the platform restarted, or retried): confirm it rather than refuse it.
+      if (current.jobId === job.jobId) void publish('status', { jobId: job.jobId, event: 'accepted' });
+      else void publish('status', { jobId: job.jobId, event: 'rejected', busy: true, reason: `busy with job ${current.jobId}` });
       return;
     }
     if (o.acceptJobs === false) {
@@ -191,6 +201,7 @@ export async function startPrinterAgent(o: PrinterAgentOptions) {
       bedC = 23;
       current = undefined;
     }
+    ended.set(job.jobId, outcome);
     await publish('status', { jobId: job.jobId, ...outcome }).catch(() => undefined);
     await reportShadow(snapshot()).catch(() => undefined);
   }

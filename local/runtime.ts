@@ -124,7 +124,13 @@ export async function startPlatform(cfg: LocalConfig, log: Log = () => undefined
       }
       return h;
     };
+    // Triggers can fire while the platform is still starting (queued messages, executions resumed after a restart,
+    // printers reconnecting); a handler must not load before every variable it reads is set, because a module that
+    // failed to load stays failed for the life of the process.
+    let markReady!: () => void;
+    const ready = new Promise<void>((r) => (markReady = r));
     const invoke = async (key: string, event: unknown): Promise<unknown> => {
+      await ready;
       const spec = (platform.functions as Record<string, FunctionSpec>)[key]!;
       const handler = await handlerOf(key);
       const ctx: Context = lambdaContext(key, randomUUID(), Date.now() + spec.timeoutSeconds * 1000);
@@ -206,6 +212,7 @@ export async function startPlatform(cfg: LocalConfig, log: Log = () => undefined
     for (const k of Object.keys(platform.workflows)) env[envName.workflow(k)] = sfn.stateMachineArn(k);
 
     Object.assign(process.env, env);
+    markReady();
 
     const routes: GatewayRoute[] = [];
     for (const [key, spec] of Object.entries(platform.functions) as [string, FunctionSpec][]) {

@@ -2,8 +2,8 @@
 import { z } from 'zod';
 import { awaitDelivery } from '../../shared/orders/order-steps.js';
 import { orderId, taskToken, workflowTask } from '../lib/workflow-task.js';
-import { clock, orderStore } from './wiring.js';
+import { clock, orderStore, taskCallbacks } from './wiring.js';
 
-const deps = { orders: orderStore(), ...clock };
+const deps = { orders: orderStore(), callbacks: taskCallbacks(), ...clock };
 
 export const handler = workflowTask(z.object({ orderId, taskToken }), (input) => awaitDelivery(input, deps));

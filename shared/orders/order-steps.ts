@@ -4,7 +4,7 @@
 // it, and every change of the order record is a conditional write on its revision.
 import { createHash } from 'node:crypto';
 import type { LedgerEvents, OrderStore, PrintFiles, TaskCallbacks } from './ports.js';
-import { jobIdFor, matchPrinters, maxPrintAttempts, reached, type Order, type PrintAttempt } from './order.js';
+import { jobIdFor, matchPrinters, maxBusyOffers, maxPrintAttempts, reached, type Order, type PrintAttempt } from './order.js';
 import { candidates, type CatalogueDeps } from './place-order.js';
 import { Conflict, NotFound, RuleViolation } from '../errors.js';
 import { open, seal, type DataKeys } from '../crypto/envelope.js';
@@ -89,6 +89,7 @@ export async function chargeEscrow(input: { orderId: string }, deps: Clock & { o
 
 export interface DispatchDeps extends Clock, CatalogueDeps {
   orders: OrderStore;
+  callbacks: TaskCallbacks;
   designFiles: BlobStore;
   dataKeys: DataKeys;
   printFiles: PrintFiles;
@@ -96,35 +97,54 @@ export interface DispatchDeps extends Clock, CatalogueDeps {
 }
 
 const outcomeOf = (lastError: { Error?: string } | null | undefined): PrintAttempt['outcome'] =>
-  lastError?.Error === 'PrinterRejected' ? 'rejected' : lastError?.Error === 'PrintFailed' ? 'failed' : 'timed-out';
+  lastError?.Error === 'PrinterBusy' ? 'busy' : lastError?.Error === 'PrinterRejected' ? 'rejected' : lastError?.Error === 'PrintFailed' ? 'failed' : 'timed-out';
 
 // 3. Offer the job to a printer (the workflow waits for its answer under `taskToken`). Called again after a rejection,
 // a silent printer or a failed print, it offers the job to the next match, up to `maxPrintAttempts` printers in all.
 export async function dispatchPrintJob(input: { orderId: string; taskToken: string; lastError?: { Error?: string; Cause?: string } | null }, deps: DispatchDeps) {
   let order = await load(deps.orders, input.orderId);
   if (order.status === 'refunded' || order.status === 'cancelled') throw new Conflict(`Order ${order.orderId} is ${order.status}`);
-  const pending = order.attempts.at(-1);
-  if (pending && (!pending.outcome || pending.outcome === 'accepted')) {
-    // The previous offer ended without an answer we recorded: the workflow caught its error and asks again.
+  const current = order.attempts.at(-1);
+  if (current?.outcome === 'completed') {
+    // Printed already (its report may have come in while this step was waiting): never a second print.
+    await update(deps.orders, order.orderId, deps.now, (o) => (o.waiting?.token === input.taskToken ? undefined : { ...o, waiting: { step: 'dispatch', token: input.taskToken, jobId: current.jobId } }));
+    await deps.callbacks.succeed(input.taskToken, { jobId: current.jobId, printerId: current.printerId });
+    return { jobId: current.jobId, printerId: current.printerId };
+  }
+  const live = current !== undefined && (current.outcome === undefined || current.outcome === 'accepted');
+  if (current && live && !input.lastError) {
+    // Entered afresh while a job is out: a retried invocation, or an execution run again after a restart. The job
+    // stays with its printer; this step only attaches its new token (and the printer is asked to confirm again).
+    await update(deps.orders, order.orderId, deps.now, (o) => (o.waiting?.token === input.taskToken ? undefined : { ...o, waiting: { step: 'dispatch', token: input.taskToken, jobId: current.jobId } }));
+    if (current.outcome) await deps.callbacks.succeed(input.taskToken, { jobId: current.jobId, printerId: current.printerId });
+    // Offered again: the printer confirms a job it is printing, or repeats how it ended if that report was lost
+    // while the platform was down; it never prints a job twice.
+    await offer(order, current, deps);
+    return { jobId: current.jobId, printerId: current.printerId };
+  }
+  if (current && live) {
+    // The workflow caught the offer's or the print's failure (rejected, silent, failed) and asks for the next printer.
     order = await update(deps.orders, order.orderId, deps.now, (o) => {
       const last = o.attempts.at(-1);
-      if (!last || (last.outcome && last.outcome !== 'accepted') || last.jobId !== pending.jobId) return undefined;
+      if (!last || (last.outcome && last.outcome !== 'accepted') || last.jobId !== current.jobId) return undefined;
       return { ...o, attempts: [...o.attempts.slice(0, -1), { ...last, outcome: outcomeOf(input.lastError), ...(input.lastError?.Cause ? { reason: input.lastError.Cause.slice(0, 300) } : {}) }] };
     });
   }
-  if (order.waiting?.step === 'dispatch' && order.waiting.token === input.taskToken) {
-    // A retry of this very invocation: the offer is out already.
-    return { jobId: order.waiting.jobId };
-  }
-  if (order.attempts.length >= maxPrintAttempts) throw new NoPrinterAvailable(`No printer printed order ${order.orderId} after ${order.attempts.length} offers`);
+  const busy = order.attempts.filter((a) => a.outcome === 'busy').length;
+  const real = order.attempts.length - busy;
+  if (real >= maxPrintAttempts) throw new NoPrinterAvailable(`No printer printed order ${order.orderId} after ${real} offers`);
+  if (busy >= maxBusyOffers) throw new NoPrinterAvailable(`Every printer for order ${order.orderId} stayed busy through ${busy} offers`);
 
   const design = await deps.designs.get(order.designId);
   if (!design || (design.status !== 'listed' && design.status !== 'withdrawn')) throw new RuleViolation(`Design ${order.designId} has no file to print`);
   const all = await candidates(deps);
-  const tried = new Set(order.attempts.map((a) => a.printerId));
+  // A printer that declined, went silent or failed is not asked again; a busy one may be, after the others.
+  const tried = new Set(order.attempts.filter((a) => a.outcome !== 'busy').map((a) => a.printerId));
+  const lastBusy = order.attempts.at(-1)?.outcome === 'busy' ? order.attempts.at(-1)!.printerId : undefined;
   const chosen = order.attempts.length === 0 && order.chosenPrinterId ? all.find((c) => c.printer.printerId === order.chosenPrinterId) : undefined;
   const listed = { ...design, status: 'listed' as const };
-  const next = chosen ?? matchPrinters(listed, all, order.material, tried)[0];
+  const ranked = matchPrinters(listed, all, order.material, tried, `${order.orderId}.${order.attempts.length}`);
+  const next = chosen ?? ranked.find((c) => c.printer.printerId !== lastBusy) ?? ranked[0];
   if (!next) throw new NoPrinterAvailable(`No other printer can take order ${order.orderId}`);
   const printer = next.printer;
   const jobId = jobIdFor(order.orderId, order.attempts.length);
@@ -140,8 +160,7 @@ export async function dispatchPrintJob(input: { orderId: string; taskToken: stri
   const gcode = new TextEncoder().encode(sliced.gcode);
   const { sealed, header } = sealPrintFile(gcode, { printerId: printer.printerId, publicKey: printer.deviceKeys.encryptionKey }, { jobId, expiresAt: new Date(deps.now().getTime() + 3 * 86_400_000) });
   gcode.fill(0);
-  const fileKey = `jobs/${jobId}/print.gcode.sealed`;
-  await deps.printFiles.put(fileKey, sealed, 'application/octet-stream');
+  await deps.printFiles.put(printFileKey(jobId), sealed, 'application/octet-stream');
 
   const offeredAt = deps.now().toISOString();
   const saved = await update(deps.orders, order.orderId, deps.now, (o) => {
@@ -154,9 +173,16 @@ export async function dispatchPrintJob(input: { orderId: string; taskToken: stri
     };
   });
   if (saved.status === 'refunded' || saved.status === 'cancelled') throw new Conflict(`Order ${order.orderId} is ${saved.status}`);
-  const printFileUrl = await deps.printFiles.presignDownload(fileKey, 3600);
-  await deps.messages.publish(printer.printerId, 'jobs', { jobId, printFileUrl, gcodeSha256: header.gcodeSha256, material: order.material, ...(order.color ? { color: order.color } : {}) });
+  await offer(saved, saved.attempts.at(-1)!, deps);
   return { jobId, printerId: printer.printerId };
+}
+
+const printFileKey = (jobId: string) => `jobs/${jobId}/print.gcode.sealed`;
+
+/** Sends (or sends again) a job to its printer: a short-lived link to the print file sealed for it, and its hash. */
+async function offer(order: Order, attempt: PrintAttempt, deps: Pick<DispatchDeps, 'printFiles' | 'messages'>) {
+  const printFileUrl = await deps.printFiles.presignDownload(printFileKey(attempt.jobId), 3600);
+  await deps.messages.publish(attempt.printerId, 'jobs', { jobId: attempt.jobId, printFileUrl, gcodeSha256: attempt.gcodeSha256, material: order.material, ...(order.color ? { color: order.color } : {}) });
 }
 
 export type JobReport = {
@@ -165,6 +191,8 @@ export type JobReport = {
   jobId: string;
   event?: 'accepted' | 'rejected' | 'completed' | 'failed';
   reason?: string;
+  /** With `rejected`: the printer is printing another job, not refusing this one. */
+  busy?: boolean;
   materialLot?: string;
   percent?: number;
 };
@@ -191,10 +219,11 @@ export async function recordJobReport(input: { thing: string; signed: SignedRepo
     if (waiting?.step !== 'dispatch') return { handled: true };
     // The workflow moves on first: a crash after this leaves a token the next attempt finds closed, which is fine.
     if (report.event === 'accepted') await deps.callbacks.succeed(waiting.token, { jobId: report.jobId, printerId: input.thing });
-    else await deps.callbacks.fail(waiting.token, 'PrinterRejected', report.reason ?? 'rejected');
+    else await deps.callbacks.fail(waiting.token, report.busy ? 'PrinterBusy' : 'PrinterRejected', report.reason ?? 'rejected');
     await update(deps.orders, orderId, deps.now, (o) => {
       if (o.waiting?.token !== waiting.token) return undefined;
-      const attempts = o.attempts.map((a) => (a.jobId === report.jobId ? { ...a, outcome: report.event as 'accepted' | 'rejected', ...(report.reason ? { reason: report.reason } : {}) } : a));
+      const outcome: PrintAttempt['outcome'] = report.event === 'accepted' ? 'accepted' : report.busy ? 'busy' : 'rejected';
+      const attempts = o.attempts.map((a) => (a.jobId === report.jobId ? { ...a, outcome, ...(report.reason ? { reason: report.reason } : {}) } : a));
       const rest = { ...o, attempts, status: report.event === 'accepted' ? ('printing' as const) : o.status };
       delete rest.waiting;
       return rest;
@@ -208,7 +237,15 @@ export async function recordJobReport(input: { thing: string; signed: SignedRepo
       ? undefined
       : { ...o, printResult: result, attempts: o.attempts.map((a) => (a.jobId === report.jobId ? { ...a, outcome: report.event as 'completed' | 'failed', ...(report.reason ? { reason: report.reason } : {}) } : a)) },
   );
-  if (saved.waiting?.step === 'print' && saved.waiting.jobId === report.jobId) await finishPrint(saved, saved.waiting.token, deps);
+  if (saved.waiting?.jobId === report.jobId) {
+    if (saved.waiting.step === 'print') await finishPrint(saved, saved.waiting.token, deps);
+    // The job's end reached us while the workflow still waited for its acceptance (the acceptance was lost, say, in
+    // a restart): a finished job was accepted. The print step then finds the result waiting for it.
+    else if (saved.waiting.step === 'dispatch') {
+      if (report.event === 'completed') await deps.callbacks.succeed(saved.waiting.token, { jobId: report.jobId, printerId: input.thing });
+      else await deps.callbacks.fail(saved.waiting.token, 'PrintFailed', report.reason ?? 'the print failed');
+    }
+  }
   return { handled: true };
 }
 
@@ -335,8 +372,10 @@ export async function shipProduct(input: { orderId: string }, deps: Clock & { or
 }
 
 // 7. Wait for the carrier's or the customer's confirmation of delivery.
-export async function awaitDelivery(input: { orderId: string; taskToken: string }, deps: Clock & { orders: OrderStore }) {
-  await update(deps.orders, input.orderId, deps.now, (o) => (o.waiting?.token === input.taskToken ? undefined : { ...o, waiting: { step: 'delivery', token: input.taskToken } }));
+export async function awaitDelivery(input: { orderId: string; taskToken: string }, deps: Clock & { orders: OrderStore; callbacks: TaskCallbacks }) {
+  const saved = await update(deps.orders, input.orderId, deps.now, (o) => (o.waiting?.token === input.taskToken ? undefined : { ...o, waiting: { step: 'delivery', token: input.taskToken } }));
+  // Confirmed while the workflow was still on its way here (between shipping and this step).
+  if (saved.deliveryConfirmedBy) await deps.callbacks.succeed(input.taskToken, { confirmedBy: saved.deliveryConfirmedBy });
   return { waiting: true };
 }
 

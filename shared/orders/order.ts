@@ -1,6 +1,7 @@
 // An order: a customer's licensed print of a design on a printer, from the quote to the release of the escrow.
 // The order record is what the workflow's steps read and advance; each step is a pure transition here, so replaying a
 // step against a record that already moved on changes nothing.
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { Conflict, NotFound, RuleViolation } from '../errors.js';
 import { materials, type Design } from '../designs/design.js';
@@ -13,6 +14,8 @@ export const commissionBps = 1000;
 export const shippingCents = 490;
 /** How many printers an order is offered to (rejections, silence, failed prints) before it is refunded. */
 export const maxPrintAttempts = 3;
+/** Offers a busy printer may turn down before the order gives up; they do not count as attempts. */
+export const maxBusyOffers = 30;
 /** A rough volumetric rate for the quote (mm³ of model per second, infill and perimeters averaged). */
 const quoteMm3PerSecond = 6;
 
@@ -73,7 +76,8 @@ export interface PrintAttempt {
   printerId: string;
   jobId: string;
   offeredAt: string;
-  outcome?: 'accepted' | 'rejected' | 'timed-out' | 'failed' | 'completed';
+  /** `busy`: the printer was printing another job; it may be offered the order again later. */
+  outcome?: 'accepted' | 'rejected' | 'busy' | 'timed-out' | 'failed' | 'completed';
   reason?: string;
   /** What was sent: the hash of the G-code and of the profile and settings it was sliced with. */
   gcodeSha256?: string;
@@ -110,6 +114,8 @@ export interface Order {
   tag?: { gtin: string; serial: string; url: string; signature: string; uid: string; sealedKey: string; keyHash: string };
   shipment?: { carrierId: string; trackingNumber: string };
   deliveredAt?: string;
+  /** A confirmation that arrived before the workflow started waiting for it. */
+  deliveryConfirmedBy?: 'carrier' | 'customer-scan';
   createdAt: string;
   updatedAt: string;
   revision: number;
@@ -152,11 +158,24 @@ export function unsuitability(design: Extract<Design, { status: 'listed' }>, c: 
   return undefined;
 }
 
-/** Printers that can take the order, best first: highest rating, then shortest queue, then the oldest listing. */
-export function matchPrinters(design: Extract<Design, { status: 'listed' }>, candidates: readonly Candidate[], material: Material, exclude: ReadonlySet<string> = new Set()): Candidate[] {
+/**
+ * Printers that can take the order, best first: highest rating, then shortest queue. Equal printers are ordered by a
+ * hash of the order and the printer, so orders placed at the same moment spread over equal printers instead of all
+ * going to the same one, and the same order always ranks them the same way.
+ */
+export function matchPrinters(
+  design: Extract<Design, { status: 'listed' }>,
+  candidates: readonly Candidate[],
+  material: Material,
+  exclude: ReadonlySet<string> = new Set(),
+  spreadKey = '',
+): Candidate[] {
+  const spread = (c: Candidate) => createHash('sha256').update(`${spreadKey}|${c.printer.printerId}`).digest('hex');
   return candidates
     .filter((c) => !exclude.has(c.printer.printerId) && unsuitability(design, c, material) === undefined)
-    .sort((a, b) => b.rating - a.rating || a.queueLength - b.queueLength || a.printer.createdAt.localeCompare(b.printer.createdAt) || a.printer.printerId.localeCompare(b.printer.printerId));
+    .map((c) => ({ c, tie: spread(c) }))
+    .sort((a, b) => b.c.rating - a.c.rating || a.c.queueLength - b.c.queueLength || a.tie.localeCompare(b.tie))
+    .map(({ c }) => c);
 }
 
 export function assertListed(design: Design | undefined, designId: string): Extract<Design, { status: 'listed' }> {

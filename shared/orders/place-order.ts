@@ -125,7 +125,19 @@ export async function confirmDelivery(input: { orderId: string; customerId: stri
   if (!order) throw new NotFound(`Order ${input.orderId} not found`);
   assertCustomer(order, input.customerId);
   if (order.status === 'delivered' || order.status === 'completed') return orderView(order);
-  if (order.waiting?.step !== 'delivery') throw new Conflict(`Order ${order.orderId} is ${order.status}; it can be confirmed once shipped`);
-  await deps.callbacks.succeed(order.waiting.token, { confirmedBy: 'customer-scan' });
-  return orderView(order);
+  if (order.status !== 'shipped') throw new Conflict(`Order ${order.orderId} is ${order.status}; it can be confirmed once shipped`);
+  if (order.waiting?.step === 'delivery') {
+    await deps.callbacks.succeed(order.waiting.token, { confirmedBy: 'customer-scan' });
+    return orderView(order);
+  }
+  // Shipped, but the workflow is not waiting yet: leave the confirmation for its delivery step to find.
+  for (let i = 0; i < 10; i++) {
+    const current = (await deps.orders.get(input.orderId))!;
+    if (current.waiting?.step === 'delivery') {
+      await deps.callbacks.succeed(current.waiting.token, { confirmedBy: 'customer-scan' });
+      return orderView(current);
+    }
+    if (await deps.orders.save({ ...current, deliveryConfirmedBy: 'customer-scan', revision: current.revision + 1 }, current.revision)) return orderView(current);
+  }
+  throw new Conflict(`Order ${order.orderId} is changing; try again`);
 }

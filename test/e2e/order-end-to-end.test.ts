@@ -122,8 +122,9 @@ describe('an order, from the quote to the release of the escrow', () => {
     expect(shipped.tag?.url).toMatch(/^https:\/\/[^/]+\/01\/\d{14}\/21\/.+\?s=[A-Za-z0-9_-]+$/);
     expect(JSON.stringify(shipped)).not.toMatch(/token|4242/i);
     // The workflow waits for the delivery to be confirmed before any money moves on.
-    await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, 300));
     expect((await orderOf(order.orderId)).status).toBe('shipped');
+    expect((await api(`/orders/${order.orderId}/delivery`, 'customer', { method: 'POST', body: '' })).status).not.toBe(409);
 
     expect((await api(`/orders/${order.orderId}/delivery`, 'customer', { method: 'POST' })).status).toBe(202);
     const done = await until('order completed', () => orderOf(order.orderId), (o) => o.status === 'completed');
