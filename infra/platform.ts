@@ -70,7 +70,7 @@ export interface Uses {
   ledger?: boolean;
   /** Takes or moves money: Stripe in AWS (its API key from Secrets Manager), the local gateway on the embedded platform. */
   payments?: boolean;
-  /** Writes public URLs (the Digital Link on a product's tag): needs the public host name. */
+  /** Writes public URLs (the Digital Link on a product's tag): needs the public site's base URL. */
   publicUrls?: boolean;
 }
 
@@ -536,8 +536,8 @@ export const envName = {
   ledgerHeadersSecret: 'LEDGER_HEADERS_SECRET_ARN',
   /** JSON: which payment gateway (Stripe with its key's secret, or the local one). */
   payments: 'PAYMENTS',
-  /** Host name of the public site, for the URLs on tags. */
-  publicHost: 'PUBLIC_HOST',
+  /** Scheme and host of the public site, for the URLs on tags. */
+  publicBaseUrl: 'PUBLIC_BASE_URL',
 } as const;
 
 function snake(k: string): string {
@@ -557,6 +557,6 @@ export function boundEnvNames(uses: Uses): string[] {
   if (uses.printerIdentities) names.push(envName.printerIdentities);
   if (uses.ledger) names.push(envName.ledgerUrl, envName.ledgerHeaders, envName.ledgerHeadersSecret);
   if (uses.payments) names.push(envName.payments);
-  if (uses.publicUrls) names.push(envName.publicHost);
+  if (uses.publicUrls) names.push(envName.publicBaseUrl);
   return names;
 }

@@ -33,8 +33,8 @@ export function buildApp(opts: { outdir?: string; context?: Record<string, strin
     ledger,
     // Stripe's secret API key, in a Secrets Manager secret the operator creates (context stripeSecretArn).
     payments: { stripeSecretArn: (app.node.tryGetContext('stripeSecretArn') as string | undefined) || undefined },
-    // The host of the public verify pages that product tags link to (context publicHost).
-    publicHost: String(app.node.tryGetContext('publicHost') ?? 'dpm.example.com'),
+    // The public verify site that product tags link to (context publicBaseUrl).
+    publicBaseUrl: String(app.node.tryGetContext('publicBaseUrl') ?? 'https://dpm.example.com'),
     description: 'DPM API, functions, triggers and workflows',
   });
   const printers = new PrintersStack(app, stackNames.printers, { env, description: 'DPM printers on AWS IoT Core' });

@@ -103,7 +103,7 @@ export async function startPlatform(cfg: LocalConfig, log: Log = () => undefined
       [envName.ledgerHeadersSecret]: '',
       [envName.printerIdentities]: JSON.stringify({ kind: 'local-broker', adminUrl: mqtt.dataPlaneUrl, token: mqtt.adminToken }),
       [envName.payments]: JSON.stringify({ kind: 'local' }),
-      ...(cfg.PORT ? { [envName.publicHost]: `localhost:${cfg.PORT}` } : {}),
+      ...(cfg.PORT ? { [envName.publicBaseUrl]: `http://localhost:${cfg.PORT}` } : {}),
     };
     for (const k of Object.keys(platform.tables)) env[envName.table(k)] = localNames.table(k);
     for (const k of Object.keys(platform.buckets)) env[envName.bucket(k)] = localNames.bucket(k);
@@ -252,7 +252,7 @@ export async function startPlatform(cfg: LocalConfig, log: Log = () => undefined
     );
 
     // With an automatic port the public host is known only now; the tagging step reads it on first use.
-    process.env[envName.publicHost] ??= new URL(gateway.url).host;
+    process.env[envName.publicBaseUrl] ??= gateway.url;
 
     return {
       gatewayUrl: gateway.url,

@@ -1,7 +1,7 @@
 // The edge of a workflow task: the payload Step Functions sends is parsed by zod before the use case runs. Errors
 // travel back unchanged, because the workflow's Retry and Catch rules match on their names (EditionSoldOut, ...).
 import { z } from 'zod';
-import { InvalidInput } from '../../shared/errors.js';
+import { DomainError, InvalidInput } from '../../shared/errors.js';
 import { logger } from './observability.js';
 
 export function workflowTask<S extends z.ZodType, R>(schema: S, run: (input: z.infer<S>) => Promise<R>) {
@@ -11,7 +11,9 @@ export function workflowTask<S extends z.ZodType, R>(schema: S, run: (input: z.i
     try {
       return await run(parsed.data);
     } catch (err) {
-      logger.warn('Workflow task failed', { error: err as Error });
+      // A declined card or a sold-out edition is business as usual for the workflow; anything else deserves a look.
+      if (err instanceof DomainError && err.code !== 'DependencyUnavailable') logger.info('Workflow task ended by a rule', { error: err.name, message: err.message });
+      else logger.warn('Workflow task failed', { error: err as Error });
       throw err;
     }
   };

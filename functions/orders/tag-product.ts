@@ -5,11 +5,11 @@ import { tagProduct } from '../../shared/orders/order-steps.js';
 import { orderId, workflowTask } from '../lib/workflow-task.js';
 import { designDataKeys } from '../designs/wiring.js';
 import { printerMessages, printerStore } from '../printers/wiring.js';
-import { clock, ledgerEvents, orderStore, publicHost, tagSigner, tagStore } from './wiring.js';
+import { clock, ledgerEvents, orderStore, publicBaseUrl, tagSigner, tagStore } from './wiring.js';
 
 const deps = { orders: orderStore(), events: ledgerEvents(), signer: tagSigner(), dataKeys: designDataKeys(), tags: tagStore(), printers: printerStore(), messages: printerMessages(), gtinBase, ...clock };
 // Read on first use: the embedded platform knows its public host only once its gateway listens, and a restarted
 // execution may reach this step before that.
-let tagHost: string | undefined;
+let tagBaseUrl: string | undefined;
 
-export const handler = workflowTask(z.object({ orderId }), (input) => tagProduct(input, { ...deps, tagHost: (tagHost ??= publicHost()) }));
+export const handler = workflowTask(z.object({ orderId }), (input) => tagProduct(input, { ...deps, tagBaseUrl: (tagBaseUrl ??= publicBaseUrl()) }));

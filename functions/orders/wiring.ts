@@ -34,7 +34,7 @@ export const ledgerEvents = () => new EventBridgeLedgerEvents(new EventBridgeCli
 export const printFiles = () => new S3BlobStore(s3Client(aws), readConfig(z.object({ BUCKET_PRINT_FILES: z.string().min(1) })).BUCKET_PRINT_FILES);
 /** The platform's tag key signs Digital Links; KMS keeps it, as it keeps the ledger key. */
 export const tagSigner = () => new KmsPlatformSigner(new KMSClient({ region: aws.AWS_REGION }), readConfig(z.object({ KEY_TAG_SIGNING: z.string().min(1) })).KEY_TAG_SIGNING);
-export const publicHost = () => readConfig(z.object({ PUBLIC_HOST: z.string().min(1) })).PUBLIC_HOST;
+export const publicBaseUrl = () => readConfig(z.object({ PUBLIC_BASE_URL: z.url() })).PUBLIC_BASE_URL;
 
 const PaymentsConfig = z.discriminatedUnion('kind', [z.object({ kind: z.literal('local') }), z.object({ kind: z.literal('stripe'), apiKeySecretArn: z.string() })]);
 

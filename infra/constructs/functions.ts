@@ -46,7 +46,7 @@ export class PlatformFunctions extends Construct {
   constructor(
     scope: Construct,
     id: string,
-    props: { functions: Record<string, FunctionSpec>; resources: StatefulResources; ledger: LedgerNetwork; payments: PaymentsSetup; publicHost: string },
+    props: { functions: Record<string, FunctionSpec>; resources: StatefulResources; ledger: LedgerNetwork; payments: PaymentsSetup; publicBaseUrl: string },
   ) {
     super(scope, id);
     const r = props.resources;
@@ -139,7 +139,7 @@ export class PlatformFunctions extends Construct {
           fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [props.payments.stripeSecretArn] }));
         }
       }
-      if (u.publicUrls) fn.addEnvironment(envName.publicHost, props.publicHost);
+      if (u.publicUrls) fn.addEnvironment(envName.publicBaseUrl, props.publicBaseUrl);
       if (u.ledger) {
         fn.addEnvironment(envName.ledgerUrl, props.ledger.url);
         fn.addEnvironment(envName.ledgerHeaders, props.ledger.headers);

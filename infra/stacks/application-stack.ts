@@ -18,11 +18,11 @@ export class ApplicationStack extends Stack {
   constructor(
     scope: Construct,
     id: string,
-    props: StackProps & { platform: Platform; resources: StatefulResources; userPoolClient: cognito.IUserPoolClient; ledger: LedgerNetwork; payments: PaymentsSetup; publicHost: string },
+    props: StackProps & { platform: Platform; resources: StatefulResources; userPoolClient: cognito.IUserPoolClient; ledger: LedgerNetwork; payments: PaymentsSetup; publicBaseUrl: string },
   ) {
     super(scope, id, props);
     const p = props.platform;
-    this.functions = new PlatformFunctions(this, 'Functions', { functions: p.functions, resources: props.resources, ledger: props.ledger, payments: props.payments, publicHost: props.publicHost });
+    this.functions = new PlatformFunctions(this, 'Functions', { functions: p.functions, resources: props.resources, ledger: props.ledger, payments: props.payments, publicBaseUrl: props.publicBaseUrl });
     const handlers = this.functions.functions;
     this.workflows = new PlatformWorkflows(this, 'Workflows', { workflows: p.workflows, functions: p.functions, handlers });
     this.functions.bindWorkflows(this.workflows.arns, p.functions);

@@ -275,8 +275,8 @@ export interface TagDeps extends Clock {
   tags: TagStore;
   printers: PrinterStore;
   messages: PrinterMessages;
-  /** The host of the GS1 Digital Link URLs on the tags. */
-  tagHost: string;
+  /** Where the GS1 Digital Link URLs on the tags point (scheme and host): the public verify site. */
+  tagBaseUrl: string;
   /** The platform's GS1 company prefix and item reference: 13 digits, to which the check digit is added. */
   gtinBase: string;
 }
@@ -305,7 +305,7 @@ export async function tagProduct(input: { orderId: string }, deps: TagDeps) {
     // The NFC tag's own key never leaves the platform unsealed; the ledger records only its hash.
     const nfc = newTagIdentity();
     const sealedKey = Buffer.from(await seal(nfc.key, deps.dataKeys, tagKeyContext(gtin, serial))).toString('base64');
-    const tag = { gtin, serial, url: `https://${deps.tagHost}${path}?s=${signature}`, signature, uid: nfc.uid, sealedKey, keyHash: sha256(nfc.key) };
+    const tag = { gtin, serial, url: `${deps.tagBaseUrl.replace(/\/+$/, '')}${path}?s=${signature}`, signature, uid: nfc.uid, sealedKey, keyHash: sha256(nfc.key) };
     nfc.key.fill(0);
     const materialLot = order.printResult?.materialLot ?? `${job.printerId}:${order.material}`;
     const product = { productId, printerId: job.printerId, gcodeSha256: job.gcodeSha256 ?? '', materialLot, printParamsHash: job.printParamsHash ?? '' };

@@ -119,7 +119,7 @@ describe('an order, from the quote to the release of the escrow', () => {
     const shipped = await until('order shipped', () => orderOf(order.orderId), (o) => ['shipped', 'refunded', 'cancelled'].includes(o.status), 600);
     expect(shipped.status).toBe('shipped');
     expect(shipped.attempts).toEqual([expect.objectContaining({ printerId, outcome: 'completed' })]);
-    expect(shipped.tag?.url).toMatch(/^https:\/\/[^/]+\/01\/\d{14}\/21\/.+\?s=[A-Za-z0-9_-]+$/);
+    expect(shipped.tag?.url).toMatch(/^https?:\/\/[^/]+\/01\/\d{14}\/21\/.+\?s=[A-Za-z0-9_-]+$/);
     expect(JSON.stringify(shipped)).not.toMatch(/token|4242/i);
     // The workflow waits for the delivery to be confirmed before any money moves on.
     await new Promise((r) => setTimeout(r, 300));
@@ -151,7 +151,7 @@ describe('an order, from the quote to the release of the escrow', () => {
     // Anyone who taps the tag the printer wrote gets the verdict and the product's memory.
     const written = agents[0]!.tag(done.tag!.serial)!;
     expect(written.url).toBe(done.tag!.url);
-    const local = (url: string) => url.replace(/^https:\/\/[^/]+/, platform.gatewayUrl);
+    const local = (url: string) => url.replace(/^https?:\/\/[^/]+/, platform.gatewayUrl);
     type Verified = { verdict: string; checks: { signature: boolean; tag: string; ledger: string }; memory: { step: string; url: string; owner: string }[]; reasons: string[] };
     const tapped = written.tap();
     const first = await fetch(local(tapped));
