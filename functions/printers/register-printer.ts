@@ -2,9 +2,9 @@
 import { RegisterPrinterInput } from '../../shared/printers/printer.js';
 import { registerPrinter } from '../../shared/printers/register-printer.js';
 import { httpRoute, userOf } from '../lib/http.js';
-import { clock, ids, printerIdentities, printerShadows, printerStore } from './wiring.js';
+import { clock, printerIdentities, printerShadows, printerStore } from './wiring.js';
 
-const deps = { printers: printerStore(), identities: printerIdentities(), shadows: printerShadows(), ...clock, ...ids };
+const deps = { printers: printerStore(), identities: printerIdentities(), shadows: printerShadows(), ...clock };
 
 export const handler = httpRoute({
   body: RegisterPrinterInput,

@@ -2,7 +2,6 @@
 // identities: IoT Core in AWS, the embedded broker locally; only this wiring differs, never the use cases.
 import { IoTClient } from '@aws-sdk/client-iot';
 import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { DynamoDbPrinterStore } from '../../shared/adapters/dynamodb-printer-store.js';
 import { IotCorePrinterIdentities } from '../../shared/adapters/iot-core-printer-identities.js';
@@ -34,4 +33,3 @@ export const printerIdentities = () => {
 };
 
 export const clock = { now: () => new Date() };
-export const ids = { newId: () => randomUUID() };

@@ -64,27 +64,38 @@ describe('printers', () => {
   it('registers a printer, provisions its identity and sends its configuration as desired state', async () => {
     const deps = setup();
     const out = await registerPrinter({ operatorId: 'op', request }, deps);
-    expect(out.credentials).toEqual({ kind: 'password', username: 'printer-p1', password: 'pw', endpoint: 'mqtt://x' });
-    expect(deps.shadows.desired.get('printer-p1')).toMatchObject({ config: { version: 1, name: 'MK4' } });
+    const id = out.printer.printerId;
+    expect(id).toMatch(/^printer-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(out.credentials).toEqual({ kind: 'password', username: id, password: 'pw', endpoint: 'mqtt://x' });
+    expect(deps.shadows.desired.get(id)).toMatchObject({ config: { version: 1, name: 'MK4' } });
     expect(JSON.stringify(out.printer)).not.toContain('op');
+  });
+
+  it('makes a retried registration the same printer, and refuses the same device for another operator', async () => {
+    const deps = setup();
+    const first = await registerPrinter({ operatorId: 'op', request }, deps);
+    const again = await registerPrinter({ operatorId: 'op', request }, deps);
+    expect(again.printer.printerId).toBe(first.printer.printerId);
+    expect(await deps.printers.list()).toHaveLength(1);
+    await expect(registerPrinter({ operatorId: 'mallory', request }, deps)).rejects.toBeInstanceOf(Conflict);
   });
 
   it('lets only the operator change the printer, versions configuration and terms', async () => {
     const deps = setup();
-    await registerPrinter({ operatorId: 'op', request }, deps);
-    await expect(updatePrinterConfig({ operatorId: 'mallory', printerId: 'printer-p1', config: request.config }, deps)).rejects.toBeInstanceOf(Forbidden);
-    await updatePrinterConfig({ operatorId: 'op', printerId: 'printer-p1', config: { ...request.config, region: 'Paris' } }, deps);
-    expect(deps.shadows.desired.get('printer-p1')).toMatchObject({ config: { version: 2, region: 'Paris' } });
-    await expect(updatePrinterTerms({ operatorId: 'op', printerId: 'printer-p1', terms: request.terms }, deps)).rejects.toBeInstanceOf(Conflict);
-    const updated = await updatePrinterTerms({ operatorId: 'op', printerId: 'printer-p1', terms: { ...request.terms, feePerHourCents: 200 } }, deps);
+    const id = (await registerPrinter({ operatorId: 'op', request }, deps)).printer.printerId;
+    await expect(updatePrinterConfig({ operatorId: 'mallory', printerId: id, config: request.config }, deps)).rejects.toBeInstanceOf(Forbidden);
+    await updatePrinterConfig({ operatorId: 'op', printerId: id, config: { ...request.config, region: 'Paris' } }, deps);
+    expect(deps.shadows.desired.get(id)).toMatchObject({ config: { version: 2, region: 'Paris' } });
+    await expect(updatePrinterTerms({ operatorId: 'op', printerId: id, terms: request.terms }, deps)).rejects.toBeInstanceOf(Conflict);
+    const updated = await updatePrinterTerms({ operatorId: 'op', printerId: id, terms: { ...request.terms, feePerHourCents: 200 } }, deps);
     expect(updated.terms).toMatchObject({ version: 2, feePerHourCents: 200 });
   });
 
   it('lists printers with their reported status', async () => {
     const deps = setup();
-    await registerPrinter({ operatorId: 'op', request }, deps);
+    const id = (await registerPrinter({ operatorId: 'op', request }, deps)).printer.printerId;
     expect((await listPrinters(deps))[0]).toMatchObject({ status: 'unknown', online: false });
-    deps.shadows.reports.set('printer-p1', { status: 'idle' });
+    deps.shadows.reports.set(id, { status: 'idle' });
     expect((await listPrinters(deps))[0]).toMatchObject({ status: 'idle', online: true });
   });
 });
@@ -113,15 +124,15 @@ describe('proofs of printability', () => {
     const keys = generateDeviceKeys();
     const printers = new MemoryPrinters();
     const d = { printers, shadows: new MemoryShadows(), identities: { provision: async (t: string) => ({ kind: 'password' as const, username: t, password: 'x', endpoint: 'mqtt://x' }) }, newId: () => 'p9', now: () => new Date() };
-    await registerPrinter({ operatorId: 'op', request: { ...request, deviceKeys: publicKeys(keys) } }, d);
+    const thing = (await registerPrinter({ operatorId: 'op', request: { ...request, deviceKeys: publicKeys(keys) } }, d)).printer.printerId;
     const stored: unknown[] = [];
     const proofs = { put: async (p: unknown) => void stored.push(p), forDesign: async () => [] };
-    const answer = { thing: 'printer-p9', at: 't', requestId: 'r', designId: 'd1', fits: true, buildVolume: { x: 1, y: 1, z: 1 }, configVersion: 1 };
-    await recordPrintabilityProof({ thing: 'printer-p9', signed: signReport(answer, keys) }, { printers, proofs });
+    const answer = { thing, at: 't', requestId: 'r', designId: 'd1', fits: true, buildVolume: { x: 1, y: 1, z: 1 }, configVersion: 1 };
+    await recordPrintabilityProof({ thing, signed: signReport(answer, keys) }, { printers, proofs });
     expect(stored).toHaveLength(1);
     const other = generateDeviceKeys();
-    await expect(recordPrintabilityProof({ thing: 'printer-p9', signed: signReport(answer, other) }, { printers, proofs })).rejects.toThrow('not signed by its device key');
-    await expect(recordPrintabilityProof({ thing: 'printer-p9', signed: signReport({ ...answer, thing: 'printer-x' }, keys) }, { printers, proofs })).rejects.toThrow('claims to come from');
+    await expect(recordPrintabilityProof({ thing, signed: signReport(answer, other) }, { printers, proofs })).rejects.toThrow('not signed by its device key');
+    await expect(recordPrintabilityProof({ thing, signed: signReport({ ...answer, thing: 'printer-x' }, keys) }, { printers, proofs })).rejects.toThrow('claims to come from');
     await expect(recordPrintabilityProof({ thing: 'printer-nope', signed: signReport(answer, keys) }, { printers, proofs })).rejects.toThrow('No printer');
     expect(stored).toHaveLength(1);
   });
