@@ -5,6 +5,7 @@ import { runGatewayBench } from './gateway.js';
 import { runLedgerBench } from './ledger.js';
 import { runOrdersBench } from './orders.js';
 import { runSlicingBench } from './slicing.js';
+import { runVerifyBench } from './verify.js';
 import { writeReport } from './lib.js';
 
 const benches: Record<string, () => Promise<object>> = {
@@ -14,6 +15,7 @@ const benches: Record<string, () => Promise<object>> = {
   designs: runDesignsBench,
   slicing: runSlicingBench,
   orders: runOrdersBench,
+  verify: runVerifyBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
