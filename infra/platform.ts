@@ -182,6 +182,15 @@ export const functions = {
     timeoutSeconds: 10,
     memoryMb: 256,
   },
+  openApi: {
+    entry: 'functions/platform/get-openapi.ts',
+    description: 'The OpenAPI 3.1 document of this API, generated from the description and the request schemas',
+    routes: [{ method: 'GET', path: '/openapi.json', auth: { kind: 'public' } }],
+    triggers: [],
+    uses: {},
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
   whoAmI: {
     entry: 'functions/platform/get-me.ts',
     description: "Returns the caller's identity as the platform sees it",

@@ -1,6 +1,6 @@
 // POST /orders: the customer accepts the terms and pays into escrow through the order workflow.
-import { PlaceOrderInput } from '../../shared/orders/order.js';
 import { placeOrder } from '../../shared/orders/place-order.js';
+import { routeSchemas } from '../lib/api-schemas.js';
 import { httpRoute, userOf } from '../lib/http.js';
 import { designStore } from '../designs/wiring.js';
 import { printerShadows, printerStore } from '../printers/wiring.js';
@@ -9,7 +9,7 @@ import { clock, orderStore, orderWorkflow } from './wiring.js';
 const deps = { designs: designStore(), printers: printerStore(), shadows: printerShadows(), orders: orderStore(), workflow: orderWorkflow(), ...clock };
 
 export const handler = httpRoute({
-  body: PlaceOrderInput,
+  body: routeSchemas['POST /orders'].body,
   run: async ({ caller, body }) => {
     const { created, order } = await placeOrder({ ...body, customerId: userOf(caller).userId }, deps);
     return { status: created ? 201 : 200, body: order };

@@ -10,6 +10,7 @@ import { InvalidInput } from '../../shared/errors.js';
 import { verifyProduct } from '../../shared/tags/verify-product.js';
 import { dynamoDbClient, secretHeaders } from '../lib/clients.js';
 import { awsClientConfig, readConfig } from '../lib/config.js';
+import { routeSchemas } from '../lib/api-schemas.js';
 import { httpRoute } from '../lib/http.js';
 import { ledgerConfig, ledgerHeaders } from '../lib/ledger-config.js';
 
@@ -22,10 +23,8 @@ const deps = {
   ledger: new BigchainDbHttpLedger(config.LEDGER_URL, await ledgerHeaders(config, secretHeaders(config))),
 };
 
-const Query = z.record(z.string(), z.string().max(512));
-
 export const handler = httpRoute({
-  query: Query,
+  query: routeSchemas['GET /01/{gtin}/21/{serial}'].query,
   run: async ({ path, query }) => {
     if (!/^\d{14}$/.test(path.gtin ?? '')) throw new InvalidInput('The GTIN is 14 digits');
     const serial = decodeURIComponent(path.serial ?? '');

@@ -62,6 +62,7 @@ interface RouteCase {
 
 const cases: Record<string, RouteCase> = {
   'GET /health': {},
+  'GET /openapi.json': {},
   'GET /me': {},
   'PUT /me': { body: () => ({ displayName: 'Matrix caller' }) },
   'POST /designs': { body: () => ({ title: 'Matrix design', terms: designTerms }) },

@@ -1,0 +1,58 @@
+// The request schemas of every HTTP route, by route key. Handlers take their schemas from here and the OpenAPI
+// document (GET /openapi.json) is generated from the same objects, so the two cannot disagree. A test checks that
+// every route of the platform description has an entry.
+import { z } from 'zod';
+import { LicenseTermsInput, DesignDraftInput, materials } from '../../shared/designs/design.js';
+import { PlaceOrderInput, QuoteInput } from '../../shared/orders/order.js';
+import { PrinterConfigInput, PrinterTermsInput, RegisterPrinterInput } from '../../shared/printers/printer.js';
+import { ProfileInput } from '../../shared/profiles/profile.js';
+
+export interface RouteSchemas {
+  body?: z.ZodType;
+  query?: z.ZodType;
+  summary: string;
+}
+
+export const SearchDesignsQuery = z.strictObject({
+  q: z.string().max(200).optional(),
+  material: z.enum(materials).optional(),
+  maxPriceCents: z.coerce.number().int().min(0).optional(),
+  maxSizeMm: z.coerce.number().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional(),
+});
+
+export const PrintabilityRequest = z.strictObject({ printerId: z.string().min(1).max(128) });
+
+/** A tapped or scanned Digital Link: `s` (the link's signature) and, from an NFC tap, `uid`, `ctr` and `cmac`. */
+export const VerifyQuery = z.record(z.string(), z.string().max(512));
+
+export const routeSchemas = {
+  'GET /health': { summary: 'Health of each component' },
+  'GET /me': { summary: 'The caller, as the platform sees them' },
+  'PUT /me': { summary: 'Edit the caller’s own profile', body: ProfileInput },
+  'POST /designs': { summary: 'Start a design; returns a presigned upload URL for its STL', body: DesignDraftInput },
+  'POST /designs/{designId}/ingest': { summary: 'Check, fingerprint, seal and register an uploaded STL' },
+  'GET /designs/{designId}': { summary: 'The public page of a listed design' },
+  'GET /designs': { summary: 'Search the catalogue', query: SearchDesignsQuery },
+  'GET /me/designs': { summary: 'The caller’s designs, drafts included' },
+  'PUT /designs/{designId}/terms': { summary: 'Publish a new version of a design’s licence terms', body: LicenseTermsInput },
+  'GET /designs/{designId}/terms': { summary: 'Every version of a listed design’s licence terms' },
+  'DELETE /designs/{designId}': { summary: 'Withdraw a design from sale' },
+  'POST /printers': { summary: 'Register a printer (idempotent on its device key); returns its IoT credentials', body: RegisterPrinterInput },
+  'PUT /printers/{printerId}/config': { summary: 'Change a printer’s configuration', body: PrinterConfigInput },
+  'PUT /printers/{printerId}/terms': { summary: 'Publish a new version of a printer’s terms', body: PrinterTermsInput },
+  'GET /me/printers': { summary: 'The operator’s printers with what each last reported' },
+  'GET /printers': { summary: 'Printers customers can choose from' },
+  'POST /designs/{designId}/printability': { summary: 'Ask a printer for a signed proof of printability', body: PrintabilityRequest },
+  'GET /designs/{designId}/printability': { summary: 'Signed proofs of printability of a design' },
+  'POST /quotes': { summary: 'An itemized quote on a chosen or matched printer', body: QuoteInput },
+  'POST /orders': { summary: 'Place an order (idempotent on clientOrderId) and start its workflow', body: PlaceOrderInput },
+  'GET /orders/{orderId}': { summary: 'An order, for those involved in it' },
+  'GET /me/orders': { summary: 'The caller’s orders' },
+  'POST /orders/{orderId}/delivery': { summary: 'Confirm that the product arrived' },
+  'GET /01/{gtin}/21/{serial}': { summary: 'Verify a product from its tag (GS1 Digital Link): verdict and memory', query: VerifyQuery },
+  'GET /openapi.json': { summary: 'This document' },
+} as const satisfies Record<string, RouteSchemas>;
+
+export type RouteKey = keyof typeof routeSchemas;
