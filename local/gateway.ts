@@ -110,11 +110,59 @@ function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
 }
 
 /** The request target as path and query, without the cost of a WHATWG URL per request. */
-function parseTarget(target: string): { pathname: string; search: string; searchParams: URLSearchParams } {
+function parseTarget(target: string): { pathname: string; search: string; searchParams: URLSearchParams | undefined } {
   const q = target.indexOf('?');
-  const pathname = q < 0 ? target : target.slice(0, q);
-  const search = q < 0 ? '' : target.slice(q);
-  return { pathname, search, searchParams: new URLSearchParams(search) };
+  if (q < 0) return { pathname: target, search: '', searchParams: undefined };
+  const search = target.slice(q);
+  return { pathname: target.slice(0, q), search, searchParams: new URLSearchParams(search) };
+}
+
+/** `new Date(ms).toISOString()`, formatted once per millisecond: under load many requests share one. */
+let isoAt = -1;
+let isoText = '';
+function isoTime(ms: number): string {
+  if (ms !== isoAt) {
+    isoAt = ms;
+    isoText = new Date(ms).toISOString();
+  }
+  return isoText;
+}
+
+type RouteMatch = { c: CompiledRoute; params: Record<string, string> };
+
+/** The first route, in description order, that serves this method and path (API Gateway picks the same one). */
+function scan(compiled: readonly CompiledRoute[], method: string, pathname: string): RouteMatch | undefined {
+  for (const c of compiled) {
+    if (c.route.method !== method) continue;
+    const m = c.regex.exec(pathname);
+    if (!m) continue;
+    const params: Record<string, string> = {};
+    c.params.forEach((p, i) => (params[p] = decodeURIComponent(m[i + 1]!)));
+    return { c, params };
+  }
+  return undefined;
+}
+
+/**
+ * The scan's answer for every literal path of the description (with and without a trailing slash), worked out
+ * once: the requests polled hardest (GET /health) then cost one map lookup. Any other path is scanned as before.
+ */
+function staticMatches(compiled: readonly CompiledRoute[]): Map<string, RouteMatch> {
+  const out = new Map<string, RouteMatch>();
+  for (const c of compiled) {
+    if (c.params.length) continue;
+    for (const path of [c.route.path, `${c.route.path}/`]) {
+      const key = `${c.route.method} ${path}`;
+      if (out.has(key)) continue;
+      try {
+        const found = scan(compiled, c.route.method, path);
+        if (found) out.set(key, found);
+      } catch {
+        // A path the scan cannot decode stays with the scan, which fails the same way per request.
+      }
+    }
+  }
+  return out;
 }
 
 const textTypes = /^(application\/(json|.*\+json|x-www-form-urlencoded|xml)|text\/)/;
@@ -122,8 +170,10 @@ const textTypes = /^(application\/(json|.*\+json|x-www-form-urlencoded|xml)|text
 export async function startGateway(opts: GatewayOptions): Promise<LocalServer & { routeKeys(): string[] }> {
   const host = opts.host ?? '127.0.0.1';
   const compiled = opts.routes.map(compile);
+  const literal = staticMatches(compiled);
   const jwks = createRemoteJWKSet(new URL(opts.authorizer.jwksUrl));
   const log = opts.log ?? (() => undefined);
+  const logRequests = opts.log !== undefined;
 
   async function verify(header: string | undefined): Promise<JWTPayload | undefined> {
     const m = /^Bearer\s+(.+)$/i.exec(header ?? '');
@@ -157,19 +207,13 @@ export async function startGateway(opts: GatewayOptions): Promise<LocalServer & 
       return;
     }
 
-    let match: { c: CompiledRoute; params: Record<string, string> } | undefined;
-    for (const c of compiled) {
-      if (c.route.method !== method) continue;
-      const m = c.regex.exec(url.pathname);
-      if (!m) continue;
-      const params: Record<string, string> = {};
-      c.params.forEach((p, i) => (params[p] = decodeURIComponent(m[i + 1]!)));
-      match = { c, params };
-      break;
-    }
+    const known = literal.get(`${method} ${url.pathname}`);
+    // A literal path's parameters (only when an earlier parametrised route wins it) are copied: handlers own them.
+    const match = known ? { c: known.c, params: { ...known.params } } : scan(compiled, method, url.pathname);
     if (!match) return send(res, 404, { message: 'Not Found' }, cors);
 
-    const body = await readBody(req);
+    // No event-loop turn for the body of a request that has none.
+    const body = req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined ? noBody : await readBody(req);
     if (body === 'too-large') return send(res, 413, { message: 'Request Entity Too Large' }, cors);
 
     let claims: JWTPayload | undefined;
@@ -179,13 +223,19 @@ export async function startGateway(opts: GatewayOptions): Promise<LocalServer & 
     }
 
     const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.headers)) {
+    const incoming = req.headers;
+    for (const k in incoming) {
+      const v = incoming[k];
       if (v !== undefined && k !== 'cookie') headers[k] = Array.isArray(v) ? v.join(',') : v;
     }
-    const query: Record<string, string> = {};
-    for (const [k, v] of url.searchParams) query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
+    let query: Record<string, string> | undefined;
+    if (url.searchParams) {
+      const q: Record<string, string> = {};
+      for (const [k, v] of url.searchParams) q[k] = q[k] === undefined ? v : `${q[k]},${v}`;
+      if (Object.keys(q).length) query = q;
+    }
     const isText = body.length === 0 || textTypes.test(headers['content-type'] ?? 'application/json');
-    const now = new Date();
+    const now = Date.now();
     const event: APIGatewayProxyEventV2 & { requestContext: { authorizer?: unknown } } = {
       version: '2.0',
       routeKey: match.c.routeKey,
@@ -193,7 +243,7 @@ export async function startGateway(opts: GatewayOptions): Promise<LocalServer & 
       rawQueryString: url.search.slice(1),
       cookies: req.headers.cookie?.split(/;\s*/),
       headers,
-      queryStringParameters: Object.keys(query).length ? query : undefined,
+      queryStringParameters: query,
       pathParameters: Object.keys(match.params).length ? match.params : undefined,
       requestContext: {
         accountId: '000000000000',
@@ -210,13 +260,14 @@ export async function startGateway(opts: GatewayOptions): Promise<LocalServer & 
         requestId,
         routeKey: match.c.routeKey,
         stage: '$default',
-        time: now.toISOString(),
-        timeEpoch: now.getTime(),
-        ...(claims ? { authorizer: { jwt: { claims: flattenClaims(claims), scopes: null } } } : {}),
+        time: isoTime(now),
+        timeEpoch: now,
       },
       body: body.length ? (isText ? body.toString('utf8') : body.toString('base64')) : undefined,
       isBase64Encoded: body.length > 0 && !isText,
     };
+    // Set after the fact rather than spread in: the key order is the same, the literal stays cheap to build.
+    if (claims) event.requestContext.authorizer = { jwt: { claims: flattenClaims(claims), scopes: null } };
 
     const timeoutMs = match.c.route.timeoutSeconds * 1000;
     const context = lambdaContext(match.c.route.functionKey, requestId, started + timeoutMs);
@@ -231,14 +282,15 @@ export async function startGateway(opts: GatewayOptions): Promise<LocalServer & 
       return send(res, timedOut ? 503 : 500, { message: timedOut ? 'Service Unavailable' : 'Internal Server Error' }, cors);
     }
     if (opts.decorate) result = await opts.decorate(match.c.routeKey, result);
-    const outHeaders: Record<string, string> = { ...cors };
-    for (const [k, v] of Object.entries(result.headers ?? {})) outHeaders[k.toLowerCase()] = String(v);
+    const outHeaders: Record<string, string> = { 'access-control-allow-origin': '*', 'apigw-requestid': requestId };
+    const resultHeaders = result.headers;
+    if (resultHeaders) for (const [k, v] of Object.entries(resultHeaders)) outHeaders[k.toLowerCase()] = String(v);
     // A string body goes out in one write with the headers; a Buffer would take a second one.
     const payload = result.body === undefined ? '' : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
     outHeaders['content-length'] = String(typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length);
     res.writeHead(result.statusCode ?? 200, outHeaders);
     res.end(payload);
-    log({ level: 'info', msg: 'request', routeKey: match.c.routeKey, status: result.statusCode, ms: Date.now() - started });
+    if (logRequests) log({ level: 'info', msg: 'request', routeKey: match.c.routeKey, status: result.statusCode, ms: Date.now() - started });
   }
 
   const server = createServer((req, res) => {
@@ -309,19 +361,40 @@ function toStructured(out: unknown): APIGatewayProxyStructuredResultV2 {
   return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(out ?? null) };
 }
 
+const functionNames = new Map<string, { functionName: string; invokedFunctionArn: string; logGroupName: string }>();
+
 export function lambdaContext(functionKey: string, requestId: string, deadline: number): Context {
+  let names = functionNames.get(functionKey);
+  if (!names) {
+    names = {
+      functionName: `dpm-${functionKey}`,
+      invokedFunctionArn: `arn:aws:lambda:eu-west-1:000000000000:function:dpm-${functionKey}`,
+      logGroupName: `/aws/lambda/dpm-${functionKey}`,
+    };
+    functionNames.set(functionKey, names);
+  }
+  // Method shorthand, not arrows: the tsx/esbuild keep-names transform renames every arrow property it creates
+  // (an Object.defineProperty per function per request); methods already carry their names.
   return {
     callbackWaitsForEmptyEventLoop: false,
-    functionName: `dpm-${functionKey}`,
+    functionName: names.functionName,
     functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:eu-west-1:000000000000:function:dpm-${functionKey}`,
+    invokedFunctionArn: names.invokedFunctionArn,
     memoryLimitInMB: '512',
     awsRequestId: requestId,
-    logGroupName: `/aws/lambda/dpm-${functionKey}`,
+    logGroupName: names.logGroupName,
     logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
+    getRemainingTimeInMillis() {
+      return Math.max(0, deadline - Date.now());
+    },
+    done() {
+      return undefined;
+    },
+    fail() {
+      return undefined;
+    },
+    succeed() {
+      return undefined;
+    },
   };
 }
