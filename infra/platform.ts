@@ -398,6 +398,15 @@ export const functions = {
     timeoutSeconds: 10,
     memoryMb: 256,
   },
+  rateOrder: {
+    entry: 'functions/orders/rate-order.ts',
+    description: 'The customer rates the designer and the printer of a delivered order, once',
+    routes: [{ method: 'POST', path: '/orders/{orderId}/rating', auth: customers }],
+    triggers: [],
+    uses: { tables: { main: 'readWrite' } },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
   reserveLicense: {
     entry: 'functions/orders/reserve-license.ts',
     description: 'Order step: takes a print from the design’s edition, never more than it holds',

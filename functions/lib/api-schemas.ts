@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { LicenseTermsInput, DesignDraftInput, materials } from '../../shared/designs/design.js';
 import { PlaceOrderInput, QuoteInput } from '../../shared/orders/order.js';
+import { RatingInput } from '../../shared/orders/ratings.js';
 import { PrinterConfigInput, PrinterTermsInput, RegisterPrinterInput } from '../../shared/printers/printer.js';
 import { ProfileInput } from '../../shared/profiles/profile.js';
 
@@ -51,6 +52,7 @@ export const routeSchemas = {
   'GET /orders/{orderId}': { summary: 'An order, for those involved in it' },
   'GET /me/orders': { summary: 'The caller’s orders' },
   'POST /orders/{orderId}/delivery': { summary: 'Confirm that the product arrived' },
+  'POST /orders/{orderId}/rating': { summary: 'Rate the designer and the printer of a delivered order, once', body: RatingInput },
   'GET /01/{gtin}/21/{serial}': { summary: 'Verify a product from its tag (GS1 Digital Link): verdict and memory', query: VerifyQuery },
   'GET /openapi.json': { summary: 'This document' },
 } as const satisfies Record<string, RouteSchemas>;

@@ -4,9 +4,9 @@ import { routeSchemas } from '../lib/api-schemas.js';
 import { httpRoute, userOf } from '../lib/http.js';
 import { designStore } from '../designs/wiring.js';
 import { printerShadows, printerStore } from '../printers/wiring.js';
-import { clock, orderStore, orderWorkflow } from './wiring.js';
+import { clock, orderStore, orderWorkflow, ratingStore } from './wiring.js';
 
-const deps = { designs: designStore(), printers: printerStore(), shadows: printerShadows(), orders: orderStore(), workflow: orderWorkflow(), ...clock };
+const deps = { designs: designStore(), printers: printerStore(), shadows: printerShadows(), ratings: ratingStore(), orders: orderStore(), workflow: orderWorkflow(), ...clock };
 
 export const handler = httpRoute({
   body: routeSchemas['POST /orders'].body,

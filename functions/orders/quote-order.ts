@@ -4,7 +4,8 @@ import { routeSchemas } from '../lib/api-schemas.js';
 import { httpRoute } from '../lib/http.js';
 import { designStore } from '../designs/wiring.js';
 import { printerShadows, printerStore } from '../printers/wiring.js';
+import { ratingStore } from './wiring.js';
 
-const deps = { designs: designStore(), printers: printerStore(), shadows: printerShadows() };
+const deps = { designs: designStore(), printers: printerStore(), shadows: printerShadows(), ratings: ratingStore() };
 
 export const handler = httpRoute({ body: routeSchemas['POST /quotes'].body, run: async ({ body }) => ({ body: await quoteOrder(body, deps) }) });

@@ -11,6 +11,7 @@ import { DynamoDbBooks } from '../../shared/adapters/dynamodb-books.js';
 import { DynamoDbLicenseReservations } from '../../shared/adapters/dynamodb-license-reservations.js';
 import { DynamoDbOrderStore } from '../../shared/adapters/dynamodb-order-store.js';
 import { DynamoDbTagStore } from '../../shared/adapters/dynamodb-tag-store.js';
+import { DynamoDbRatings } from '../../shared/adapters/dynamodb-ratings.js';
 import { EventBridgeLedgerEvents } from '../../shared/adapters/eventbridge-ledger-events.js';
 import { KmsPlatformSigner } from '../../shared/adapters/kms-platform-signer.js';
 import { LocalPaymentGateway } from '../../shared/adapters/local-payment-gateway.js';
@@ -25,6 +26,7 @@ const aws = readConfig(awsClientConfig);
 const table = () => readConfig(z.object({ TABLE_MAIN: z.string().min(1) })).TABLE_MAIN;
 
 export const orderStore = () => new DynamoDbOrderStore(dynamoDbClient(aws), table());
+export const ratingStore = () => new DynamoDbRatings(dynamoDbClient(aws), table());
 export const tagStore = () => new DynamoDbTagStore(dynamoDbClient(aws), table());
 export const licenseReservations = () => new DynamoDbLicenseReservations(dynamoDbClient(aws), table());
 export const books = () => new DynamoDbBooks(dynamoDbClient(aws), table());

@@ -21,6 +21,7 @@ import {
   type Viewer,
 } from './order.js';
 import type { OrderStore, OrderWorkflow, TaskCallbacks } from './ports.js';
+import type { RatingStore } from './ratings.js';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -28,16 +29,17 @@ export interface CatalogueDeps {
   designs: DesignStore;
   printers: PrinterStore;
   shadows: PrinterShadows;
+  ratings: Pick<RatingStore, 'printerRating'>;
 }
 
-/** Every printer with what the match needs. Ratings come with feedback; until then every printer has 0. */
-export async function candidates(deps: Pick<CatalogueDeps, 'printers' | 'shadows'>): Promise<Candidate[]> {
+/** Every printer with what the match needs: online, its customers' mean rating (0 before any), its current job. */
+export async function candidates(deps: Pick<CatalogueDeps, 'printers' | 'shadows' | 'ratings'>): Promise<Candidate[]> {
   const all = await deps.printers.list();
   return Promise.all(
     all.map(async (printer) => {
-      const reported = await deps.shadows.reported(printer.printerId);
+      const [reported, rating] = await Promise.all([deps.shadows.reported(printer.printerId), deps.ratings.printerRating(printer.printerId)]);
       const status = typeof reported?.status === 'string' ? reported.status : undefined;
-      return { printer, online: status !== undefined && status !== 'offline', rating: 0, queueLength: reported?.job ? 1 : 0 };
+      return { printer, online: status !== undefined && status !== 'offline', rating: rating.mean, queueLength: reported?.job ? 1 : 0 };
     }),
   );
 }

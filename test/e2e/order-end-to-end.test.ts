@@ -130,6 +130,13 @@ describe('an order, from the quote to the release of the escrow', () => {
     const done = await until('order completed', () => orderOf(order.orderId), (o) => o.status === 'completed');
     expect(done.printNumber).toBe(1);
 
+    // Feedback once the product is delivered, once per order, and only by its customer.
+    const rate = (as: string, body: unknown) => api(`/orders/${order.orderId}/rating`, as, { method: 'POST', body: JSON.stringify(body) });
+    expect((await rate('customer', { designStars: 6, printerStars: 5 })).status).toBe(400);
+    expect((await rate('customer', { designStars: 5, printerStars: 4, comment: 'Crisp layers' })).status).toBe(201);
+    expect((await rate('customer', { designStars: 1, printerStars: 1 })).status).toBe(409);
+    expect((await rate('designer', { designStars: 5, printerStars: 5 })).status).toBe(403);
+
     const mine = (await (await api('/me/orders', 'customer')).json()) as OrderView[];
     expect(mine.map((o) => o.orderId)).toContain(order.orderId);
 
@@ -192,6 +199,8 @@ describe('an order, from the quote to the release of the escrow', () => {
     const { orderId: nextId } = (await next.json()) as OrderView;
     const dispatched = await until('next order printing', () => orderOf(nextId), (o) => !['placed', 'licensed'].includes(o.status));
     expect(dispatched.status).not.toBe('cancelled');
+    // Not delivered yet: no rating.
+    expect((await api(`/orders/${nextId}/rating`, 'customer', { method: 'POST', body: JSON.stringify({ designStars: 5, printerStars: 5 }) })).status).toBe(422);
     const third = await place({ clientOrderId: crypto.randomUUID(), designId, material: 'PLA', acceptedLicenseVersion: 1, paymentMethod: 'pm_card_visa' });
     const { orderId: thirdId } = (await third.json()) as OrderView;
     const soldOut = await until('third order ended', () => orderOf(thirdId), (o) => o.status === 'cancelled' || o.status === 'refunded');

@@ -1,0 +1,53 @@
+// Ratings in the single table: RATING#<orderId> once per order, and running totals per printer and per designer
+// (RATINGS#printer:<id> / RATINGS#designer:<id>), all written in one transaction.
+import { TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Rating, RatingStore } from '../orders/ratings.js';
+import { documentClient } from './dynamodb-document.js';
+
+const totals = (kind: 'printer' | 'designer', id: string) => ({ pk: `RATINGS#${kind}:${id}`, sk: 'TOTALS' });
+
+export class DynamoDbRatings implements RatingStore {
+  private readonly doc: DynamoDBDocumentClient;
+  constructor(
+    client: DynamoDBClient,
+    private readonly table: string,
+  ) {
+    this.doc = documentClient(client);
+  }
+
+  async add(r: Rating) {
+    const bump = (key: Record<string, string>, stars: number) => ({
+      Update: { TableName: this.table, Key: key, UpdateExpression: 'ADD stars :s, ratings :one', ExpressionAttributeValues: { ':s': stars, ':one': 1 } },
+    });
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: this.table, Item: { pk: `RATING#${r.orderId}`, sk: 'RATING', rating: r }, ConditionExpression: 'attribute_not_exists(pk)' } },
+            bump(totals('printer', r.printerId), r.printerStars),
+            bump(totals('designer', r.designerId), r.designStars),
+          ],
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof TransactionCanceledException && err.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
+      throw err;
+    }
+  }
+
+  private async mean(key: Record<string, string>) {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: key }));
+    const count = Number(out.Item?.ratings ?? 0);
+    return { mean: count ? Number(out.Item!.stars) / count : 0, count };
+  }
+
+  printerRating(printerId: string) {
+    return this.mean(totals('printer', printerId));
+  }
+
+  designerRating(designerId: string) {
+    return this.mean(totals('designer', designerId));
+  }
+}

@@ -1,0 +1,30 @@
+// Ratings against DynamoDB Local: once per order, and running means per printer and designer that the match uses.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { randomUUID } from 'node:crypto';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { tables } from '../../../infra/platform.js';
+import { provisionTables } from '../../../local/provision-tables.js';
+import { localCredentials, localRegion } from '../../../local/servers/local-aws.js';
+import { DynamoDbRatings } from '../../../shared/adapters/dynamodb-ratings.js';
+import type { Rating } from '../../../shared/orders/ratings.js';
+
+const dynamo = new DynamoDBClient({ endpoint: inject('dynamoDbUrl'), region: localRegion, credentials: localCredentials });
+const table = `ratings-${randomUUID()}`;
+
+describe('ratings', () => {
+  beforeAll(async () => {
+    await provisionTables(dynamo, { main: tables.main }, () => table);
+  });
+
+  const rating = (orderId: string, printerStars: number, designStars: number): Rating => ({ orderId, designId: 'd', designerId: 'alice', printerId: 'printer-1', customerId: 'bob', designStars, printerStars, at: '2026-12-02T00:00:00Z' });
+
+  it('keeps one rating per order and averages per printer and designer', async () => {
+    const ratings = new DynamoDbRatings(dynamo, table);
+    expect(await ratings.printerRating('printer-1')).toEqual({ mean: 0, count: 0 });
+    expect(await ratings.add(rating('o1', 5, 4))).toBe(true);
+    expect(await ratings.add(rating('o1', 1, 1))).toBe(false);
+    expect(await ratings.add(rating('o2', 2, 3))).toBe(true);
+    expect(await ratings.printerRating('printer-1')).toEqual({ mean: 3.5, count: 2 });
+    expect(await ratings.designerRating('alice')).toEqual({ mean: 3.5, count: 2 });
+  });
+});
