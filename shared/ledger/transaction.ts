@@ -2,7 +2,7 @@
 // json-stable-stringify and rapidjson write it), SHA3-256 ids, and ed25519-sha-256 crypto-conditions in DER.
 // Signing is left to the caller, because the platform key signs inside KMS.
 import bs58 from 'bs58';
-import { createHash, createPublicKey, verify } from 'node:crypto';
+import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
 
 export interface Output {
   public_keys: string[];
@@ -106,8 +106,18 @@ export async function signTransaction(tx: Transaction, sign: (owner: string, dig
 
 const spkiPrefix = Buffer.from('302a300506032b6570032100', 'hex');
 
+// Importing a key costs about as much as checking a signature; the same few keys (the platform's, participants')
+// sign most transactions, so their key objects are kept.
+const keyObjects = new Map<string, KeyObject>();
+
 export function verifyEd25519(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
-  const key = createPublicKey({ key: Buffer.concat([spkiPrefix, publicKey]), format: 'der', type: 'spki' });
+  const id = Buffer.from(publicKey).toString('hex');
+  let key = keyObjects.get(id);
+  if (!key) {
+    key = createPublicKey({ key: Buffer.concat([spkiPrefix, publicKey]), format: 'der', type: 'spki' });
+    if (keyObjects.size >= 10_000) keyObjects.clear();
+    keyObjects.set(id, key);
+  }
   return verify(null, message, key, signature);
 }
 

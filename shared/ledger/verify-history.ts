@@ -28,6 +28,13 @@ export interface Verification {
 
 type Tx = Transaction & { id: string };
 
+/** Verdicts on inputs of intact transactions: '' when the input checks out, else its problem. */
+const checkedInputs = new Map<string, string>();
+function remember(key: string, verdict: string) {
+  if (checkedInputs.size >= 100_000) checkedInputs.clear();
+  checkedInputs.set(key, verdict);
+}
+
 export function verifyHistory(assetId: string, transactions: readonly Tx[], blockHeights: Record<string, number | undefined> = {}): Verification {
   const problems: string[] = [];
   const byId = new Map<string, Tx>();
@@ -35,18 +42,30 @@ export function verifyHistory(assetId: string, transactions: readonly Tx[], bloc
     if (byId.has(tx.id)) problems.push(`transaction ${tx.id} appears twice`);
     byId.set(tx.id, tx);
     const recomputed = transactionId(tx);
-    if (recomputed !== tx.id) problems.push(`transaction ${tx.id}: its content hashes to ${recomputed}; it was altered`);
+    const intact = recomputed === tx.id;
+    if (!intact) problems.push(`transaction ${tx.id}: its content hashes to ${recomputed}; it was altered`);
     tx.inputs.forEach((input, i) => {
+      // The id fixes everything a signature covers except the fulfillment itself: with the id checked, the verdict on
+      // (id, input, fulfillment) never changes, so it is remembered (histories are re-verified on every scan).
+      const memo = intact ? `${tx.id}|${i}|${input.fulfillment}` : undefined;
+      const known = memo ? checkedInputs.get(memo) : undefined;
+      if (known !== undefined) {
+        if (known) problems.push(known);
+        return;
+      }
+      const before = problems.length;
       const f = input.fulfillment ? parseEd25519Fulfillment(input.fulfillment) : undefined;
       if (!f) {
         // Anything but one Ed25519 key (a threshold of several, say) is checked by the crypto-conditions library.
         const problem = checkOtherFulfillment(input.fulfillment, input.owners_before, signingDigest(tx, i));
         if (problem) problems.push(`transaction ${tx.id} input ${i}: ${problem}`);
+        if (memo) remember(memo, problems.slice(before).join('; '));
         return;
       }
       const claimed = input.owners_before[0];
       if (!claimed || input.owners_before.length !== 1 || bs58.encode(f.publicKey) !== claimed) problems.push(`transaction ${tx.id} input ${i}: signed by ${bs58.encode(f.publicKey)}, not by ${input.owners_before.join(', ')}`);
       if (!verifyEd25519(f.publicKey, signingDigest(tx, i), f.signature)) problems.push(`transaction ${tx.id} input ${i}: the signature does not verify`);
+      if (memo) remember(memo, problems.slice(before).join('; '));
     });
   }
 

@@ -6,7 +6,7 @@ import bs58 from 'bs58';
 import { open, type DataKeys } from '../crypto/envelope.js';
 import { NotFound } from '../errors.js';
 import type { PlatformSigner } from '../ledger/ports.js';
-import { verifyEd25519 } from '../ledger/transaction.js';
+import { verifyEd25519, type Transaction } from '../ledger/transaction.js';
 import { verifyHistory } from '../ledger/verify-history.js';
 import { tagKeyContext } from '../orders/order-steps.js';
 import type { ProductLedger, TagStore } from './ports.js';
@@ -22,6 +22,33 @@ export interface ProductVerification {
   ledger?: { assetId: string; currentOwner?: string; transactions: number };
   /** The product's memory, oldest first: the design's registration, then every step of the product. */
   memory: { step: string; operation: string; txId: string; url: string; occurredAt?: string; owner: string; details: Record<string, unknown> }[];
+}
+
+// What never changes once on the ledger is looked up once per process: which asset a product is (its CREATE id) and
+// the design's registration. Everything that can change (later steps, the verdict) is read and checked every time.
+const assets = new Map<string, { id: string; designAssetId?: string }>();
+const designs = new Map<string, Transaction & { id: string }>();
+
+async function productAsset(productId: string, ledger: ProductLedger) {
+  const known = assets.get(productId);
+  if (known) return known;
+  const found = (await ledger.searchAssets(productId)).find((a) => a.data?.productId === productId);
+  if (!found) return undefined;
+  const asset = { id: found.id, designAssetId: typeof found.data.design === 'string' ? found.data.design : undefined };
+  if (assets.size >= 100_000) assets.clear();
+  assets.set(productId, asset);
+  return asset;
+}
+
+async function designTransaction(id: string, ledger: ProductLedger) {
+  const known = designs.get(id);
+  if (known) return known;
+  const tx = await ledger.getTransaction(id);
+  if (tx) {
+    if (designs.size >= 10_000) designs.clear();
+    designs.set(id, tx);
+  }
+  return tx;
 }
 
 export async function verifyProduct(
@@ -51,16 +78,15 @@ export async function verifyProduct(
   if (tagCheck === 'replayed') reasons.push(`the NFC read counter ${sun && sun !== 'malformed' ? sun.counter : ''} was seen before: a copied URL or a cloned tag`.replace('  ', ' '));
   if (tagCheck === 'not-presented') reasons.push('no NFC tap: only the printed code was checked');
 
-  const found = (await deps.ledger.searchAssets(tag.productId)).find((a) => a.data?.productId === tag.productId);
+  const found = await productAsset(tag.productId, deps.ledger);
   let ledgerCheck: ProductVerification['checks']['ledger'] = 'not-found';
   const memory: ProductVerification['memory'] = [];
   let ledgerSummary: ProductVerification['ledger'];
   if (found) {
-    const history = verifyHistory(found.id, await deps.ledger.listTransactions(found.id));
+    const [transactions, design] = await Promise.all([deps.ledger.listTransactions(found.id), found.designAssetId ? designTransaction(found.designAssetId, deps.ledger) : undefined]);
+    const history = verifyHistory(found.id, transactions);
     ledgerCheck = history.verified ? 'verified' : 'invalid';
     if (!history.verified) reasons.push(`the ledger history does not verify: ${history.problems.join('; ')}`);
-    const designAssetId = typeof found.data.design === 'string' ? found.data.design : undefined;
-    const design = designAssetId ? await deps.ledger.getTransaction(designAssetId) : undefined;
     if (design) {
       const d = verifyHistory(design.id, [design]);
       if (!d.verified) reasons.push(`the design's registration does not verify: ${d.problems.join('; ')}`);
