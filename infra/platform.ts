@@ -407,6 +407,15 @@ export const functions = {
     timeoutSeconds: 10,
     memoryMb: 256,
   },
+  transferOwnership: {
+    entry: 'functions/orders/transfer-ownership.ts',
+    description: 'The owner of a delivered product passes it on (resale); the transfer goes to the ledger',
+    routes: [{ method: 'POST', path: '/products/{productId}/transfer', auth: anyUser }],
+    triggers: [],
+    uses: { tables: { main: 'readWrite' }, eventBus: 'put' },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
   reserveLicense: {
     entry: 'functions/orders/reserve-license.ts',
     description: 'Order step: takes a print from the design’s edition, never more than it holds',

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { LicenseTermsInput, DesignDraftInput, materials } from '../../shared/designs/design.js';
 import { PlaceOrderInput, QuoteInput } from '../../shared/orders/order.js';
 import { RatingInput } from '../../shared/orders/ratings.js';
+import { TransferInput } from '../../shared/orders/ownership.js';
 import { PrinterConfigInput, PrinterTermsInput, RegisterPrinterInput } from '../../shared/printers/printer.js';
 import { ProfileInput } from '../../shared/profiles/profile.js';
 
@@ -53,6 +54,7 @@ export const routeSchemas = {
   'GET /me/orders': { summary: 'The caller’s orders' },
   'POST /orders/{orderId}/delivery': { summary: 'Confirm that the product arrived' },
   'POST /orders/{orderId}/rating': { summary: 'Rate the designer and the printer of a delivered order, once', body: RatingInput },
+  'POST /products/{productId}/transfer': { summary: 'Pass a delivered product on to a new owner (resale), idempotent on transferId', body: TransferInput },
   'GET /01/{gtin}/21/{serial}': { summary: 'Verify a product from its tag (GS1 Digital Link): verdict and memory', query: VerifyQuery },
   'GET /openapi.json': { summary: 'This document' },
 } as const satisfies Record<string, RouteSchemas>;

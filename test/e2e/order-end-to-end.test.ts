@@ -179,6 +179,23 @@ describe('an order, from the quote to the release of the escrow', () => {
     expect(printed).toMatchObject({ verdict: 'authentic', checks: { tag: 'not-presented' } });
     const forged = (await (await fetch(local(done.tag!.url.replace(/s=[^&]+/, `s=${Buffer.alloc(64, 1).toString('base64url')}`)))).json()) as Verified;
     expect(forged).toMatchObject({ verdict: 'not-authentic', checks: { signature: false } });
+    // Resale: the owner passes the product on; a retry changes nothing; the old owner cannot pass it on again.
+    const partnerId = ((await (await api('/me', 'partner')).json()) as { userId: string }).userId;
+    const transfer = { transferId: crypto.randomUUID(), toOwnerId: partnerId };
+    const sell = (as: string, body: unknown) => api(`/products/${productId}/transfer`, as, { method: 'POST', body: JSON.stringify(body) });
+    expect((await sell('partner', { ...transfer, transferId: crypto.randomUUID() })).status).toBe(403);
+    expect((await sell('customer', transfer)).status).toBe(200);
+    expect((await sell('customer', transfer)).status).toBe(200);
+    expect((await sell('customer', { ...transfer, transferId: crypto.randomUUID() })).status).toBe(403);
+    const resold = await until(
+      'resale on the ledger',
+      async () => (await (await fetch(local(done.tag!.url))).json()) as Verified & { ledger: { currentOwner: string } },
+      (r) => r.memory.length === 6,
+    );
+    expect(resold.memory.at(-1)!.step).toBe('product.ownershipTransferred');
+    expect(resold.verdict).toBe('authentic');
+    expect(resold.ledger.currentOwner).not.toBe(v.memory.at(-1)!.owner);
+    expect(JSON.stringify(resold)).not.toContain(partnerId);
     const badMac = new URL(local(written.tap()));
     badMac.searchParams.set('cmac', '0000000000000000');
     expect(((await (await fetch(badMac)).json()) as Verified).checks.tag).toBe('invalid');
