@@ -6,6 +6,7 @@ import { LicenseTermsInput, DesignDraftInput, materials } from '../../shared/des
 import { PlaceOrderInput, QuoteInput } from '../../shared/orders/order.js';
 import { RatingInput } from '../../shared/orders/ratings.js';
 import { TransferInput } from '../../shared/orders/ownership.js';
+import { MessageInput } from '../../shared/orders/messages.js';
 import { PrinterConfigInput, PrinterTermsInput, RegisterPrinterInput } from '../../shared/printers/printer.js';
 import { ProfileInput } from '../../shared/profiles/profile.js';
 
@@ -53,6 +54,8 @@ export const routeSchemas = {
   'GET /orders/{orderId}': { summary: 'An order, for those involved in it' },
   'GET /me/orders': { summary: 'The caller’s orders' },
   'POST /orders/{orderId}/delivery': { summary: 'Confirm that the product arrived' },
+  'POST /orders/{orderId}/messages': { summary: 'Write to the other side of an order (customer ↔ printer operator), idempotent on messageId', body: MessageInput },
+  'GET /orders/{orderId}/messages': { summary: 'The conversation about an order' },
   'POST /orders/{orderId}/rating': { summary: 'Rate the designer and the printer of a delivered order, once', body: RatingInput },
   'POST /products/{productId}/transfer': { summary: 'Pass a delivered product on to a new owner (resale), idempotent on transferId', body: TransferInput },
   'GET /01/{gtin}/21/{serial}': { summary: 'Verify a product from its tag (GS1 Digital Link): verdict and memory', query: VerifyQuery },

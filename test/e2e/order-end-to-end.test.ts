@@ -258,6 +258,17 @@ describe('an order, from the quote to the release of the escrow', () => {
 
     // The operator of the printers sees the orders offered to them.
     expect((await api(`/orders/${b.orderId}`, 'printer')).status).toBe(200);
+
+    // The customer and the printer's operator talk about the order; a retried post is one message; others see nothing.
+    const say = (as: string, messageId: string, text: string) => api(`/orders/${b.orderId}/messages`, as, { method: 'POST', body: JSON.stringify({ messageId, text }) });
+    const question = crypto.randomUUID();
+    expect((await say('customer', question, 'Could it be matte black?')).status).toBe(201);
+    expect((await say('customer', question, 'Could it be matte black?')).status).toBe(201);
+    expect((await say('printer', crypto.randomUUID(), 'Yes, black PLA is loaded.')).status).toBe(201);
+    const thread = (await (await api(`/orders/${b.orderId}/messages`, 'customer')).json()) as { from: string; text: string }[];
+    expect(thread.map((m) => `${m.from}: ${m.text}`)).toEqual(['customer: Could it be matte black?', 'printer: Yes, black PLA is loaded.']);
+    expect((await api(`/orders/${b.orderId}/messages`, 'designer')).status).toBe(403);
+    expect((await say('customer', crypto.randomUUID(), '')).status).toBe(400);
   }, 120_000);
 
   it('refuses bad orders with clear errors', async () => {
