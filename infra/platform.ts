@@ -389,6 +389,15 @@ export const functions = {
     timeoutSeconds: 10,
     memoryMb: 256,
   },
+  myPayments: {
+    entry: 'functions/orders/my-payments.ts',
+    description: 'The caller’s payment history: balances and statement lines of their own accounts',
+    routes: [{ method: 'GET', path: '/me/payments', auth: anyUser }],
+    triggers: [],
+    uses: { tables: { main: 'read' } },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
   confirmDelivery: {
     entry: 'functions/orders/confirm-delivery.ts',
     description: 'The customer confirms the product arrived; the escrow is then released',

@@ -3,7 +3,7 @@
 // attribute_not_exists condition makes a retried posting a no-op.
 import { TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { assertBalanced, type Books, type JournalEntry } from '../payments/accounting.js';
+import { assertBalanced, type Books, type JournalEntry, type StatementLine } from '../payments/accounting.js';
 import { documentClient } from './dynamodb-document.js';
 
 export class DynamoDbBooks implements Books {
@@ -28,6 +28,10 @@ export class DynamoDbBooks implements Books {
             ...[...byAccount].map(([account, amount]) => ({
               Update: { TableName: this.table, Key: { pk: `ACCOUNT#${account}`, sk: 'BALANCE' }, UpdateExpression: 'ADD balanceCents :a', ExpressionAttributeValues: { ':a': amount } },
             })),
+            // The account's statement line, written with the entry, so a statement always adds up to the balance.
+            ...[...byAccount].map(([account, amount]) => ({
+              Put: { TableName: this.table, Item: { pk: `ACCOUNT#${account}`, sk: `LINE#${entry.at}#${entry.orderId}#${entry.step}`, line: { orderId: entry.orderId, step: entry.step, amountCents: amount, at: entry.at } } },
+            })),
           ],
         }),
       );
@@ -41,6 +45,19 @@ export class DynamoDbBooks implements Books {
   async balance(account: string): Promise<number> {
     const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: `ACCOUNT#${account}`, sk: 'BALANCE' }, ConsistentRead: true }));
     return Number(out.Item?.balanceCents ?? 0);
+  }
+
+  async statement(account: string): Promise<StatementLine[]> {
+    const lines: StatementLine[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :l)', ExpressionAttributeValues: { ':pk': `ACCOUNT#${account}`, ':l': 'LINE#' }, ConsistentRead: true, ExclusiveStartKey: start }),
+      );
+      for (const i of out.Items ?? []) lines.push(i.line as StatementLine);
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return lines;
   }
 
   async entries(orderId: string): Promise<JournalEntry[]> {

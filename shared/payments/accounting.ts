@@ -18,11 +18,39 @@ export interface JournalEntry {
   at: string;
 }
 
+export interface StatementLine {
+  orderId: string;
+  step: string;
+  amountCents: number;
+  at: string;
+}
+
 export interface Books {
   /** Writes the entry and moves the balances together; false if this (order, step) was posted before. */
   post(entry: JournalEntry): Promise<boolean>;
   balance(account: string): Promise<number>;
   entries(orderId: string): Promise<JournalEntry[]>;
+  /** The account's lines, oldest first; they add up to its balance. */
+  statement(account: string): Promise<StatementLine[]>;
+}
+
+/** The accounts a participant may read: their own as customer, designer or printer operator; admins the platform's. */
+export function accountsOf(user: { userId: string; groups: readonly string[]; printerIds: readonly string[] }): string[] {
+  const accounts: string[] = [];
+  if (user.groups.includes('customer')) accounts.push(`customer:${user.userId}`);
+  if (user.groups.includes('designer')) accounts.push(`designer:${user.userId}:royalties`);
+  if (user.groups.includes('printer')) accounts.push(...user.printerIds.map((id) => `printer:${id}:payouts`));
+  if (user.groups.includes('admin')) accounts.push('platform:commission', 'escrow');
+  return accounts;
+}
+
+export async function paymentHistory(user: { userId: string; groups: readonly string[]; printerIds: readonly string[] }, deps: { books: Books }) {
+  return Promise.all(
+    accountsOf(user).map(async (account) => {
+      const [balanceCents, lines] = await Promise.all([deps.books.balance(account), deps.books.statement(account)]);
+      return { account, balanceCents, lines };
+    }),
+  );
 }
 
 export function assertBalanced(entry: JournalEntry): void {

@@ -137,6 +137,17 @@ describe('an order, from the quote to the release of the escrow', () => {
     expect((await rate('customer', { designStars: 1, printerStars: 1 })).status).toBe(409);
     expect((await rate('designer', { designStars: 5, printerStars: 5 })).status).toBe(403);
 
+    // Payment history for each role: the customer's charge, the designer's royalty, the operator's payout.
+    type Account = { account: string; balanceCents: number; lines: { orderId: string; step: string; amountCents: number }[] };
+    const payments = async (as: string) => (await (await api('/me/payments', as)).json()) as Account[];
+    const paid = (await payments('customer'))[0]!;
+    expect(paid.lines).toContainEqual(expect.objectContaining({ orderId: order.orderId, step: 'escrow', amountCents: -done.quote.totalCents }));
+    expect(paid.lines.reduce((n, l) => n + l.amountCents, 0)).toBe(paid.balanceCents);
+    expect((await payments('designer'))[0]!.lines).toContainEqual(expect.objectContaining({ orderId: order.orderId, step: 'release', amountCents: 900 }));
+    const payout = (await payments('printer')).find((a) => a.account === `printer:${printerId}:payouts`)!;
+    expect(payout.lines).toContainEqual(expect.objectContaining({ orderId: order.orderId, amountCents: done.quote.printingFeeCents + done.quote.shippingCents }));
+    expect(JSON.stringify(await payments('customer'))).not.toContain('royalties');
+
     const mine = (await (await api('/me/orders', 'customer')).json()) as OrderView[];
     expect(mine.map((o) => o.orderId)).toContain(order.orderId);
 
