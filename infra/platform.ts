@@ -389,6 +389,15 @@ export const functions = {
     timeoutSeconds: 10,
     memoryMb: 256,
   },
+  myNotifications: {
+    entry: 'functions/orders/my-notifications.ts',
+    description: 'The caller’s in-app notifications (the same ones go to the outbox for e-mail)',
+    routes: [{ method: 'GET', path: '/me/notifications', auth: anyUser }],
+    triggers: [],
+    uses: { tables: { main: 'read' } },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
   myPayments: {
     entry: 'functions/orders/my-payments.ts',
     description: 'The caller’s payment history: balances and statement lines of their own accounts',

@@ -53,6 +53,7 @@ export const routeSchemas = {
   'POST /orders': { summary: 'Place an order (idempotent on clientOrderId) and start its workflow', body: PlaceOrderInput },
   'GET /orders/{orderId}': { summary: 'An order, for those involved in it' },
   'GET /me/orders': { summary: 'The caller’s orders' },
+  'GET /me/notifications': { summary: 'The caller’s in-app notifications, newest first' },
   'GET /me/payments': { summary: 'The caller’s accounts (payments, royalties, payouts; the platform’s for admins) with statements' },
   'POST /orders/{orderId}/delivery': { summary: 'Confirm that the product arrived' },
   'POST /orders/{orderId}/messages': { summary: 'Write to the other side of an order (customer ↔ printer operator), idempotent on messageId', body: MessageInput },

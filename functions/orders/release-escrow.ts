@@ -2,8 +2,9 @@
 import { z } from 'zod';
 import { releaseEscrow } from '../../shared/orders/order-steps.js';
 import { orderId, workflowTask } from '../lib/workflow-task.js';
-import { books, clock, ledgerEvents, orderStore, paymentGateway } from './wiring.js';
+import { printerStore } from '../printers/wiring.js';
+import { books, clock, ledgerEvents, orderStore, paymentGateway, notifications } from './wiring.js';
 
-const deps = { orders: orderStore(), payments: await paymentGateway(), books: books(), events: ledgerEvents(), ...clock };
+const deps = { orders: orderStore(), printers: printerStore(), notifications: notifications(), payments: await paymentGateway(), books: books(), events: ledgerEvents(), ...clock };
 
 export const handler = workflowTask(z.object({ orderId, confirmedBy: z.enum(['carrier', 'customer-scan']).optional() }), (input) => releaseEscrow(input, deps));

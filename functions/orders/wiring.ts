@@ -14,6 +14,7 @@ import { DynamoDbTagStore } from '../../shared/adapters/dynamodb-tag-store.js';
 import { DynamoDbRatings } from '../../shared/adapters/dynamodb-ratings.js';
 import { DynamoDbOwnership } from '../../shared/adapters/dynamodb-ownership.js';
 import { DynamoDbOrderMessages } from '../../shared/adapters/dynamodb-order-messages.js';
+import { DynamoDbNotifications } from '../../shared/adapters/dynamodb-notifications.js';
 import { EventBridgeLedgerEvents } from '../../shared/adapters/eventbridge-ledger-events.js';
 import { KmsPlatformSigner } from '../../shared/adapters/kms-platform-signer.js';
 import { LocalPaymentGateway } from '../../shared/adapters/local-payment-gateway.js';
@@ -28,6 +29,7 @@ const aws = readConfig(awsClientConfig);
 const table = () => readConfig(z.object({ TABLE_MAIN: z.string().min(1) })).TABLE_MAIN;
 
 export const orderStore = () => new DynamoDbOrderStore(dynamoDbClient(aws), table());
+export const notifications = () => new DynamoDbNotifications(dynamoDbClient(aws), table());
 export const orderMessages = () => new DynamoDbOrderMessages(dynamoDbClient(aws), table());
 export const ownershipStore = () => new DynamoDbOwnership(dynamoDbClient(aws), table());
 export const ratingStore = () => new DynamoDbRatings(dynamoDbClient(aws), table());

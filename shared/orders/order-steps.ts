@@ -10,6 +10,7 @@ import { Conflict, NotFound, RuleViolation } from '../errors.js';
 import { open, seal, type DataKeys } from '../crypto/envelope.js';
 import { newTagIdentity } from '../tags/sun.js';
 import type { TagStore } from '../tags/ports.js';
+import { notificationId, type NotificationKind, type Notifications } from './notifications.js';
 import { designContext } from '../designs/ingest-design.js';
 import type { BlobStore } from '../designs/ports.js';
 import { parseStl } from '../designs/stl.js';
@@ -351,7 +352,11 @@ export async function tagProduct(input: { orderId: string }, deps: TagDeps) {
 }
 
 // 6. Handed to the carrier.
-export async function shipProduct(input: { orderId: string }, deps: Clock & { orders: OrderStore; events: LedgerEvents; carrierId: string; newTrackingNumber: () => string }) {
+async function tell(deps: Clock & { notifications: Notifications }, order: Order, userId: string, kind: NotificationKind, text: string) {
+  await deps.notifications.notify({ notificationId: notificationId(order.orderId, kind, userId), userId, kind, orderId: order.orderId, text, at: deps.now().toISOString() });
+}
+
+export async function shipProduct(input: { orderId: string }, deps: Clock & { orders: OrderStore; events: LedgerEvents; notifications: Notifications; carrierId: string; newTrackingNumber: () => string }) {
   let order = await load(deps.orders, input.orderId);
   if (!order.product) throw new Conflict(`Order ${order.orderId} has no product to ship`);
   if (!order.shipment) {
@@ -368,6 +373,7 @@ export async function shipProduct(input: { orderId: string }, deps: Clock & { or
     carrierId: order.shipment!.carrierId,
     trackingHash: sha256(order.shipment!.trackingNumber),
   });
+  await tell(deps, order, order.customerId, 'order-shipped', `Your print is on its way (${order.shipment!.carrierId} ${order.shipment!.trackingNumber}).`);
   return { trackingNumber: order.shipment!.trackingNumber };
 }
 
@@ -381,6 +387,8 @@ export async function awaitDelivery(input: { orderId: string; taskToken: string 
 
 export interface ReleaseDeps extends Clock {
   orders: OrderStore;
+  printers: PrinterStore;
+  notifications: Notifications;
   payments: PaymentGateway;
   books: Books;
   events: LedgerEvents;
@@ -425,11 +433,19 @@ export async function releaseEscrow(input: { orderId: string; confirmedBy?: 'car
     customerId: order.customerId,
     confirmedBy: input.confirmedBy ?? 'carrier',
   });
+  const euros = (c: number) => `€${(c / 100).toFixed(2)}`;
+  await tell(deps, order, order.customerId, 'order-completed', 'Your print was delivered. You can rate it now.');
+  if (split.royaltyCents > 0) await tell(deps, order, order.designerId, 'royalty-earned', `A print of your design was delivered: ${euros(split.royaltyCents)} royalty.`);
+  const operator = (await deps.printers.get(split.printerId))?.operatorId;
+  if (operator) await tell(deps, order, operator, 'payout-earned', `A print of yours was delivered: ${euros(split.printingFeeCents + split.shippingCents)} payout.`);
   return { released: q.totalCents };
 }
 
 // Every failure ends here: the money goes back, the licence returns to the edition, the order says why.
-export async function refundOrder(input: { orderId: string; failure?: { Error?: string; Cause?: string } | null }, deps: Clock & { orders: OrderStore; payments: PaymentGateway; books: Books; licenses: LicenseReservations }) {
+export async function refundOrder(
+  input: { orderId: string; failure?: { Error?: string; Cause?: string } | null },
+  deps: Clock & { orders: OrderStore; payments: PaymentGateway; books: Books; licenses: LicenseReservations; notifications: Notifications },
+) {
   const order = await load(deps.orders, input.orderId);
   if (order.status === 'completed') throw new Conflict(`Order ${order.orderId} was completed; it cannot be refunded by the workflow`);
   const failure = { error: input.failure?.Error ?? 'Unknown', cause: friendlyCause(input.failure?.Cause) };
@@ -452,6 +468,7 @@ export async function refundOrder(input: { orderId: string; failure?: { Error?: 
     delete rest.waiting;
     return rest;
   });
+  await tell(deps, saved, saved.customerId, 'order-refunded', saved.chargeId ? `Your order could not be completed and was refunded: ${failure.cause}` : `Your order was cancelled: ${failure.cause}`);
   return { status: saved.status };
 }
 

@@ -148,6 +148,12 @@ describe('an order, from the quote to the release of the escrow', () => {
     expect(payout.lines).toContainEqual(expect.objectContaining({ orderId: order.orderId, amountCents: done.quote.printingFeeCents + done.quote.shippingCents }));
     expect(JSON.stringify(await payments('customer'))).not.toContain('royalties');
 
+    // Notifications, in-app (and in the outbox): shipped and delivered for the customer, royalty for the designer.
+    const inbox = async (as: string) => ((await (await api('/me/notifications', as)).json()) as { kind: string; orderId: string }[]).filter((n) => n.orderId === order.orderId).map((n) => n.kind);
+    expect((await inbox('customer')).sort()).toEqual(['order-completed', 'order-shipped']);
+    expect(await inbox('designer')).toEqual(['royalty-earned']);
+    expect(await inbox('printer')).toEqual(['payout-earned']);
+
     const mine = (await (await api('/me/orders', 'customer')).json()) as OrderView[];
     expect(mine.map((o) => o.orderId)).toContain(order.orderId);
 
@@ -221,6 +227,8 @@ describe('an order, from the quote to the release of the escrow', () => {
     const ended = await until('order ended', () => orderOf(orderId), (o) => o.status === 'cancelled' || o.status === 'refunded');
     expect(ended).toMatchObject({ status: 'cancelled', failure: { error: 'PaymentDeclined' } });
     expect(ended.failure!.cause).toContain('declined');
+    const notes = (await (await api('/me/notifications', 'customer')).json()) as { kind: string; orderId: string; text: string }[];
+    expect(notes.find((n) => n.orderId === orderId)).toMatchObject({ kind: 'order-refunded', text: expect.stringContaining('cancelled') });
 
     // The edition holds 2 prints and one is sold: the licence of the declined order came back, so one more fits.
     const next = await place({ clientOrderId: crypto.randomUUID(), designId, material: 'PLA', acceptedLicenseVersion: 1, paymentMethod: 'pm_card_visa' });

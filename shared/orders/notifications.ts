@@ -1,0 +1,20 @@
+// Notifications: each goes to the recipient's in-app inbox and to the outbox, from which a sender (e-mail, push)
+// delivers it. The id follows from the order and the step, so a replayed step never notifies twice.
+export type NotificationKind = 'order-placed' | 'order-shipped' | 'order-completed' | 'order-refunded' | 'royalty-earned' | 'payout-earned';
+
+export interface Notification {
+  notificationId: string;
+  userId: string;
+  kind: NotificationKind;
+  orderId: string;
+  text: string;
+  at: string;
+}
+
+export interface Notifications {
+  /** Writes the notification to the inbox and the outbox once; a second call with the same id does nothing. */
+  notify(n: Notification): Promise<void>;
+  inbox(userId: string, limit: number): Promise<Notification[]>;
+}
+
+export const notificationId = (orderId: string, kind: NotificationKind, userId: string) => `${orderId}:${kind}:${userId}`;
