@@ -61,8 +61,8 @@ export const acknowledgements: readonly Acknowledgement[] = [
   },
   {
     rule: /^AwsSolutions-APIG4$/,
-    path: /^DpmApplication\/Http\/Api\/GET--(health|designs|designs--\{designId\}|designs--\{designId\}--terms|designs--\{designId\}--printability|printers|openapi\.json|01--\{gtin\}--21--\{serial\})\/Resource$/,
-    reason: 'A route the description marks public: health probes, the public catalogue, the API description and product verification (anyone who scans a tag) need no account',
+    path: /^DpmApplication\/Http\/Api\/GET--(health|designs|designs--\{designId\}|designs--\{designId\}--terms|designs--\{designId\}--printability|printers|openapi\.json|01--\{gtin\}--21--\{serial\}|products--\{productId\}--(epcis|passport))\/Resource$/,
+    reason: 'A route the description marks public: health probes, the public catalogue, the API description, product verification and a product’s public memory (EPCIS events, passport) need no account',
   },
   {
     rule: /^AwsSolutions-SQS3$/,

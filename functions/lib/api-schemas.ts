@@ -60,6 +60,8 @@ export const routeSchemas = {
   'GET /orders/{orderId}/messages': { summary: 'The conversation about an order' },
   'POST /orders/{orderId}/rating': { summary: 'Rate the designer and the printer of a delivered order, once', body: RatingInput },
   'POST /products/{productId}/transfer': { summary: 'Pass a delivered product on to a new owner (resale), idempotent on transferId', body: TransferInput },
+  'GET /products/{productId}/epcis': { summary: 'The product’s memory as GS1 EPCIS 2.0 events (JSON-LD)' },
+  'GET /products/{productId}/passport': { summary: 'The product’s digital product passport' },
   'GET /01/{gtin}/21/{serial}': { summary: 'Verify a product from its tag (GS1 Digital Link): verdict and memory', query: VerifyQuery },
   'GET /openapi.json': { summary: 'This document' },
 } as const satisfies Record<string, RouteSchemas>;

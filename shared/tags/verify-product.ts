@@ -51,6 +51,29 @@ async function designTransaction(id: string, ledger: ProductLedger) {
   return tx;
 }
 
+export type MemoryStep = ProductVerification['memory'][number];
+
+/**
+ * A product's memory from the ledger, re-verified: the design's registration, then every step of the product, each
+ * with the link to its transaction. Public data only (ids, hashes, public keys).
+ */
+export async function productMemory(productId: string, ledger: ProductLedger) {
+  const problems: string[] = [];
+  const memory: MemoryStep[] = [];
+  const found = await productAsset(productId, ledger);
+  if (!found) return { ledger: 'not-found' as const, problems: ['the product is not on the ledger (yet)'], memory, asset: undefined };
+  const [transactions, design] = await Promise.all([ledger.listTransactions(found.id), found.designAssetId ? designTransaction(found.designAssetId, ledger) : undefined]);
+  const history = verifyHistory(found.id, transactions);
+  if (!history.verified) problems.push(`the ledger history does not verify: ${history.problems.join('; ')}`);
+  if (design) {
+    const d = verifyHistory(design.id, [design]);
+    if (!d.verified) problems.push(`the design's registration does not verify: ${d.problems.join('; ')}`);
+    for (const s of d.story) memory.push({ step: s.step, operation: s.operation, txId: s.txId, url: ledger.transactionUrl(s.txId), occurredAt: s.occurredAt, owner: s.owner, details: { ...s.details, ...(d.asset ?? {}) } });
+  }
+  for (const s of history.story) memory.push({ step: s.step, operation: s.operation, txId: s.txId, url: ledger.transactionUrl(s.txId), occurredAt: s.occurredAt, owner: s.owner, details: s.operation === 'CREATE' ? { ...s.details, ...(history.asset ?? {}) } : s.details });
+  return { ledger: history.verified ? ('verified' as const) : ('invalid' as const), problems, memory, asset: { assetId: found.id, currentOwner: history.currentOwner, transactions: history.story.length } };
+}
+
 export async function verifyProduct(
   input: { gtin: string; serial: string; query: Record<string, string | undefined> },
   deps: { tags: TagStore; signer: PlatformSigner; dataKeys: DataKeys; ledger: ProductLedger },
@@ -78,23 +101,11 @@ export async function verifyProduct(
   if (tagCheck === 'replayed') reasons.push(`the NFC read counter ${sun && sun !== 'malformed' ? sun.counter : ''} was seen before: a copied URL or a cloned tag`.replace('  ', ' '));
   if (tagCheck === 'not-presented') reasons.push('no NFC tap: only the printed code was checked');
 
-  const found = await productAsset(tag.productId, deps.ledger);
-  let ledgerCheck: ProductVerification['checks']['ledger'] = 'not-found';
-  const memory: ProductVerification['memory'] = [];
-  let ledgerSummary: ProductVerification['ledger'];
-  if (found) {
-    const [transactions, design] = await Promise.all([deps.ledger.listTransactions(found.id), found.designAssetId ? designTransaction(found.designAssetId, deps.ledger) : undefined]);
-    const history = verifyHistory(found.id, transactions);
-    ledgerCheck = history.verified ? 'verified' : 'invalid';
-    if (!history.verified) reasons.push(`the ledger history does not verify: ${history.problems.join('; ')}`);
-    if (design) {
-      const d = verifyHistory(design.id, [design]);
-      if (!d.verified) reasons.push(`the design's registration does not verify: ${d.problems.join('; ')}`);
-      for (const s of d.story) memory.push({ step: s.step, operation: s.operation, txId: s.txId, url: deps.ledger.transactionUrl(s.txId), occurredAt: s.occurredAt, owner: s.owner, details: { ...s.details, ...(d.asset ?? {}) } });
-    }
-    for (const s of history.story) memory.push({ step: s.step, operation: s.operation, txId: s.txId, url: deps.ledger.transactionUrl(s.txId), occurredAt: s.occurredAt, owner: s.owner, details: s.operation === 'CREATE' ? { ...s.details, ...(history.asset ?? {}) } : s.details });
-    ledgerSummary = { assetId: found.id, currentOwner: history.currentOwner, transactions: history.story.length };
-  } else reasons.push('the product is not on the ledger (yet)');
+  const history = await productMemory(tag.productId, deps.ledger);
+  const ledgerCheck = history.ledger;
+  reasons.push(...history.problems);
+  const memory = history.memory;
+  const ledgerSummary = history.asset;
 
   const verdict = tagCheck === 'replayed' ? 'possible-clone' : signature && ledgerCheck === 'verified' && tagCheck !== 'invalid' ? 'authentic' : 'not-authentic';
   return { verdict, reasons, checks: { signature, tag: tagCheck, ledger: ledgerCheck }, product: { productId: tag.productId, gtin: tag.gtin, serial: tag.serial }, ledger: ledgerSummary, memory };

@@ -87,6 +87,8 @@ const cases: Record<string, RouteCase> = {
   'POST /orders/{orderId}/delivery': { params: { orderId: (r) => r.orderId } },
   'POST /products/{productId}/transfer': { params: { productId: () => 'prd_000000000000000000000000' }, body: () => ({ transferId: '8e0f6a55-7c6b-4a51-9c1d-2b9f1f1d3a10', toOwnerId: 'someone' }) },
   'GET /me/payments': {},
+  'GET /products/{productId}/epcis': { params: { productId: () => 'prd_000000000000000000000000' } },
+  'GET /products/{productId}/passport': { params: { productId: () => 'prd_000000000000000000000000' } },
   'GET /me/notifications': {},
   'POST /orders/{orderId}/messages': { params: { orderId: (r) => r.orderId }, body: () => ({ messageId: '0d1f6a55-7c6b-4a51-9c1d-2b9f1f1d3a11', text: 'When will it ship?' }) },
   'GET /orders/{orderId}/messages': { params: { orderId: (r) => r.orderId } },

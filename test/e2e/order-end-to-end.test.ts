@@ -213,6 +213,15 @@ describe('an order, from the quote to the release of the escrow', () => {
     expect(resold.verdict).toBe('authentic');
     expect(resold.ledger.currentOwner).not.toBe(v.memory.at(-1)!.owner);
     expect(JSON.stringify(resold)).not.toContain(partnerId);
+    // Exports: EPCIS 2.0 events and a digital product passport, from the verified ledger memory.
+    const epcis = (await (await api(`/products/${productId}/epcis`)).json()) as { type: string; schemaVersion: string; epcisBody: { eventList: { type: string; bizStep: string; 'dpm:ledgerTransaction': string }[] } };
+    expect(epcis).toMatchObject({ type: 'EPCISDocument', schemaVersion: '2.0' });
+    expect(epcis.epcisBody.eventList.map((e) => `${e.type}:${e.bizStep}`)).toEqual(['TransformationEvent:commissioning', 'AssociationEvent:assembling', 'ObjectEvent:shipping', 'ObjectEvent:receiving', 'ObjectEvent:retail_selling']);
+    for (const e of epcis.epcisBody.eventList) expect(resold.memory.map((m) => m.url)).toContain(e['dpm:ledgerTransaction']);
+    const passport = (await (await api(`/products/${productId}/passport`)).json()) as { type: string; identifier: { 'gs1:gtin': string }; design: { fingerprintSha256: string }; verification: { ledger: string } };
+    expect(passport).toMatchObject({ type: 'DigitalProductPassport', identifier: { 'gs1:gtin': done.tag!.gtin }, verification: { ledger: 'verified' } });
+    expect(passport.design.fingerprintSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect((await api('/products/prd_000000000000000000000000/passport')).status).toBe(404);
     const badMac = new URL(local(written.tap()));
     badMac.searchParams.set('cmac', '0000000000000000');
     expect(((await (await fetch(badMac)).json()) as Verified).checks.tag).toBe('invalid');
