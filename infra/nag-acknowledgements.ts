@@ -65,6 +65,11 @@ export const acknowledgements: readonly Acknowledgement[] = [
     reason: 'A route the description marks public: health probes, the public catalogue, the API description, product verification and a product’s public memory (EPCIS events, passport) need no account',
   },
   {
+    rule: /^AwsSolutions-APIG4$/,
+    path: /^DpmApplication\/Http\/Api\/POST--webhooks--carriers--\{partnerId\}\/Resource$/,
+    reason: 'Partners’ webhooks carry no Cognito token: each is authenticated by its HMAC signature (Standard Webhooks) under the partner’s own secret',
+  },
+  {
     rule: /^AwsSolutions-SQS3$/,
     path: /^DpmApplication\/Triggers\/RuleDeadLetters\/Resource$/,
     reason: 'This queue is itself the dead-letter queue of the event rules’ Lambda targets',

@@ -7,6 +7,7 @@ import { PlaceOrderInput, QuoteInput } from '../../shared/orders/order.js';
 import { RatingInput } from '../../shared/orders/ratings.js';
 import { TransferInput } from '../../shared/orders/ownership.js';
 import { MessageInput } from '../../shared/orders/messages.js';
+import { CarrierStatus, RegisterPartnerInput } from '../../shared/partners/partners.js';
 import { PrinterConfigInput, PrinterTermsInput, RegisterPrinterInput } from '../../shared/printers/printer.js';
 import { ProfileInput } from '../../shared/profiles/profile.js';
 
@@ -63,6 +64,8 @@ export const routeSchemas = {
   'GET /products/{productId}/epcis': { summary: 'The product’s memory as GS1 EPCIS 2.0 events (JSON-LD)' },
   'GET /products/{productId}/passport': { summary: 'The product’s digital product passport' },
   'GET /01/{gtin}/21/{serial}': { summary: 'Verify a product from its tag (GS1 Digital Link): verdict and memory', query: VerifyQuery },
+  'POST /partners': { summary: 'Register a partner (carrier, supplier, shop); its webhook secret is shown once', body: RegisterPartnerInput },
+  'POST /webhooks/carriers/{partnerId}': { summary: 'A carrier’s status update, signed the Standard Webhooks way (webhook-id, webhook-timestamp, webhook-signature)', body: CarrierStatus },
   'GET /openapi.json': { summary: 'This document' },
 } as const satisfies Record<string, RouteSchemas>;
 

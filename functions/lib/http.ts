@@ -17,6 +17,8 @@ export interface HttpRequest<B, Q> {
   query: Q;
   path: Record<string, string>;
   headers: Record<string, string>;
+  /** The body exactly as sent, for signatures computed over its bytes (webhooks). */
+  rawBody: string;
 }
 
 export interface HttpResult {
@@ -112,6 +114,7 @@ export function httpRoute<B = undefined, Q = Record<string, string>>(opts: {
       query: opts.query ? parseWith(opts.query, event.queryStringParameters ?? {}, 'query string') : ((event.queryStringParameters ?? {}) as Q),
       path: (event.pathParameters ?? {}) as Record<string, string>,
       headers: (event.headers ?? {}) as Record<string, string>,
+      rawBody: event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '',
     };
     const result = await opts.run(req);
     const status = result.status ?? (result.body === undefined ? 204 : 200);

@@ -5,4 +5,4 @@ import { orderStore, taskCallbacks } from './wiring.js';
 
 const deps = { orders: orderStore(), callbacks: taskCallbacks() };
 
-export const handler = httpRoute({ run: async ({ caller, path }) => ({ status: 202, body: await confirmDelivery({ orderId: path.orderId!, customerId: userOf(caller).userId }, deps) }) });
+export const handler = httpRoute({ run: async ({ caller, path }) => ({ status: 202, body: await confirmDelivery({ orderId: path.orderId!, by: { kind: 'customer', customerId: userOf(caller).userId } }, deps) }) });

@@ -15,6 +15,7 @@ import { DynamoDbRatings } from '../../shared/adapters/dynamodb-ratings.js';
 import { DynamoDbOwnership } from '../../shared/adapters/dynamodb-ownership.js';
 import { DynamoDbOrderMessages } from '../../shared/adapters/dynamodb-order-messages.js';
 import { DynamoDbNotifications } from '../../shared/adapters/dynamodb-notifications.js';
+import { DynamoDbPartners } from '../../shared/adapters/dynamodb-partners.js';
 import { EventBridgeLedgerEvents } from '../../shared/adapters/eventbridge-ledger-events.js';
 import { KmsPlatformSigner } from '../../shared/adapters/kms-platform-signer.js';
 import { LocalPaymentGateway } from '../../shared/adapters/local-payment-gateway.js';
@@ -56,5 +57,11 @@ export async function paymentGateway(): Promise<PaymentGateway> {
 }
 
 export const clock = { now: () => new Date() };
-/** Tracking numbers of the platform's own carrier account (a partner carrier replaces it with its own). */
-export const carrier = { carrierId: 'dpm-post', newTrackingNumber: () => `DPM${randomBytes(6).toString('hex').toUpperCase()}` };
+/**
+ * The carrier of a shipment: the first registered carrier partner, else the platform's own account (`dpm-post`).
+ * Tracking numbers are ours until carriers are asked for labels (their reference is the order id).
+ */
+export const carrier = {
+  carrierId: async () => (await new DynamoDbPartners(dynamoDbClient(aws), table()).list('carrier'))[0]?.partnerId ?? 'dpm-post',
+  newTrackingNumber: () => `DPM${randomBytes(6).toString('hex').toUpperCase()}`,
+};

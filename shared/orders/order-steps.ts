@@ -356,11 +356,14 @@ async function tell(deps: Clock & { notifications: Notifications }, order: Order
   await deps.notifications.notify({ notificationId: notificationId(order.orderId, kind, userId), userId, kind, orderId: order.orderId, text, at: deps.now().toISOString() });
 }
 
-export async function shipProduct(input: { orderId: string }, deps: Clock & { orders: OrderStore; events: LedgerEvents; notifications: Notifications; carrierId: string; newTrackingNumber: () => string }) {
+export async function shipProduct(
+  input: { orderId: string },
+  deps: Clock & { orders: OrderStore; events: LedgerEvents; notifications: Notifications; carrierId: () => Promise<string>; newTrackingNumber: () => string },
+) {
   let order = await load(deps.orders, input.orderId);
   if (!order.product) throw new Conflict(`Order ${order.orderId} has no product to ship`);
   if (!order.shipment) {
-    const shipment = { carrierId: deps.carrierId, trackingNumber: deps.newTrackingNumber() };
+    const shipment = { carrierId: await deps.carrierId(), trackingNumber: deps.newTrackingNumber() };
     order = await update(deps.orders, order.orderId, deps.now, (o) => (o.shipment ? undefined : { ...o, status: 'shipped', shipment }));
   }
   await deps.events.publish({

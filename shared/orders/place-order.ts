@@ -121,25 +121,27 @@ export async function listMyOrders(customerId: string, deps: { orders: OrderStor
   return (await deps.orders.listByCustomer(customerId)).map(orderView);
 }
 
-/** The customer received the product: the workflow's delivery step goes on to release the escrow. */
-export async function confirmDelivery(input: { orderId: string; customerId: string }, deps: { orders: OrderStore; callbacks: TaskCallbacks }) {
+/** The product arrived, says its customer (in the app) or its carrier (by webhook): the delivery step goes on. */
+export async function confirmDelivery(
+  input: { orderId: string; by: { kind: 'customer'; customerId: string } | { kind: 'carrier'; carrierId: string; trackingNumber: string } },
+  deps: { orders: OrderStore; callbacks: TaskCallbacks },
+) {
   const order = await deps.orders.get(input.orderId);
   if (!order) throw new NotFound(`Order ${input.orderId} not found`);
-  assertCustomer(order, input.customerId);
+  if (input.by.kind === 'customer') assertCustomer(order, input.by.customerId);
+  else if (order.shipment?.carrierId !== input.by.carrierId || order.shipment.trackingNumber !== input.by.trackingNumber) throw new NotFound(`Order ${input.orderId} not found`);
+  const confirmedBy = input.by.kind === 'customer' ? ('customer-scan' as const) : ('carrier' as const);
   if (order.status === 'delivered' || order.status === 'completed') return orderView(order);
   if (order.status !== 'shipped') throw new Conflict(`Order ${order.orderId} is ${order.status}; it can be confirmed once shipped`);
-  if (order.waiting?.step === 'delivery') {
-    await deps.callbacks.succeed(order.waiting.token, { confirmedBy: 'customer-scan' });
-    return orderView(order);
-  }
-  // Shipped, but the workflow is not waiting yet: leave the confirmation for its delivery step to find.
+  // Shipped, and the workflow may not be waiting yet: then the confirmation is left for its delivery step to find.
   for (let i = 0; i < 10; i++) {
     const current = (await deps.orders.get(input.orderId))!;
     if (current.waiting?.step === 'delivery') {
-      await deps.callbacks.succeed(current.waiting.token, { confirmedBy: 'customer-scan' });
+      await deps.callbacks.succeed(current.waiting.token, { confirmedBy });
       return orderView(current);
     }
-    if (await deps.orders.save({ ...current, deliveryConfirmedBy: 'customer-scan', revision: current.revision + 1 }, current.revision)) return orderView(current);
+    if (current.deliveryConfirmedBy) return orderView(current);
+    if (await deps.orders.save({ ...current, deliveryConfirmedBy: confirmedBy, revision: current.revision + 1 }, current.revision)) return orderView(current);
   }
   throw new Conflict(`Order ${order.orderId} is changing; try again`);
 }

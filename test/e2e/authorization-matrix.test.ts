@@ -58,6 +58,8 @@ const printerTerms = { feePerHourCents: 200, feePerGramCents: 5, text: 'Printed 
 interface RouteCase {
   params?: Record<string, (r: Resources) => string>;
   body?: (r: Resources) => unknown;
+  /** A public route that authenticates by a request signature instead (partners' webhooks): unsigned, it is 401 for anyone. */
+  signedWebhook?: true;
 }
 
 const cases: Record<string, RouteCase> = {
@@ -87,6 +89,8 @@ const cases: Record<string, RouteCase> = {
   'POST /orders/{orderId}/delivery': { params: { orderId: (r) => r.orderId } },
   'POST /products/{productId}/transfer': { params: { productId: () => 'prd_000000000000000000000000' }, body: () => ({ transferId: '8e0f6a55-7c6b-4a51-9c1d-2b9f1f1d3a10', toOwnerId: 'someone' }) },
   'GET /me/payments': {},
+  'POST /partners': { body: () => ({ name: 'Matrix carrier', kind: 'supplier' }) },
+  'POST /webhooks/carriers/{partnerId}': { params: { partnerId: () => 'partner-unknown' }, body: () => ({ reference: 'ord_000000000000000000000000', trackingNumber: 'X', status: 'delivered', at: '2026-12-02T00:00:00Z' }), signedWebhook: true },
   'GET /products/{productId}/epcis': { params: { productId: () => 'prd_000000000000000000000000' } },
   'GET /products/{productId}/passport': { params: { productId: () => 'prd_000000000000000000000000' } },
   'GET /me/notifications': {},
@@ -105,6 +109,7 @@ type Role = (typeof roles)[number];
 type Outcome = 401 | 403 | 'allowed';
 
 function expectedOutcome(route: Route, role: Role): Outcome {
+  if (cases[route.key]?.signedWebhook) return 401;
   if (route.auth.kind === 'public') return 'allowed';
   if (role === 'anonymous') return 401;
   return (route.auth.groups as readonly string[]).includes(role) ? 'allowed' : 403;

@@ -7,6 +7,7 @@ import driver from 'bigchaindb-driver';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPrinterAgent } from '../../cli/printer-agent.js';
+import { secretBytes, signWebhook } from '../../shared/partners/partners.js';
 import { main as dpm } from '../../cli/main.js';
 import type { RunningPlatform } from '../../local/runtime.js';
 import { generateDeviceKeys, publicKeys } from '../../shared/printing/device-keys.js';
@@ -297,6 +298,37 @@ describe('an order, from the quote to the release of the escrow', () => {
     expect(thread.map((m) => `${m.from}: ${m.text}`)).toEqual(['customer: Could it be matte black?', 'printer: Yes, black PLA is loaded.']);
     expect((await api(`/orders/${b.orderId}/messages`, 'designer')).status).toBe(403);
     expect((await say('customer', crypto.randomUUID(), '')).status).toBe(400);
+  }, 120_000);
+
+  it('lets a registered carrier confirm a delivery with a signed webhook, and refuses unsigned, stale or replayed ones', async () => {
+    const registered = await api('/partners', 'admin', { method: 'POST', body: JSON.stringify({ name: 'Rapid Parcel', kind: 'carrier' }) });
+    expect(registered.status).toBe(201);
+    const carrier = (await registered.json()) as { partnerId: string; webhookSecret: string };
+    expect(carrier.webhookSecret).toMatch(/^whsec_/);
+    expect((await api('/partners', 'customer', { method: 'POST', body: JSON.stringify({ name: 'Nope', kind: 'carrier' }) })).status).toBe(403);
+
+    const terms = { priceCents: 500, royaltyCents: 200, editionSize: 5, allowedMaterials: ['PLA'], commercialUse: false };
+    const created = (await (await api('/designs', 'designer', { method: 'POST', body: JSON.stringify({ title: 'Parcel hook', terms }) })).json()) as { design: { designId: string }; upload: { url: string; contentType: string } };
+    await fetch(created.upload.url, { method: 'PUT', headers: { 'content-type': created.upload.contentType }, body: binaryStl(box(12, 12, 5)) });
+    expect((await api(`/designs/${created.design.designId}/ingest`, 'designer', { method: 'POST' })).status).toBe(200);
+    const placed = (await (await place({ clientOrderId: crypto.randomUUID(), designId: created.design.designId, material: 'PLA', acceptedLicenseVersion: 1, paymentMethod: 'pm_card_visa' })).json()) as OrderView;
+    const shipped = await until('shipped with the carrier', () => orderOf(placed.orderId), (o) => ['shipped', 'refunded', 'cancelled'].includes(o.status), 600);
+    const shipment = (shipped as OrderView & { shipment: { carrierId: string; trackingNumber: string } }).shipment;
+    expect(shipment.carrierId).toBe(carrier.partnerId);
+
+    const body = JSON.stringify({ reference: placed.orderId, trackingNumber: shipment.trackingNumber, status: 'delivered', at: new Date().toISOString() });
+    const send = (headers: Record<string, string>, text = body, partnerId = carrier.partnerId) => fetch(`${platform.gatewayUrl}/webhooks/carriers/${partnerId}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: text });
+    const signed = (id: string, at: number, text = body) => ({ 'webhook-id': id, 'webhook-timestamp': String(at), 'webhook-signature': signWebhook(secretBytes(carrier.webhookSecret), id, at, text) });
+    const now = Math.floor(Date.now() / 1000);
+    expect((await send({})).status).toBe(401);
+    expect((await send(signed('msg_1', now - 3600))).status).toBe(401);
+    expect((await send(signed('msg_1', now), body.replace('delivered', 'in_transit'))).status).toBe(401);
+    expect((await send(signed('msg_1', now), body, 'partner-unknown')).status).toBe(401);
+    const ok = await send(signed('msg_1', now));
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ received: true, duplicate: false });
+    expect(await (await send(signed('msg_1', now))).json()).toEqual({ received: true, duplicate: true });
+    await until('completed by the carrier', () => orderOf(placed.orderId), (o) => o.status === 'completed');
   }, 120_000);
 
   it('refuses bad orders with clear errors', async () => {
