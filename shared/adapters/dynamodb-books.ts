@@ -2,9 +2,9 @@
 // (ACCOUNT#name / BALANCE) in one transaction, so the books are never half-posted, and the entry's
 // attribute_not_exists condition makes a retried posting a no-op.
 import { TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { assertBalanced, type Books, type JournalEntry, type StatementLine } from '../payments/accounting.js';
-import { documentClient } from './dynamodb-document.js';
+import { documentClient, itemsUnder } from './dynamodb-document.js';
 
 export class DynamoDbBooks implements Books {
   private readonly doc: DynamoDBDocumentClient;
@@ -48,20 +48,10 @@ export class DynamoDbBooks implements Books {
   }
 
   async statement(account: string): Promise<StatementLine[]> {
-    const lines: StatementLine[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :l)', ExpressionAttributeValues: { ':pk': `ACCOUNT#${account}`, ':l': 'LINE#' }, ConsistentRead: true, ExclusiveStartKey: start }),
-      );
-      for (const i of out.Items ?? []) lines.push(i.line as StatementLine);
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return lines;
+    return (await itemsUnder(this.doc, this.table, `ACCOUNT#${account}`, 'LINE#', { consistent: true })).map((i) => i.line as StatementLine);
   }
 
   async entries(orderId: string): Promise<JournalEntry[]> {
-    const out = await this.doc.send(new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :j)', ExpressionAttributeValues: { ':pk': `ORDER#${orderId}`, ':j': 'JOURNAL#' }, ConsistentRead: true }));
-    return (out.Items ?? []).map((i) => i.entry as JournalEntry);
+    return (await itemsUnder(this.doc, this.table, `ORDER#${orderId}`, 'JOURNAL#', { consistent: true })).map((i) => i.entry as JournalEntry);
   }
 }

@@ -1,22 +1,32 @@
 // One way to build document clients. DynamoDBDocumentClient.from() shares the base client's config, so the last
 // caller's translate options win for every adapter on that client; they must therefore be the same everywhere.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 
 export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
 
-/** The sort keys under one partition that start with `prefix`, every page. */
-export async function sortKeysUnder(doc: DynamoDBDocumentClient, table: string, pk: string, prefix: string): Promise<string[]> {
-  const keys: string[] = [];
+/** Every item a query matches, page after page. */
+export async function queryAll(doc: DynamoDBDocumentClient, input: Omit<QueryCommandInput, 'ExclusiveStartKey'>): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;
   do {
-    const page = await doc.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': pk, ':p': prefix }, ExclusiveStartKey: start }));
-    for (const i of page.Items ?? []) keys.push(String(i.sk));
+    const page = await doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+    items.push(...(page.Items ?? []));
     start = page.LastEvaluatedKey;
   } while (start);
-  return keys;
+  return items;
+}
+
+/** The items under one partition whose sort key starts with `prefix`, every page. */
+export function itemsUnder(doc: DynamoDBDocumentClient, table: string, pk: string, prefix: string, opts: { consistent?: boolean } = {}): Promise<Record<string, unknown>[]> {
+  return queryAll(doc, { TableName: table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': pk, ':p': prefix }, ConsistentRead: opts.consistent });
+}
+
+/** The sort keys under one partition that start with `prefix`, every page. */
+export async function sortKeysUnder(doc: DynamoDBDocumentClient, table: string, pk: string, prefix: string): Promise<string[]> {
+  return (await itemsUnder(doc, table, pk, prefix)).map((i) => String(i.sk));
 }
 
 /** Items by key, 100 at a time, retrying what DynamoDB leaves unprocessed. */

@@ -1,9 +1,9 @@
 // Order messages in the single table, under the order: ORDER#<id> / MSG#<at>#<messageId>, with a pointer per
 // messageId so a retried post finds the message it stored.
 import { TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { OrderMessage, OrderMessages } from '../orders/messages.js';
-import { documentClient } from './dynamodb-document.js';
+import { documentClient, itemsUnder } from './dynamodb-document.js';
 
 export class DynamoDbOrderMessages implements OrderMessages {
   private readonly doc: DynamoDBDocumentClient;
@@ -35,15 +35,6 @@ export class DynamoDbOrderMessages implements OrderMessages {
   }
 
   async list(orderId: string) {
-    const out: OrderMessage[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :p AND begins_with(sk, :m)', ExpressionAttributeValues: { ':p': `ORDER#${orderId}`, ':m': 'MSG#' }, ExclusiveStartKey: start, ConsistentRead: true }),
-      );
-      for (const item of page.Items ?? []) out.push(item.message as OrderMessage);
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return out;
+    return (await itemsUnder(this.doc, this.table, `ORDER#${orderId}`, 'MSG#', { consistent: true })).map((i) => i.message as OrderMessage);
   }
 }

@@ -1,9 +1,9 @@
 // Orders in the single table: ORDER#id / ORDER, and gsi1 as each customer's order history, newest first.
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Order } from '../orders/order.js';
 import type { OrderStore } from '../orders/ports.js';
-import { documentClient } from './dynamodb-document.js';
+import { documentClient, queryAll } from './dynamodb-document.js';
 
 const key = (id: string) => ({ pk: `ORDER#${id}`, sk: 'ORDER' });
 
@@ -44,15 +44,7 @@ export class DynamoDbOrderStore implements OrderStore {
   }
 
   async listByCustomer(customerId: string) {
-    const orders: Order[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({ TableName: this.table, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': `CUSTOMER#${customerId}#ORDERS` }, ScanIndexForward: false, ExclusiveStartKey: start }),
-      );
-      for (const item of out.Items ?? []) orders.push(item.order as Order);
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return orders;
+    const items = await queryAll(this.doc, { TableName: this.table, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': `CUSTOMER#${customerId}#ORDERS` }, ScanIndexForward: false });
+    return items.map((i) => i.order as Order);
   }
 }
