@@ -18,6 +18,7 @@ import { functions, userGroups, type RouteSpec, type UserGroup } from '../../inf
 import { localCredentials, localRegion } from '../../local/servers/local-aws.js';
 import { generateDeviceKeys, publicKeys } from '../../shared/printing/device-keys.js';
 import { binaryStl, box } from '../support/meshes.js';
+import { until } from '../support/until.js';
 import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 
 // ---- The routes, straight from the description ----
@@ -123,15 +124,6 @@ describe('authorization matrix: every route × every role', () => {
 
   const api = (path: string, as?: string, init: RequestInit = {}) => t.api(path, as, init);
   const json = async <T>(r: Response | Promise<Response>) => (await (await r).json()) as T;
-  const until = async <T>(what: string, get: () => Promise<T>, ok: (v: T) => boolean, tries = 300): Promise<T> => {
-    let last: T | undefined;
-    for (let i = 0; i < tries; i++) {
-      last = await get();
-      if (ok(last)) return last;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`${what}: condition not met in time; last seen ${JSON.stringify(last)}`);
-  };
 
   /** A second user, made with the Cognito admin API; their IdToken joins `t.tokens` under `name`. */
   async function addUser(name: string, group: UserGroup | undefined): Promise<void> {

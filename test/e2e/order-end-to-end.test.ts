@@ -12,6 +12,7 @@ import { main as dpm } from '../../cli/main.js';
 import type { RunningPlatform } from '../../local/runtime.js';
 import { generateDeviceKeys, publicKeys } from '../../shared/printing/device-keys.js';
 import { binaryStl, box } from '../support/meshes.js';
+import { until } from '../support/until.js';
 import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 
 interface OrderView {
@@ -34,15 +35,6 @@ describe('an order, from the quote to the release of the escrow', () => {
   let printerId = '';
 
   const api = (path: string, as?: string, init: RequestInit = {}) => t.api(path, as, init);
-  const until = async <T>(what: string, get: () => Promise<T>, ok: (v: T) => boolean, tries = 300): Promise<T> => {
-    let last: T | undefined;
-    for (let i = 0; i < tries; i++) {
-      last = await get();
-      if (ok(last)) return last;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`${what}: condition not met in time; last seen ${JSON.stringify(last)}`);
-  };
   const orderOf = async (id: string, as = 'customer') => (await (await api(`/orders/${id}`, as)).json()) as OrderView;
 
   async function addPrinter(name: string, behaviour: { declines?: boolean; failsAt?: number } = {}) {
