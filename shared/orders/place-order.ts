@@ -114,7 +114,10 @@ export async function getOrder(orderId: string, viewer: Viewer, deps: { orders: 
   const order = await deps.orders.get(orderId);
   if (!order) throw new NotFound(`Order ${orderId} not found`);
   assertMayView(order, viewer);
-  return orderView(order);
+  const view = orderView(order);
+  // The tracking number leads to where the customer lives: only they (and admins) see it.
+  if (view.shipment && order.customerId !== viewer.userId && !viewer.groups.includes('admin')) return { ...view, shipment: { carrierId: view.shipment.carrierId } };
+  return view;
 }
 
 export async function listMyOrders(customerId: string, deps: { orders: OrderStore }) {

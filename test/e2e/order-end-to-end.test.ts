@@ -307,6 +307,8 @@ describe('an order, from the quote to the release of the escrow', () => {
     const shipped = await until('shipped with the carrier', () => orderOf(placed.orderId), (o) => ['shipped', 'refunded', 'cancelled'].includes(o.status), 600);
     const shipment = (shipped as OrderView & { shipment: { carrierId: string; trackingNumber: string } }).shipment;
     expect(shipment.carrierId).toBe(carrier.partnerId);
+    // The tracking number is the customer's alone; the designer and the printer's operator see only the carrier.
+    for (const other of ['designer', 'printer']) expect(((await (await api(`/orders/${placed.orderId}`, other)).json()) as { shipment: unknown }).shipment).toEqual({ carrierId: carrier.partnerId });
 
     const body = JSON.stringify({ reference: placed.orderId, trackingNumber: shipment.trackingNumber, status: 'delivered', at: new Date().toISOString() });
     const send = (headers: Record<string, string>, text = body, partnerId = carrier.partnerId) => fetch(`${platform.gatewayUrl}/webhooks/carriers/${partnerId}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: text });
