@@ -200,6 +200,15 @@ export const functions = {
     timeoutSeconds: 10,
     memoryMb: 256,
   },
+  signUp: {
+    entry: 'functions/platform/sign-up.ts',
+    description: 'Opens a designer, customer or printer-operator account (admins make the others)',
+    routes: [{ method: 'POST', path: '/signup', auth: { kind: 'public' } }],
+    triggers: [],
+    uses: { tables: { main: 'readWrite' }, userPool: 'admin' },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
   updateMyProfile: {
     entry: 'functions/platform/update-my-profile.ts',
     description: "Edits the caller's own profile",

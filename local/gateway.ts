@@ -6,6 +6,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import { closeServer, listen, type LocalServer } from './server.js';
 import type { RouteSpec } from '../infra/platform.js';
+import { apiPath, type webSite } from './web-site.js';
 
 /** API Gateway HTTP API refuses payloads above 10 MB with 413. */
 export const maxPayloadBytes = 10 * 1024 * 1024;
@@ -33,6 +34,8 @@ export interface GatewayOptions {
   /** Extra answers the gateway itself gives, e.g. the platform's /health augmented with the local components. */
   decorate?: (routeKey: string, result: APIGatewayProxyStructuredResultV2) => Promise<APIGatewayProxyStructuredResultV2>;
   log?: (entry: Record<string, unknown>) => void;
+  /** The web app, served beside the API as the CloudFront distribution serves it (see web-site.ts). */
+  site?: ReturnType<typeof webSite>;
 }
 
 interface CompiledRoute {
@@ -206,6 +209,10 @@ export async function startGateway(opts: GatewayOptions): Promise<LocalServer & 
       res.end();
       return;
     }
+
+    const underApi = apiPath(url.pathname);
+    if (underApi !== undefined) url.pathname = underApi;
+    else if (opts.site && (await opts.site.serve(req, res, url.pathname))) return;
 
     const known = literal.get(`${method} ${url.pathname}`);
     // A literal path's parameters (only when an earlier parametrised route wins it) are copied: handlers own them.

@@ -13,6 +13,8 @@ import { localNames } from './names.js';
 import { provisionTables } from './provision-tables.js';
 import type { ComponentHealth, LocalServer } from './server.js';
 import { startCognito } from './servers/cognito.js';
+import { webDist } from './build-web.js';
+import { webSite } from './web-site.js';
 import { startDynamoDb } from './servers/dynamodb.js';
 import { startEventBus, type EventRuleTarget } from './servers/event-bus.js';
 import { startKms } from './servers/kms.js';
@@ -234,6 +236,16 @@ export async function startPlatform(cfg: LocalConfig, log: Log = () => undefined
         host,
         routes,
         authorizer: { issuer: cognito.issuer, jwksUrl: cognito.jwksUrl, audience: [cognito.clientId] },
+        site: webSite({
+          dir: webDist,
+          config: () => ({
+            apiBase: '/api',
+            region: localRegion,
+            userPoolId: cognito.userPoolId,
+            userPoolClientId: cognito.clientId,
+            cognitoEndpoint: cognito.url,
+          }),
+        }),
         log: cfg.DPM_LOG === 'quiet' ? undefined : (e) => (e.level === 'error' || cfg.DPM_LOG === 'debug' ? log(e) : undefined),
         // The health handler reports what the cloud has too; locally every embedded server is a component as well.
         decorate: async (routeKey, result) => {

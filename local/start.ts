@@ -1,5 +1,6 @@
 // `npm start`: the whole platform on this machine. Ctrl-C stops every component and child process.
 import { readLocalConfig } from './local-config.js';
+import { buildWeb } from './build-web.js';
 import { startPlatform } from './runtime.js';
 
 const t0 = Date.now();
@@ -7,12 +8,19 @@ const cfg = readLocalConfig();
 const log = (e: Record<string, unknown>) => console.error(JSON.stringify(e));
 
 try {
+  // The web app builds (only when stale) while the servers start; a failed build leaves the API running.
+  const web = buildWeb({ log: (l) => console.log(l) }).catch((err: Error) => {
+    console.error(`The web app could not be built, the API runs without it: ${err.message}`);
+    return -1;
+  });
   const running = await startPlatform(cfg, log);
+  await web;
   const lines = [
     '',
     `DPM is running (${((Date.now() - t0) / 1000).toFixed(1)} s). Data: ${cfg.DPM_DATA_DIR}`,
     '',
-    `  API gateway     ${running.gatewayUrl}   (GET /health)`,
+    `  Web app         ${running.gatewayUrl}/`,
+    `  API gateway     ${running.gatewayUrl}   (GET /health; also under /api)`,
     ...Object.entries(running.urls)
       .filter(([name]) => name !== 'gateway')
       .map(([name, url]) => `  ${name.padEnd(15)} ${url}`),

@@ -10,6 +10,7 @@ import { MessageInput } from '../../shared/orders/messages.js';
 import { CarrierStatus, RegisterPartnerInput } from '../../shared/partners/partners.js';
 import { PrinterConfigInput, PrinterTermsInput, RegisterPrinterInput } from '../../shared/printers/printer.js';
 import { ProfileInput } from '../../shared/profiles/profile.js';
+import { SignUpInput } from '../../shared/profiles/sign-up.js';
 
 export interface RouteSchemas {
   body?: z.ZodType;
@@ -34,6 +35,7 @@ export const VerifyQuery = z.record(z.string(), z.string().max(512));
 export const routeSchemas = {
   'GET /health': { summary: 'Health of each component' },
   'GET /me': { summary: 'The caller, as the platform sees them' },
+  'POST /signup': { summary: 'Open a designer, customer or printer-operator account', body: SignUpInput },
   'PUT /me': { summary: 'Edit the caller’s own profile', body: ProfileInput },
   'POST /designs': { summary: 'Start a design; returns a presigned upload URL for its STL', body: DesignDraftInput },
   'POST /designs/{designId}/ingest': { summary: 'Check, fingerprint, seal and register an uploaded STL' },

@@ -4,6 +4,7 @@
 // answers). Routes are read from the description, so a new route is in the matrix at once, and the matrix refuses a
 // route it has no case for. Then, with a second user of each group made in cognito-local, the resources of one user
 // stay out of reach of another user of the same group.
+import { randomUUID } from 'node:crypto';
 import {
   AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
@@ -68,6 +69,7 @@ const cases: Record<string, RouteCase> = {
   'GET /openapi.json': {},
   'GET /me': {},
   'PUT /me': { body: () => ({ displayName: 'Matrix caller' }) },
+  'POST /signup': { body: () => ({ email: `matrix-${randomUUID()}@signup.dpm.local`, password: 'Matrix-signup-1!', role: 'customer', displayName: 'Matrix signup' }) },
   'POST /designs': { body: () => ({ title: 'Matrix design', terms: designTerms }) },
   'POST /designs/{designId}/ingest': { params: { designId: (r) => r.draftDesignId } },
   'GET /designs/{designId}': { params: { designId: (r) => r.listedDesignId } },

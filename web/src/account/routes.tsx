@@ -1,0 +1,4 @@
+// The account area's pages. Pages load on first visit (React Router's lazy), so other areas do not carry them.
+import type { RouteObject } from 'react-router';
+
+export const accountRoutes: RouteObject[] = [];
