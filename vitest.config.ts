@@ -15,9 +15,20 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
-      { test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 120_000 } },
+      // The web stack deploys web/dist, so synthesis needs the build.
+      { test: { name: 'infra', include: ['test/infra/**/*.test.ts'], globalSetup: ['test/support/build-web-setup.ts'], testTimeout: 120_000 } },
       // The whole platform as a user runs it: `npm start` in its own process group, on free ports.
-      { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 180_000, hookTimeout: 180_000 } },
+      { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], globalSetup: ['test/support/build-web-setup.ts'], testTimeout: 180_000, hookTimeout: 180_000 } },
+      // The web app in headless Chromium (playwright-core) against the platform; screenshots go to test-results/.
+      {
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          globalSetup: ['test/support/build-web-setup.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+        },
+      },
     ],
   },
 });

@@ -1,6 +1,6 @@
 // Signing in against the Cognito user pool with the AWS SDK (USER_PASSWORD_AUTH, then refresh tokens). Loaded only
 // when someone signs in or a token needs refreshing, so the public product page never downloads it.
-import { CognitoIdentityProviderClient, InitiateAuthCommand, NotAuthorizedException, UserNotFoundException } from '@aws-sdk/client-cognito-identity-provider';
+import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { config } from '../config';
 
 export interface Tokens {
@@ -24,6 +24,8 @@ function idp(): CognitoIdentityProviderClient {
 
 export class SignInRefused extends Error {}
 
+const wrongCredentials = new Set(['NotAuthorizedException', 'UserNotFoundException', 'InvalidPasswordException']);
+
 export async function signIn(email: string, password: string): Promise<Tokens> {
   try {
     const out = await idp().send(
@@ -33,7 +35,8 @@ export async function signIn(email: string, password: string): Promise<Tokens> {
     if (!r?.IdToken || !r.RefreshToken) throw new SignInRefused(out.ChallengeName ? `This account needs a step the web app does not support yet (${out.ChallengeName}).` : 'Signing in failed. Try again.');
     return { idToken: r.IdToken, refreshToken: r.RefreshToken, expiresAt: Date.now() + (r.ExpiresIn ?? 3600) * 1000 };
   } catch (err) {
-    if (err instanceof NotAuthorizedException || err instanceof UserNotFoundException) throw new SignInRefused('The e-mail or the password is wrong.');
+    // Cognito answers a wrong password with NotAuthorizedException; cognito-local with InvalidPasswordException.
+    if (wrongCredentials.has((err as Error).name)) throw new SignInRefused('The e-mail or the password is wrong.');
     if (err instanceof SignInRefused) throw err;
     throw new SignInRefused('The sign-in service could not be reached. Try again in a moment.');
   }
