@@ -70,6 +70,31 @@ export const acknowledgements: readonly Acknowledgement[] = [
     reason: 'Partners’ webhooks carry no Cognito token: each is authenticated by its HMAC signature (Standard Webhooks) under the partner’s own secret',
   },
   {
+    rule: /^AwsSolutions-APIG4$/,
+    path: /^DpmApplication\/Http\/Api\/POST--signup\/Resource$/,
+    reason: 'Opening an account cannot require one; the handler only makes designer, customer and printer-operator accounts, and the stage throttling applies',
+  },
+  {
+    rule: /^AwsSolutions-CFR1$/,
+    path: /^DpmWeb\/Site\/Distribution\/Resource$/,
+    reason: 'The marketplace and the product pages its tags link to are for buyers and owners in every country: no geo restriction',
+  },
+  {
+    rule: /^AwsSolutions-CFR2$/,
+    path: /^DpmWeb\/Site\/Distribution\/Resource$/,
+    reason: 'A CloudFront web ACL must be created in us-east-1 and is account policy (managed rule groups, rate limits); the operator attaches one at deploy time. The API behind /api keeps its own throttling',
+  },
+  {
+    rule: /^AwsSolutions-CFR4$/,
+    path: /^DpmWeb\/Site\/Distribution\/Resource$/,
+    reason: 'Without a custom domain the distribution uses CloudFront’s default certificate, whose policy AWS fixes; a custom domain with an ACM certificate is a deploy-time choice of the operator',
+  },
+  {
+    rule: /^AwsSolutions-(L1|IAM4\[Policy::arn:<AWS::Partition>:iam::aws:policy\/service-role\/AWSLambdaBasicExecutionRole\]|IAM5\[(Action::s3:(GetObject|GetBucket|List|DeleteObject|Abort)\*|Resource::\*|Resource::<SiteAssets[0-9A-F]{8}\.Arn>\/\*|Resource::arn:<AWS::Partition>:s3:::cdk-[a-z0-9]+-assets-<AWS::AccountId>-[a-z0-9-]+\/\*)\])$/,
+    path: /^DpmWeb\/Custom::CDKBucketDeployment[0-9A-F]+256MiB\/(Resource|ServiceRole\/Resource|ServiceRole\/DefaultPolicy\/Resource)$/,
+    reason: 'The CDK’s own BucketDeployment function (runtime chosen by aws-cdk-lib): it copies the built web app from the CDK assets bucket into the site bucket and invalidates CloudFront, with the grants the CDK gives it',
+  },
+  {
     rule: /^AwsSolutions-SQS3$/,
     path: /^DpmApplication\/Triggers\/RuleDeadLetters\/Resource$/,
     reason: 'This queue is itself the dead-letter queue of the event rules’ Lambda targets',

@@ -1,14 +1,19 @@
 // Builds the CDK app from the platform description. Used by `cdk synth` (bin/app.ts) and in-process by the tests.
 import { App, Aspects, CfnResource, Validations, type IAspect } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import { join } from 'node:path';
 import { AcknowledgedAwsSolutionsChecks } from './nag-acknowledgements.js';
 import { platform } from './platform.js';
 import { ApplicationStack } from './stacks/application-stack.js';
 import { ObservabilityStack } from './stacks/observability-stack.js';
 import { PrintersStack } from './stacks/printers-stack.js';
 import { StatefulStack } from './stacks/stateful-stack.js';
+import { WebStack } from './stacks/web-stack.js';
 
-export const stackNames = { stateful: 'DpmStateful', application: 'DpmApplication', printers: 'DpmPrinters', observability: 'DpmObservability' } as const;
+export const stackNames = { stateful: 'DpmStateful', application: 'DpmApplication', printers: 'DpmPrinters', observability: 'DpmObservability', web: 'DpmWeb' } as const;
+
+/** The web app's build output, which the web stack uploads (`npm run build:web` makes it). */
+export const webAssetsDir = join(import.meta.dirname, '..', 'web', 'dist');
 
 export function buildApp(opts: { outdir?: string; context?: Record<string, string> } = {}) {
   // Strong cross-stack references: a stateless stack can never delete an export the stateful stack still serves.
@@ -50,8 +55,16 @@ export function buildApp(opts: { outdir?: string; context?: Record<string, strin
       printersOnlineMetricName: printers.fleet.printersOnline.metricName,
     },
   });
+  const web = new WebStack(app, stackNames.web, {
+    env,
+    description: 'DPM web app on S3 behind CloudFront, with the API under /api',
+    assetsDir: webAssetsDir,
+    api: application.api.api,
+    userPoolId: stateful.resources.userPool.userPoolId,
+    userPoolClientId: stateful.users.client.userPoolClientId,
+  });
   Aspects.of(app).add(new DescriptionKeys(application, stateful));
-  return { app, nag, stacks: { stateful, application, printers, observability } };
+  return { app, nag, stacks: { stateful, application, printers, observability, web } };
 }
 
 /**

@@ -12,6 +12,7 @@ let stateful: Template;
 let application: Template;
 let printers: Template;
 let observability: Template;
+let web: Template;
 let templates: Record<string, Tpl>;
 let waived: WaivedFinding[];
 
@@ -44,9 +45,10 @@ beforeAll(() => {
   application = Template.fromStack(stacks.application);
   printers = Template.fromStack(stacks.printers);
   observability = Template.fromStack(stacks.observability);
+  web = Template.fromStack(stacks.web);
   templates = Object.fromEntries(Object.values(stacks).map((s) => [s.stackName, assembly.getStackByName(s.stackName).template as Tpl]));
   // Synth bundles every function with esbuild; on a busy 2-core machine that outlasts the default 10 s hook timeout.
-}, 120_000);
+}, 300_000);
 
 describe('stateful stack', () => {
   it('has the described tables: keys, GSIs, TTL, PITR, CMK encryption, retained', () => {
@@ -168,6 +170,49 @@ describe('application stack', () => {
 
   it('routes ledger events by the described pattern', () => {
     application.hasResourceProperties('AWS::Events::Rule', { EventPattern: platform.eventRules.ledgerSteps.pattern });
+  });
+});
+
+describe('web stack', () => {
+  it('serves the built app from a private bucket through CloudFront (OAC), pages rewritten to index.html, HTTPS only', () => {
+    web.hasResourceProperties('AWS::S3::Bucket', { PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true } });
+    web.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+    const dist = resourcesOf(web, 'AWS::CloudFront::Distribution')[0]![1].Properties.DistributionConfig as {
+      DefaultCacheBehavior: { ViewerProtocolPolicy: string; FunctionAssociations: { FunctionARN: unknown }[] };
+      CacheBehaviors: { PathPattern: string; AllowedMethods: string[]; ViewerProtocolPolicy: string; FunctionAssociations: unknown[] }[];
+    };
+    expect(dist.DefaultCacheBehavior.ViewerProtocolPolicy).toBe('redirect-to-https');
+    expect(dist.DefaultCacheBehavior.FunctionAssociations).toHaveLength(1);
+    const api = dist.CacheBehaviors.find((b) => b.PathPattern === '/api/*');
+    expect(api?.AllowedMethods).toEqual(expect.arrayContaining(['POST', 'PUT', 'DELETE', 'PATCH']));
+    expect(api?.ViewerProtocolPolicy).toBe('https-only');
+    expect(api?.FunctionAssociations).toHaveLength(1);
+  });
+
+  it('rewrites page paths to index.html but not files, and strips /api before the API sees the path', () => {
+    const code = Object.fromEntries(resourcesOf(web, 'AWS::CloudFront::Function').map(([, f]) => [String(f.Properties.Name ?? ''), String(f.Properties.FunctionCode)]));
+    const run = (src: string, uri: string) => {
+      const handler = new Function(`${src}; return handler;`)() as (e: { request: { uri: string } }) => { uri: string };
+      return handler({ request: { uri } }).uri;
+    };
+    const spa = Object.values(code).find((c) => c.includes('index.html'))!;
+    const strip = Object.values(code).find((c) => c.includes('substring(4)'))!;
+    expect(run(spa, '/01/04359999000019/21/abc')).toBe('/index.html');
+    expect(run(spa, '/designs/dsg_1')).toBe('/index.html');
+    expect(run(spa, '/assets/index-abc.js')).toBe('/assets/index-abc.js');
+    expect(run(spa, '/config.json')).toBe('/config.json');
+    expect(run(strip, '/api/orders/ord_1')).toBe('/orders/ord_1');
+    expect(run(strip, '/api')).toBe('/');
+  });
+
+  it('deploys the build with a config.json naming the user pool, its web client and the region', () => {
+    const deployments = resourcesOf(web, 'Custom::CDKBucketDeployment');
+    expect(deployments).toHaveLength(1);
+    const text = JSON.stringify(deployments[0]![1].Properties);
+    expect(text).toContain('config.json');
+    // config.json is written at deploy time: its markers resolve to the stateful stack's pool and web client.
+    expect(text).toMatch(/ExportsOutputRefUsersPool[0-9A-F]+/);
+    expect(text).toMatch(/ExportsOutputRefUsersPoolWebClient[0-9A-F]+/);
   });
 });
 
