@@ -165,6 +165,8 @@ export function endpointUrlProblem(raw: string): string | undefined {
 export const deliveryIdFor = (eventId: string, endpointId: string) => `msg_${createHash('sha256').update(`${eventId}|${endpointId}`).digest('hex').slice(0, 32)}`;
 const endpointSecretContext = (endpointId: string) => ({ purpose: 'webhook-endpoint-secret', endpoint: endpointId });
 
+const maxEndpointsPerPartner = 10;
+
 /** At most this many attempts are kept on a delivery record; older ones drop off after repeated replays. */
 const keptAttempts = 60;
 
@@ -207,6 +209,8 @@ export async function createWebhookEndpoint(input: CreateEndpointInput & Keyed, 
   const { partnerId } = await manager(input.apiKey, deps);
   const problem = endpointUrlProblem(input.url);
   if (problem) throw new RuleViolation(problem);
+  // Each endpoint multiplies every event's deliveries; a partner needs a few (one per environment), not hundreds.
+  if ((await deps.endpoints.listByPartner(partnerId)).length >= maxEndpointsPerPartner) throw new RuleViolation(`A partner has at most ${maxEndpointsPerPartner} webhook endpoints`);
   const random = deps.random ?? randomBytes;
   const endpointId = `ep_${random(12).toString('hex')}`;
   const secret = random(32);
