@@ -66,8 +66,13 @@ export const acknowledgements: readonly Acknowledgement[] = [
   },
   {
     rule: /^AwsSolutions-APIG4$/,
-    path: /^DpmApplication\/Http\/Api\/POST--webhooks--carriers--\{partnerId\}\/Resource$/,
+    path: /^DpmApplication\/Http\/Api\/POST--webhooks--(carriers|suppliers)--\{partnerId\}\/Resource$/,
     reason: 'Partners’ webhooks carry no Cognito token: each is authenticated by its HMAC signature (Standard Webhooks) under the partner’s own secret',
+  },
+  {
+    rule: /^AwsSolutions-APIG4$/,
+    path: /^DpmApplication\/Http\/Api\/(GET|POST|PUT|DELETE)--partner--[A-Za-z0-9{}-]+\/Resource$/,
+    reason: 'Partners’ own API (/partner/…) authenticates their API keys, which the JWT authorizer cannot check: every use case behind these routes checks the key’s hash, revocation and scope before anything else',
   },
   {
     rule: /^AwsSolutions-APIG4$/,

@@ -45,6 +45,8 @@ export interface QueueSpec {
   visibilityTimeoutSeconds: number;
   /** Receives after which a message moves to the queue's dead-letter queue. */
   maxReceiveCount: number;
+  /** How long a message may stay on the queue; absent = the SQS default of 4 days. */
+  retentionDays?: number;
 }
 
 export type Access = 'read' | 'readWrite';
@@ -133,6 +135,12 @@ export const buckets = {
 export const queues = {
   /** Ledger steps, grouped by asset so each product's memory is written in order. */
   ledger: { fifo: true, visibilityTimeoutSeconds: 60, maxReceiveCount: 5 },
+  /**
+   * Wake-up calls for outbound partner webhooks, one message per delivery for all its attempts (hidden between them for
+   * up to 12 h). Standard, not FIFO: deliveries are independent. Receives are ~12 per delivery plus replays and crash
+   * retries, hence the high dead-letter threshold; messages outlive the ~3-day retry schedule with room to spare.
+   */
+  webhooks: { fifo: false, visibilityTimeoutSeconds: 120, maxReceiveCount: 40, retentionDays: 7 },
 } as const satisfies Record<string, QueueSpec>;
 
 export const eventBusName = 'dpm';
@@ -142,6 +150,11 @@ export const eventRules = {
   ledgerSteps: {
     description: 'Domain events written to the ledger',
     pattern: { source: ['dpm'], 'detail-type': [{ prefix: 'ledger.' }] },
+  },
+  /** Domain events partners hear about through their webhooks: a shipment to carry, a delivery made. */
+  partnerEvents: {
+    description: 'Domain events that become partners’ webhooks',
+    pattern: { source: ['dpm'], 'detail-type': ['ledger.product.shipped', 'ledger.product.delivered'] },
   },
 } as const satisfies Record<string, EventRuleSpec>;
 
@@ -171,6 +184,12 @@ const designers: RouteAuth = { kind: 'groups', groups: ['designer'] };
 const operators: RouteAuth = { kind: 'groups', groups: ['printer'] };
 const customers: RouteAuth = { kind: 'groups', groups: ['customer'] };
 const orderTask = { kind: 'workflowTask', workflow: 'order' } as const;
+const admins: RouteAuth = { kind: 'groups', groups: ['admin'] };
+/**
+ * Partners' own API: public at the gateway, because API Gateway's JWT authorizer cannot check our API keys; every use
+ * case behind these routes authenticates the `Authorization: Bearer dpmk.…` key and checks its scope itself.
+ */
+const partnerKeyAuth: RouteAuth = { kind: 'public' };
 
 export const functions = {
   health: {
@@ -584,9 +603,145 @@ export const functions = {
   registerPartner: {
     entry: 'functions/partners/register-partner.ts',
     description: 'An admin registers a partner and receives its webhook secret once',
-    routes: [{ method: 'POST', path: '/partners', auth: { kind: 'groups', groups: ['admin'] } }],
+    routes: [{ method: 'POST', path: '/partners', auth: admins }],
     triggers: [],
     uses: { tables: { main: 'readWrite' }, keys: { data: 'encrypt' } },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
+  issuePartnerKey: {
+    entry: 'functions/partners/issue-partner-key.ts',
+    description: 'An admin issues a scoped API key for a partner, shown once; only its hash is kept',
+    routes: [{ method: 'POST', path: '/partners/{partnerId}/keys', auth: admins }],
+    triggers: [],
+    uses: { tables: { main: 'readWrite' } },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
+  listPartnerKeys: {
+    entry: 'functions/partners/list-partner-keys.ts',
+    description: 'A partner’s API keys: id, label, scopes and revocation, never the secret',
+    routes: [{ method: 'GET', path: '/partners/{partnerId}/keys', auth: admins }],
+    triggers: [],
+    uses: { tables: { main: 'read' } },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
+  revokePartnerKey: {
+    entry: 'functions/partners/revoke-partner-key.ts',
+    description: 'An admin revokes a partner’s API key',
+    routes: [{ method: 'DELETE', path: '/partners/{partnerId}/keys/{keyId}', auth: admins }],
+    triggers: [],
+    uses: { tables: { main: 'readWrite' } },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
+  listCarrierShipments: {
+    entry: 'functions/partners/list-shipments.ts',
+    description: 'A carrier’s shipments (API key with shipments:read)',
+    routes: [{ method: 'GET', path: '/partner/shipments', auth: partnerKeyAuth }],
+    triggers: [],
+    uses: { tables: { main: 'read' } },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
+  reportShipmentLabel: {
+    entry: 'functions/partners/report-shipment-label.ts',
+    description: 'A carrier reports the label and tracking number of a shipment it carries (API key with shipments:write)',
+    routes: [{ method: 'PUT', path: '/partner/shipments/{orderId}/label', auth: partnerKeyAuth }],
+    triggers: [],
+    uses: { tables: { main: 'readWrite' } },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
+  postMaterialCertificate: {
+    entry: 'functions/partners/post-material-certificate.ts',
+    description: 'A supplier records a certificate for a lot of material (API key with materials:write)',
+    routes: [{ method: 'POST', path: '/partner/material-certificates', auth: partnerKeyAuth }],
+    triggers: [],
+    uses: { tables: { main: 'readWrite' } },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
+  createWebhookEndpoint: {
+    entry: 'functions/partners/create-webhook-endpoint.ts',
+    description: 'A partner subscribes a URL to event types; the endpoint’s signing secret is shown once (webhooks:manage)',
+    routes: [{ method: 'POST', path: '/partner/webhook-endpoints', auth: partnerKeyAuth }],
+    triggers: [],
+    uses: { tables: { main: 'readWrite' }, keys: { data: 'encrypt' } },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
+  listWebhookEndpoints: {
+    entry: 'functions/partners/list-webhook-endpoints.ts',
+    description: 'A partner’s webhook endpoints (webhooks:manage)',
+    routes: [{ method: 'GET', path: '/partner/webhook-endpoints', auth: partnerKeyAuth }],
+    triggers: [],
+    uses: { tables: { main: 'read' } },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
+  deleteWebhookEndpoint: {
+    entry: 'functions/partners/delete-webhook-endpoint.ts',
+    description: 'A partner unsubscribes a webhook endpoint (webhooks:manage)',
+    routes: [{ method: 'DELETE', path: '/partner/webhook-endpoints/{endpointId}', auth: partnerKeyAuth }],
+    triggers: [],
+    uses: { tables: { main: 'readWrite' } },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
+  enableWebhookEndpoint: {
+    entry: 'functions/partners/enable-webhook-endpoint.ts',
+    description: 'A partner turns a disabled webhook endpoint back on (webhooks:manage)',
+    routes: [{ method: 'POST', path: '/partner/webhook-endpoints/{endpointId}/enable', auth: partnerKeyAuth }],
+    triggers: [],
+    uses: { tables: { main: 'readWrite' } },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
+  listWebhookDeliveries: {
+    entry: 'functions/partners/list-webhook-deliveries.ts',
+    description: 'A partner’s webhook deliveries with every attempt (webhooks:manage)',
+    routes: [{ method: 'GET', path: '/partner/webhook-deliveries', auth: partnerKeyAuth }],
+    triggers: [],
+    uses: { tables: { main: 'read' } },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
+  replayWebhookDelivery: {
+    entry: 'functions/partners/replay-webhook-delivery.ts',
+    description: 'A partner replays a webhook delivery through the retry schedule (webhooks:manage)',
+    routes: [{ method: 'POST', path: '/partner/webhook-deliveries/{deliveryId}/replay', auth: partnerKeyAuth }],
+    triggers: [],
+    uses: { tables: { main: 'readWrite' }, queues: { webhooks: 'send' } },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
+  notifyPartners: {
+    entry: 'functions/partners/notify-partners.ts',
+    description: 'Turns shipments and deliveries into partners’ webhooks: a label request to the carrier, then the delivery',
+    routes: [],
+    triggers: [{ kind: 'rule', rule: 'partnerEvents' }],
+    uses: { tables: { main: 'readWrite' }, queues: { webhooks: 'send' } },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
+  deliverWebhook: {
+    entry: 'functions/partners/deliver-webhook.ts',
+    description: 'Posts signed webhooks to partners’ endpoints, retrying on a ~3-day schedule; a 410 disables the endpoint',
+    routes: [],
+    triggers: [{ kind: 'queue', queue: 'webhooks', batchSize: 10 }],
+    uses: { tables: { main: 'readWrite' }, keys: { data: 'decrypt' } },
+    // Ten receivers answered side by side, each given 15 s; the queue's visibility timeout is four times this.
+    timeoutSeconds: 30,
+    memoryMb: 256,
+  },
+  supplierWebhook: {
+    entry: 'functions/partners/supplier-webhook.ts',
+    description: 'Suppliers’ signed material certificates, recorded once each',
+    routes: [{ method: 'POST', path: '/webhooks/suppliers/{partnerId}', auth: { kind: 'public' } }],
+    triggers: [],
+    uses: { tables: { main: 'readWrite' }, keys: { data: 'decrypt' } },
     timeoutSeconds: 10,
     memoryMb: 256,
   },

@@ -7,7 +7,12 @@ import { PlaceOrderInput, QuoteInput } from '../../shared/orders/order.js';
 import { RatingInput } from '../../shared/orders/ratings.js';
 import { TransferInput } from '../../shared/orders/ownership.js';
 import { MessageInput } from '../../shared/orders/messages.js';
-import { CarrierStatus, RegisterPartnerInput } from '../../shared/partners/partners.js';
+import { IssueKeyInput, type PartnerScope } from '../../shared/partners/api-keys.js';
+import { CarrierStatus } from '../../shared/partners/inbound-webhooks.js';
+import { MaterialCertificateInput } from '../../shared/partners/material-certificates.js';
+import { CreateEndpointInput, ListDeliveriesQuery } from '../../shared/partners/outbound-webhooks.js';
+import { RegisterPartnerInput } from '../../shared/partners/partners.js';
+import { ListShipmentsQuery, ReportLabelInput } from '../../shared/partners/shipments.js';
 import { PrinterConfigInput, PrinterTermsInput, RegisterPrinterInput } from '../../shared/printers/printer.js';
 import { ProfileInput } from '../../shared/profiles/profile.js';
 import { SignUpInput } from '../../shared/profiles/sign-up.js';
@@ -16,6 +21,8 @@ export interface RouteSchemas {
   body?: z.ZodType;
   query?: z.ZodType;
   summary: string;
+  /** A partner route (public at the gateway): the API key scope its use case requires. */
+  partnerScope?: PartnerScope;
 }
 
 export const SearchDesignsQuery = z.strictObject({
@@ -67,6 +74,19 @@ export const routeSchemas = {
   'GET /products/{productId}/passport': { summary: 'The product’s digital product passport' },
   'GET /01/{gtin}/21/{serial}': { summary: 'Verify a product from its tag (GS1 Digital Link): verdict and memory', query: VerifyQuery },
   'POST /partners': { summary: 'Register a partner (carrier, supplier, shop); its webhook secret is shown once', body: RegisterPartnerInput },
+  'POST /partners/{partnerId}/keys': { summary: 'Issue a scoped API key for a partner; the key is shown once, only its hash is kept', body: IssueKeyInput },
+  'GET /partners/{partnerId}/keys': { summary: 'A partner’s API keys (id, label, scopes, revocation; never the secret)' },
+  'DELETE /partners/{partnerId}/keys/{keyId}': { summary: 'Revoke a partner’s API key' },
+  'GET /partner/shipments': { summary: 'The calling carrier’s shipments, newest first', query: ListShipmentsQuery, partnerScope: 'shipments:read' },
+  'PUT /partner/shipments/{orderId}/label': { summary: 'Report the label and tracking number of a shipment the caller carries', body: ReportLabelInput, partnerScope: 'shipments:write' },
+  'POST /partner/material-certificates': { summary: 'Record a certificate for a lot of material (idempotent on certificateId)', body: MaterialCertificateInput, partnerScope: 'materials:write' },
+  'POST /partner/webhook-endpoints': { summary: 'Subscribe a URL to event types; its whsec_ signing secret is shown once', body: CreateEndpointInput, partnerScope: 'webhooks:manage' },
+  'GET /partner/webhook-endpoints': { summary: 'The caller’s webhook endpoints', partnerScope: 'webhooks:manage' },
+  'DELETE /partner/webhook-endpoints/{endpointId}': { summary: 'Unsubscribe a webhook endpoint', partnerScope: 'webhooks:manage' },
+  'POST /partner/webhook-endpoints/{endpointId}/enable': { summary: 'Turn a disabled webhook endpoint back on', partnerScope: 'webhooks:manage' },
+  'GET /partner/webhook-deliveries': { summary: 'The caller’s webhook deliveries with every attempt, newest first', query: ListDeliveriesQuery, partnerScope: 'webhooks:manage' },
+  'POST /partner/webhook-deliveries/{deliveryId}/replay': { summary: 'Run a delivery through the retry schedule again, with the same webhook-id', partnerScope: 'webhooks:manage' },
+  'POST /webhooks/suppliers/{partnerId}': { summary: 'A supplier’s material certificate, signed the Standard Webhooks way', body: MaterialCertificateInput },
   'POST /webhooks/carriers/{partnerId}': { summary: 'A carrier’s status update, signed the Standard Webhooks way (webhook-id, webhook-timestamp, webhook-signature)', body: CarrierStatus },
   'GET /openapi.json': { summary: 'This document' },
 } as const satisfies Record<string, RouteSchemas>;

@@ -66,6 +66,15 @@ export function userOf(caller: Caller): Extract<Caller, { kind: 'user' }> {
   return caller;
 }
 
+/**
+ * The bearer credential of a request, for routes that authenticate it themselves (partners' API keys): the gateway
+ * passes the Authorization header of a public route through untouched.
+ */
+export function bearerOf(headers: Record<string, string>): string | undefined {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(headers.authorization ?? headers.Authorization ?? '');
+  return m?.[1];
+}
+
 function authorize(routeKey: string, caller: Caller): void {
   const auth = routeAuth.get(routeKey);
   // A handler reached through a route the description does not know is a wiring bug: refuse rather than guess.

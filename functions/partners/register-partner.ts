@@ -2,8 +2,8 @@
 import { registerPartner } from '../../shared/partners/partners.js';
 import { routeSchemas } from '../lib/api-schemas.js';
 import { httpRoute } from '../lib/http.js';
-import { partnerDataKeys, partnerIds, partnerStore } from './wiring.js';
+import { clock, partnerDataKeys, partnerIds, partnerStore } from './wiring.js';
 
-const deps = { partners: partnerStore(), dataKeys: partnerDataKeys(), ...partnerIds, now: () => new Date() };
+const deps = { partners: partnerStore(), dataKeys: partnerDataKeys(), ...partnerIds, ...clock };
 
 export const handler = httpRoute({ body: routeSchemas['POST /partners'].body, run: async ({ body }) => ({ status: 201, body: await registerPartner(body, deps) }) });

@@ -32,6 +32,7 @@ export class PlatformMessaging extends Construct {
         encryption: sqs.QueueEncryption.SQS_MANAGED,
         enforceSSL: true,
         visibilityTimeout: Duration.seconds(spec.visibilityTimeoutSeconds),
+        ...(spec.retentionDays ? { retentionPeriod: Duration.days(spec.retentionDays) } : {}),
         deadLetterQueue: { queue: dlq, maxReceiveCount: spec.maxReceiveCount },
         removalPolicy: RemovalPolicy.RETAIN,
       });

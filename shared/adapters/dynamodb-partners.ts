@@ -36,4 +36,9 @@ export class DynamoDbPartners implements PartnerStore {
       throw err;
     }
   }
+
+  async handledBefore(partnerId: string, webhookId: string) {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: `WEBHOOK#${partnerId}#${webhookId}`, sk: 'SEEN' }, ConsistentRead: true }));
+    return out.Item !== undefined;
+  }
 }

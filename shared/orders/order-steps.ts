@@ -380,6 +380,21 @@ export async function shipProduct(
   return { trackingNumber: order.shipment!.trackingNumber };
 }
 
+/**
+ * The carrier's own tracking number, from the label it made for the shipment: it replaces the one the platform gave
+ * the shipment, so the customer follows the carrier's number and the carrier's delivery webhook names it. The ledger
+ * keeps the hash of the first number (product.shipped); the order keeps the current one. Refused once delivered.
+ */
+export async function recordCarrierLabel(input: { orderId: string; carrierId: string; trackingNumber: string }, deps: Clock & { orders: OrderStore }) {
+  const saved = await update(deps.orders, input.orderId, deps.now, (o) => {
+    if (o.shipment?.carrierId !== input.carrierId) throw new NotFound(`Order ${input.orderId} not found`);
+    if (o.shipment.trackingNumber === input.trackingNumber) return undefined;
+    if (o.status !== 'shipped') throw new Conflict(`Order ${o.orderId} is ${o.status}; its label can no longer change`);
+    return { ...o, shipment: { ...o.shipment, trackingNumber: input.trackingNumber } };
+  });
+  return { trackingNumber: saved.shipment!.trackingNumber };
+}
+
 // 7. Wait for the carrier's or the customer's confirmation of delivery.
 export async function awaitDelivery(input: { orderId: string; taskToken: string }, deps: Clock & { orders: OrderStore; callbacks: TaskCallbacks }) {
   const saved = await update(deps.orders, input.orderId, deps.now, (o) => (o.waiting?.token === input.taskToken ? undefined : { ...o, waiting: { step: 'delivery', token: input.taskToken } }));

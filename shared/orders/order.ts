@@ -126,6 +126,11 @@ export function orderIdFor(customerId: string, clientOrderId: string, hash: (s: 
   return `ord_${hash(`${customerId}|${clientOrderId}`).slice(0, 24)}`;
 }
 
+/** A product is named after its order (`prd_` and the order's hash); this is the way back. */
+export function orderIdOfProduct(productId: string): string | undefined {
+  return /^prd_[0-9a-f]{24}$/.test(productId) ? `ord_${productId.slice(4)}` : undefined;
+}
+
 export function jobIdFor(orderId: string, attempt: number): string {
   return `${orderId}.${attempt}`;
 }

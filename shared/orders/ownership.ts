@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { Conflict, Forbidden, NotFound, RuleViolation } from '../errors.js';
 import type { LedgerEvents, OrderStore } from './ports.js';
+import { orderIdOfProduct } from './order.js';
 
 export const TransferInput = z.strictObject({
   transferId: z.uuid(),
@@ -26,13 +27,12 @@ export interface OwnershipStore {
   save(next: Ownership, expectedTransfers: number): Promise<boolean>;
 }
 
-const orderIdOf = (productId: string) => (/^prd_([0-9a-f]{24})$/.test(productId) ? `ord_${productId.slice(4)}` : undefined);
 
 export async function transferOwnership(
   input: TransferInput & { productId: string; callerId: string },
   deps: { orders: OrderStore; owners: OwnershipStore; events: LedgerEvents; now: () => Date },
 ) {
-  const orderId = orderIdOf(input.productId);
+  const orderId = orderIdOfProduct(input.productId);
   const order = orderId ? await deps.orders.get(orderId) : undefined;
   if (!order?.product) throw new NotFound(`Product ${input.productId} not found`);
   if (order.status !== 'completed') throw new RuleViolation('A product can be resold once it has been delivered');

@@ -1,7 +1,7 @@
 // Partners (carriers, material suppliers, shops) and their inbound webhooks. A partner's webhook secret is made here,
 // shown once, and kept sealed under a KMS data key bound to the partner; webhooks are checked the Standard Webhooks
 // way (webhook-id, webhook-timestamp, webhook-signature: v1,base64(HMAC-SHA256(secret, id.timestamp.body)))
-// and each webhook id is handled once.
+// and each webhook id is handled once (receiveWebhook; the partners' own webhooks are in inbound-webhooks.ts).
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { open, seal, type DataKeys } from '../crypto/envelope.js';
@@ -27,6 +27,8 @@ export interface PartnerStore {
   list(kind: Partner['kind']): Promise<Partner[]>;
   /** Records a webhook id; false if it was handled before (a replay or a retry). */
   firstDelivery(partnerId: string, webhookId: string, expiresAt: number): Promise<boolean>;
+  /** True if the webhook id was recorded by `firstDelivery` (and has not expired). */
+  handledBefore(partnerId: string, webhookId: string): Promise<boolean>;
 }
 
 const secretContext = (partnerId: string) => ({ purpose: 'webhook-secret', partner: partnerId });
@@ -67,26 +69,39 @@ export async function verifyWebhook(input: { partnerId: string; headers: Record<
   return { partner, webhookId: id };
 }
 
-export const CarrierStatus = z.strictObject({
-  /** Our order id, passed to the carrier as the shipment's reference. */
-  reference: z.string().regex(/^ord_[0-9a-f]{24}$/),
-  trackingNumber: z.string().min(1).max(64),
-  status: z.enum(['in_transit', 'delivered', 'exception']),
-  at: z.iso.datetime({ offset: true }),
-});
-
-export function parseCarrierStatus(rawBody: string) {
+/** Parses a verified webhook body against its contract; a bad body is the partner's error (400), not ours. */
+export function parseWebhookBody<T>(schema: z.ZodType<T>, rawBody: string, what: string): T {
   let json: unknown;
   try {
     json = JSON.parse(rawBody);
   } catch {
     throw new InvalidInput('The webhook body is not JSON');
   }
-  const parsed = CarrierStatus.safeParse(json);
-  if (!parsed.success) throw new InvalidInput(`Invalid carrier status: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new InvalidInput(`Invalid ${what}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return parsed.data;
 }
 
-export function assertCarrier(partner: Partner) {
-  if (partner.kind !== 'carrier') throw new NotFound('No such webhook for this partner');
+export type InboundWebhookDeps = { partners: PartnerStore; dataKeys: DataKeys; now: () => Date };
+
+/** How long a handled webhook id is remembered: longer than any partner's retry schedule (Standard Webhooks': ~1 day). */
+const rememberSeconds = 7 * 86_400;
+
+/**
+ * The one way an inbound partner webhook is taken in: the signature checks out, the partner is of the kind the route
+ * is for, a webhook id handled before changes nothing, and the body parses. `apply` must itself be idempotent: the id
+ * is marked only after it succeeded, so a failure (or a crash in between) leaves the webhook to the partner's retry.
+ */
+export async function receiveWebhook<T>(
+  input: { partnerId: string; kind: Partner['kind']; headers: Record<string, string>; rawBody: string },
+  contract: { schema: z.ZodType<T>; what: string },
+  apply: (body: T, partner: Partner) => Promise<void>,
+  deps: InboundWebhookDeps,
+): Promise<{ received: true; duplicate: boolean }> {
+  const { partner, webhookId } = await verifyWebhook(input, deps);
+  if (partner.kind !== input.kind) throw new NotFound('No such webhook for this partner');
+  if (await deps.partners.handledBefore(partner.partnerId, webhookId)) return { received: true, duplicate: true };
+  await apply(parseWebhookBody(contract.schema, input.rawBody, contract.what), partner);
+  const first = await deps.partners.firstDelivery(partner.partnerId, webhookId, Math.floor(deps.now().getTime() / 1000) + rememberSeconds);
+  return { received: true, duplicate: !first };
 }

@@ -10,9 +10,11 @@ export interface ApiRoute {
   summary: string;
   body?: z.ZodType;
   query?: z.ZodType;
+  /** Partner routes: public at the gateway, authenticated by a partner API key holding this scope. */
+  partnerScope?: string;
 }
 
-const errorStatuses = { '400': 'Invalid input', '401': 'No valid token', '403': 'Not allowed for the caller’s groups', '404': 'Not found', '409': 'Conflict with the current state', '413': 'Body too large', '422': 'A business rule refuses it', '503': 'A dependency is unavailable' };
+const errorStatuses = { '400': 'Invalid input', '401': 'No valid token (or partner API key)', '403': 'Not allowed for the caller’s groups (or the key’s scopes)', '404': 'Not found', '409': 'Conflict with the current state', '413': 'Body too large', '422': 'A business rule refuses it', '503': 'A dependency is unavailable' };
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input') {
   const { $schema: _s, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
@@ -31,7 +33,7 @@ export function openApiDocument(routes: readonly ApiRoute[], info: { title: stri
     const pathParams = [...r.path.matchAll(/\{([^}]+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
     const errors = Object.fromEntries(
       Object.entries(errorStatuses)
-        .filter(([code]) => (r.auth.kind === 'public' ? code !== '401' && code !== '403' : true))
+        .filter(([code]) => (r.auth.kind === 'public' && !r.partnerScope ? code !== '401' && code !== '403' : true))
         .map(([code, description]) => [code, { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }]),
     );
     paths[r.path] ??= {};
@@ -39,7 +41,7 @@ export function openApiDocument(routes: readonly ApiRoute[], info: { title: stri
       summary: r.summary,
       description: r.description,
       operationId: `${r.method.toLowerCase()}${r.path.replace(/[{}]/g, '').replace(/(^|\/)([a-z0-9])/gi, (_m, _s, c: string) => c.toUpperCase())}`,
-      ...(r.auth.kind === 'groups' ? { security: [{ cognito: [] }], 'x-dpm-groups': r.auth.groups } : { security: [] }),
+      ...(r.auth.kind === 'groups' ? { security: [{ cognito: [] }], 'x-dpm-groups': r.auth.groups } : r.partnerScope ? { security: [{ partnerKey: [] }], 'x-dpm-partner-scope': r.partnerScope } : { security: [] }),
       parameters: [...pathParams, ...(r.query ? queryParameters(r.query) : [])],
       ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(r.body) } } } } : {}),
       responses: { '200': { description: 'OK', content: { 'application/json': {} } }, ...errors, '500': { description: 'Internal error (logged)' } },
@@ -50,7 +52,10 @@ export function openApiDocument(routes: readonly ApiRoute[], info: { title: stri
     info,
     paths,
     components: {
-      securitySchemes: { cognito: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A Cognito ID token; groups come from its cognito:groups claim' } },
+      securitySchemes: {
+        cognito: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A Cognito ID token; groups come from its cognito:groups claim' },
+        partnerKey: { type: 'http', scheme: 'bearer', bearerFormat: 'dpmk.<keyId>.<secret>', description: 'A partner API key issued by an admin; each route needs one scope (x-dpm-partner-scope)' },
+      },
       schemas: {
         Error: { type: 'object', required: ['error', 'message'], properties: { error: { type: 'string' }, message: { type: 'string' }, details: { type: 'object' } } },
       },

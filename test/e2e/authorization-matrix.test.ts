@@ -52,6 +52,7 @@ interface Resources {
 const designTerms = { priceCents: 1200, royaltyCents: 500, editionSize: 100, allowedMaterials: ['PLA'], commercialUse: false };
 const printerConfig = { name: 'Matrix MK4', region: 'Lyon', profile: { bed: { x: 220, y: 220 }, maxZ: 250 }, loadedMaterials: [{ type: 'PLA', color: 'black' }] };
 const printerTerms = { feePerHourCents: 200, feePerGramCents: 5, text: 'Printed within two days.' };
+const materialCertificate = { certificateId: 'matrix-cert-1', lotId: 'MATRIX-LOT-1', material: 'PLA', documentSha256: 'c'.repeat(64), issuedAt: '2026-12-01T00:00:00Z' };
 
 /**
  * How to call each route: a value for each of its path parameters and, where it takes one, a valid body, so an
@@ -62,6 +63,8 @@ interface RouteCase {
   body?: (r: Resources) => unknown;
   /** A public route that authenticates by a request signature instead (partners' webhooks): unsigned, it is 401 for anyone. */
   signedWebhook?: true;
+  /** A partner route (public at the gateway, a partner API key checked by its use case): a Cognito token is no key, 401. */
+  partnerKey?: true;
 }
 
 const cases: Record<string, RouteCase> = {
@@ -93,6 +96,19 @@ const cases: Record<string, RouteCase> = {
   'POST /products/{productId}/transfer': { params: { productId: () => 'prd_000000000000000000000000' }, body: () => ({ transferId: '8e0f6a55-7c6b-4a51-9c1d-2b9f1f1d3a10', toOwnerId: 'someone' }) },
   'GET /me/payments': {},
   'POST /partners': { body: () => ({ name: 'Matrix carrier', kind: 'supplier' }) },
+  'POST /partners/{partnerId}/keys': { params: { partnerId: () => 'partner-unknown' }, body: () => ({ label: 'Matrix key', scopes: ['webhooks:manage'] }) },
+  'GET /partners/{partnerId}/keys': { params: { partnerId: () => 'partner-unknown' } },
+  'DELETE /partners/{partnerId}/keys/{keyId}': { params: { partnerId: () => 'partner-unknown', keyId: () => '0000000000000000' } },
+  'GET /partner/shipments': { partnerKey: true },
+  'PUT /partner/shipments/{orderId}/label': { params: { orderId: (r) => r.orderId }, body: () => ({ trackingNumber: 'MATRIX0001' }), partnerKey: true },
+  'POST /partner/material-certificates': { body: () => materialCertificate, partnerKey: true },
+  'POST /partner/webhook-endpoints': { body: () => ({ url: 'https://hooks.example.com/dpm', eventTypes: ['order.delivered'] }), partnerKey: true },
+  'GET /partner/webhook-endpoints': { partnerKey: true },
+  'DELETE /partner/webhook-endpoints/{endpointId}': { params: { endpointId: () => 'ep_000000000000000000000000' }, partnerKey: true },
+  'POST /partner/webhook-endpoints/{endpointId}/enable': { params: { endpointId: () => 'ep_000000000000000000000000' }, partnerKey: true },
+  'GET /partner/webhook-deliveries': { partnerKey: true },
+  'POST /partner/webhook-deliveries/{deliveryId}/replay': { params: { deliveryId: () => 'msg_00000000000000000000000000000000' }, partnerKey: true },
+  'POST /webhooks/suppliers/{partnerId}': { params: { partnerId: () => 'partner-unknown' }, body: () => materialCertificate, signedWebhook: true },
   'POST /webhooks/carriers/{partnerId}': { params: { partnerId: () => 'partner-unknown' }, body: () => ({ reference: 'ord_000000000000000000000000', trackingNumber: 'X', status: 'delivered', at: '2026-12-02T00:00:00Z' }), signedWebhook: true },
   'GET /products/{productId}/epcis': { params: { productId: () => 'prd_000000000000000000000000' } },
   'GET /products/{productId}/passport': { params: { productId: () => 'prd_000000000000000000000000' } },
@@ -112,7 +128,7 @@ type Role = (typeof roles)[number];
 type Outcome = 401 | 403 | 'allowed';
 
 function expectedOutcome(route: Route, role: Role): Outcome {
-  if (cases[route.key]?.signedWebhook) return 401;
+  if (cases[route.key]?.signedWebhook || cases[route.key]?.partnerKey) return 401;
   if (route.auth.kind === 'public') return 'allowed';
   if (role === 'anonymous') return 401;
   return (route.auth.groups as readonly string[]).includes(role) ? 'allowed' : 403;
@@ -255,6 +271,57 @@ describe('authorization matrix: every route × every role', () => {
         }
       });
     }
+  });
+
+  describe('partners’ API keys', () => {
+    const asKey = (path: string, key: string | undefined, init: RequestInit = {}) =>
+      fetch(`${t.platform.gatewayUrl}${path}`, { ...init, headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) } });
+    const register = async (name: string, kind: string) => json<{ partnerId: string }>(api('/partners', 'admin', { method: 'POST', body: JSON.stringify({ name, kind }) }));
+    const issue = async (partnerId: string, scopes: string[]) => {
+      const r = await api(`/partners/${partnerId}/keys`, 'admin', { method: 'POST', body: JSON.stringify({ label: 'matrix', scopes }) });
+      expect(r.status).toBe(201);
+      return json<{ keyId: string; apiKey: string; prefix: string }>(r);
+    };
+
+    it('401 for a wrong or revoked key, 403 for a missing scope, 404 for another partner’s resource', async () => {
+      const a = await register('Matrix Freight A', 'shop');
+      const b = await register('Matrix Freight B', 'shop');
+      const supplier = await register('Matrix Filament', 'supplier');
+      const aKey = await issue(a.partnerId, ['webhooks:manage']);
+      const bKey = await issue(b.partnerId, ['webhooks:manage']);
+      const supplierKey = await issue(supplier.partnerId, ['materials:write']);
+      // A shop cannot be given a carrier's scopes.
+      expect((await api(`/partners/${a.partnerId}/keys`, 'admin', { method: 'POST', body: JSON.stringify({ label: 'x', scopes: ['shipments:read'] }) })).status).toBe(422);
+
+      const created = await asKey('/partner/webhook-endpoints', aKey.apiKey, { method: 'POST', body: JSON.stringify({ url: 'https://hooks.example.com/a', eventTypes: ['order.delivered'] }) });
+      expect(created.status).toBe(201);
+      const endpoint = (await created.json()) as { endpointId: string; secret: string };
+      expect(endpoint.secret).toMatch(/^whsec_/);
+
+      // Wrong keys: none, malformed, a JWT, the right id with a wrong secret.
+      for (const bad of [undefined, 'dpmk.nope', t.tokens.admin, `${aKey.prefix}.${'A'.repeat(43)}`]) expect((await asKey('/partner/webhook-endpoints', bad)).status).toBe(401);
+      // Missing scope.
+      expect((await asKey('/partner/webhook-endpoints', supplierKey.apiKey)).status).toBe(403);
+      expect((await asKey('/partner/shipments', aKey.apiKey)).status).toBe(403);
+      expect((await asKey('/partner/material-certificates', supplierKey.apiKey, { method: 'POST', body: JSON.stringify(materialCertificate) })).status).toBe(201);
+      expect((await asKey('/partner/material-certificates', supplierKey.apiKey, { method: 'POST', body: JSON.stringify(materialCertificate) })).status).toBe(200);
+      // Another partner's endpoint is not there for B.
+      expect((await asKey(`/partner/webhook-endpoints/${endpoint.endpointId}`, bKey.apiKey, { method: 'DELETE' })).status).toBe(404);
+      expect((await asKey(`/partner/webhook-endpoints/${endpoint.endpointId}/enable`, bKey.apiKey, { method: 'POST' })).status).toBe(404);
+      expect(await json<unknown[]>(asKey('/partner/webhook-endpoints', bKey.apiKey))).toEqual([]);
+      expect((await json<{ endpointId: string }[]>(asKey('/partner/webhook-endpoints', aKey.apiKey))).map((e) => e.endpointId)).toEqual([endpoint.endpointId]);
+
+      // Listing shows prefixes, never secrets or hashes; another partner's key id is a 404 to revoke.
+      const listed = await json<Record<string, unknown>[]>(api(`/partners/${a.partnerId}/keys`, 'admin'));
+      expect(listed).toEqual([expect.objectContaining({ keyId: aKey.keyId, prefix: aKey.prefix, revokedAt: null })]);
+      expect(JSON.stringify(listed)).not.toContain(aKey.apiKey.split('.')[2]);
+      expect(JSON.stringify(listed)).not.toContain('secretHash');
+      expect((await api(`/partners/${b.partnerId}/keys/${aKey.keyId}`, 'admin', { method: 'DELETE' })).status).toBe(404);
+      // Revoked: 401 from then on.
+      expect((await api(`/partners/${a.partnerId}/keys/${aKey.keyId}`, 'admin', { method: 'DELETE' })).status).toBe(200);
+      expect((await asKey('/partner/webhook-endpoints', aKey.apiKey)).status).toBe(401);
+      expect((await asKey(`/partner/webhook-endpoints/${endpoint.endpointId}`, bKey.apiKey, { method: 'DELETE' })).status).toBe(404);
+    });
   });
 
   describe('another user’s resources', () => {

@@ -4,6 +4,8 @@
 // and reports completion; the product is tagged, shipped, delivered on the customer's confirmation and the escrow is
 // split. The product's memory is then read from the ledger with the official BigchainDB driver.
 import driver from 'bigchaindb-driver';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPrinterAgent } from '../../cli/printer-agent.js';
@@ -27,8 +29,29 @@ interface OrderView {
   printNumber?: number;
 }
 
+interface Received {
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** A partner's webhook receiver on loopback, answering with the next status of its script (the last one repeats). */
+async function receiver(script: number[]) {
+  const received: Received[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      received.push({ headers: req.headers as Record<string, string>, body });
+      res.writeHead(script[Math.min(received.length - 1, script.length - 1)]!).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`, received, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
 describe('an order, from the quote to the release of the escrow', () => {
   let t: TestPlatform;
+  const receivers: Awaited<ReturnType<typeof receiver>>[] = [];
   let platform: RunningPlatform;
   const agents: Awaited<ReturnType<typeof startPrinterAgent>>[] = [];
   let designId = '';
@@ -81,6 +104,7 @@ describe('an order, from the quote to the release of the escrow', () => {
 
   afterAll(async () => {
     for (const a of agents) await a.stop();
+    for (const r of receivers) await r.close();
     await t?.close();
   });
 
@@ -292,12 +316,28 @@ describe('an order, from the quote to the release of the escrow', () => {
     expect((await say('customer', crypto.randomUUID(), '')).status).toBe(400);
   }, 120_000);
 
-  it('lets a registered carrier confirm a delivery with a signed webhook, and refuses unsigned, stale or replayed ones', async () => {
+  it('asks a partner carrier for a label over its webhook (retried after a 500; a 410 endpoint is disabled), takes its tracking number, and tells it of the delivery it confirms with a signed webhook', async () => {
     const registered = await api('/partners', 'admin', { method: 'POST', body: JSON.stringify({ name: 'Rapid Parcel', kind: 'carrier' }) });
     expect(registered.status).toBe(201);
     const carrier = (await registered.json()) as { partnerId: string; webhookSecret: string };
     expect(carrier.webhookSecret).toMatch(/^whsec_/);
     expect((await api('/partners', 'customer', { method: 'POST', body: JSON.stringify({ name: 'Nope', kind: 'carrier' }) })).status).toBe(403);
+
+    // The carrier's API key, and its two endpoints: a flaky one (500, then 200) and one that is gone (410).
+    const issued = await api(`/partners/${carrier.partnerId}/keys`, 'admin', { method: 'POST', body: JSON.stringify({ label: 'dispatch', scopes: ['shipments:read', 'shipments:write', 'webhooks:manage'] }) });
+    expect(issued.status).toBe(201);
+    const { apiKey } = (await issued.json()) as { apiKey: string };
+    const asCarrier = (path: string, init: RequestInit = {}) => fetch(`${platform.gatewayUrl}${path}`, { ...init, headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` } });
+    const flaky = await receiver([500, 200]);
+    const gone = await receiver([410]);
+    receivers.push(flaky, gone);
+    const subscribe = async (url: string, eventTypes: string[]) => {
+      const r = await asCarrier('/partner/webhook-endpoints', { method: 'POST', body: JSON.stringify({ url, eventTypes }) });
+      expect(r.status).toBe(201);
+      return (await r.json()) as { endpointId: string; secret: string };
+    };
+    const flakyEndpoint = await subscribe(flaky.url, ['shipment.label_requested', 'order.delivered']);
+    const goneEndpoint = await subscribe(gone.url, ['shipment.label_requested']);
 
     const terms = { priceCents: 500, royaltyCents: 200, editionSize: 5, allowedMaterials: ['PLA'], commercialUse: false };
     const created = (await (await api('/designs', 'designer', { method: 'POST', body: JSON.stringify({ title: 'Parcel hook', terms }) })).json()) as { design: { designId: string }; upload: { url: string; contentType: string } };
@@ -310,7 +350,33 @@ describe('an order, from the quote to the release of the escrow', () => {
     // The tracking number is the customer's alone; the designer and the printer's operator see only the carrier.
     for (const other of ['designer', 'printer']) expect(((await (await api(`/orders/${placed.orderId}`, other)).json()) as { shipment: unknown }).shipment).toEqual({ carrierId: carrier.partnerId });
 
-    const body = JSON.stringify({ reference: placed.orderId, trackingNumber: shipment.trackingNumber, status: 'delivered', at: new Date().toISOString() });
+    // The label request: refused with a 500 at once, delivered on the retry 5 s later, same webhook-id and body, signed.
+    await until('label request retried', async () => flaky.received.length, (n) => n >= 2, 300);
+    const [first, retry] = flaky.received;
+    expect(retry!.headers['webhook-id']).toBe(first!.headers['webhook-id']);
+    expect(retry!.body).toBe(first!.body);
+    expect(Number(retry!.headers['webhook-timestamp']) - Number(first!.headers['webhook-timestamp'])).toBeGreaterThanOrEqual(4);
+    for (const r of [first!, retry!]) expect(r.headers['webhook-signature']).toBe(signWebhook(secretBytes(flakyEndpoint.secret), r.headers['webhook-id']!, Number(r.headers['webhook-timestamp']), r.body));
+    const request = JSON.parse(retry!.body) as { type: string; data: { orderId: string; parcel: { weightGrams: number }; pickup: { region: string } } };
+    expect(request).toMatchObject({ type: 'shipment.label_requested', data: { orderId: placed.orderId, pickup: { region: 'Lyon' } } });
+    expect(request.data.parcel.weightGrams).toBeGreaterThan(0);
+    // Nothing about the customer travels to the carrier.
+    const customerId = ((await (await api('/me', 'customer')).json()) as { userId: string }).userId;
+    expect(retry!.body).not.toContain(customerId);
+    // The gone endpoint answered 410 once and is disabled.
+    await until('gone endpoint disabled', async () => (await (await asCarrier('/partner/webhook-endpoints')).json()) as { endpointId: string; state: string }[], (l) => l.find((e) => e.endpointId === goneEndpoint.endpointId)?.state === 'disabled');
+    expect(gone.received).toHaveLength(1);
+
+    // The carrier answers with its label: the order now carries the carrier's tracking number.
+    const listed = (await (await asCarrier('/partner/shipments')).json()) as { orderId: string; state: string }[];
+    expect(listed.find((x) => x.orderId === placed.orderId)).toMatchObject({ state: 'label_requested' });
+    const trackingNumber = 'RP0042424242FR';
+    const labelled = await asCarrier(`/partner/shipments/${placed.orderId}/label`, { method: 'PUT', body: JSON.stringify({ trackingNumber, labelUrl: 'https://labels.rapid-parcel.example/RP0042424242FR.pdf' }) });
+    expect(labelled.status).toBe(200);
+    expect(await labelled.json()).toMatchObject({ state: 'label_created', trackingNumber });
+    expect(((await orderOf(placed.orderId)) as OrderView & { shipment: { trackingNumber: string } }).shipment.trackingNumber).toBe(trackingNumber);
+
+    const body = JSON.stringify({ reference: placed.orderId, trackingNumber, status: 'delivered', at: new Date().toISOString() });
     const send = (headers: Record<string, string>, text = body, partnerId = carrier.partnerId) => fetch(`${platform.gatewayUrl}/webhooks/carriers/${partnerId}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: text });
     const signed = (id: string, at: number, text = body) => ({ 'webhook-id': id, 'webhook-timestamp': String(at), 'webhook-signature': signWebhook(secretBytes(carrier.webhookSecret), id, at, text) });
     const now = Math.floor(Date.now() / 1000);
@@ -318,12 +384,30 @@ describe('an order, from the quote to the release of the escrow', () => {
     expect((await send(signed('msg_1', now - 3600))).status).toBe(401);
     expect((await send(signed('msg_1', now), body.replace('delivered', 'in_transit'))).status).toBe(401);
     expect((await send(signed('msg_1', now), body, 'partner-unknown')).status).toBe(401);
+    // The platform's first tracking number no longer names the shipment: the carrier's does.
+    const stale = body.replace(trackingNumber, shipment.trackingNumber);
+    expect((await send(signed('msg_0', now, stale), stale)).status).toBe(404);
     const ok = await send(signed('msg_1', now));
     expect(ok.status).toBe(200);
     expect(await ok.json()).toEqual({ received: true, duplicate: false });
     expect(await (await send(signed('msg_1', now))).json()).toEqual({ received: true, duplicate: true });
     await until('completed by the carrier', () => orderOf(placed.orderId), (o) => o.status === 'completed');
-  }, 120_000);
+
+    // The carrier hears of the delivery, and sees every delivery with its attempts; it can replay one.
+    const delivered = await until('order.delivered received', async () => flaky.received.filter((r) => r.body.includes('"order.delivered"')), (l) => l.length >= 1, 300);
+    expect(JSON.parse(delivered[0]!.body)).toMatchObject({ type: 'order.delivered', data: { orderId: placed.orderId, confirmedBy: 'carrier', trackingNumber } });
+    type Delivery = { deliveryId: string; endpointId: string; eventType: string; state: string; attempts: { outcome: string; statusCode?: number }[] };
+    const deliveries = (await (await asCarrier('/partner/webhook-deliveries')).json()) as Delivery[];
+    const labelDelivery = deliveries.find((d) => d.endpointId === flakyEndpoint.endpointId && d.eventType === 'shipment.label_requested')!;
+    expect(labelDelivery).toMatchObject({ state: 'delivered', attempts: [{ outcome: 'failed', statusCode: 500 }, { outcome: 'delivered', statusCode: 200 }] });
+    expect(deliveries.find((d) => d.endpointId === goneEndpoint.endpointId)).toMatchObject({ state: 'failed', attempts: [{ outcome: 'gone', statusCode: 410 }] });
+    const replay = await asCarrier(`/partner/webhook-deliveries/${labelDelivery.deliveryId}/replay`, { method: 'POST' });
+    expect(replay.status).toBe(202);
+    await until('replayed', async () => flaky.received.filter((r) => r.headers['webhook-id'] === labelDelivery.deliveryId).length, (n) => n === 3, 300);
+    // Replaying to the disabled endpoint is refused until the carrier enables it again.
+    const goneDelivery = deliveries.find((d) => d.endpointId === goneEndpoint.endpointId)!;
+    expect((await asCarrier(`/partner/webhook-deliveries/${goneDelivery.deliveryId}/replay`, { method: 'POST' })).status).toBe(409);
+  }, 180_000);
 
   it('refuses bad orders with clear errors', async () => {
     expect((await place({ designId })).status).toBe(400);

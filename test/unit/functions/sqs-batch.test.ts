@@ -5,7 +5,7 @@ import type { SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { backoffSeconds, processBatch } from '../../../functions/lib/sqs.js';
+import { backoffSeconds, processBatch, processEach } from '../../../functions/lib/sqs.js';
 
 const sqsMock = mockClient(SQSClient);
 const record = (id: string, receiveCount: number): SQSRecord => ({
@@ -57,5 +57,27 @@ describe('processBatch', () => {
       throw new Error('boom');
     });
     expect(out.batchItemFailures).toEqual([{ itemIdentifier: 'a' }]);
+  });
+});
+
+describe('processEach', () => {
+  beforeEach(() => {
+    sqsMock.reset();
+    sqsMock.on(GetQueueUrlCommand).resolves({ QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/dpm-webhooks' });
+    sqsMock.on(ChangeMessageVisibilityCommand).resolves({});
+  });
+
+  it('hides a record for as long as its handler asks (capped at 12 h) and reports it; others are deleted; a throw backs off', async () => {
+    const asks: Record<string, number | undefined> = { a: 3600, b: undefined, c: 90_000 };
+    const out = await processEach([record('a', 1), record('b', 1), record('c', 1), record('d', 3)], new SQSClient({}), async (r) => {
+      if (r.body === 'd') throw new Error('boom');
+      const wait = asks[r.body];
+      return wait === undefined ? undefined : { retryAfterSeconds: wait };
+    });
+    expect(out.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['a', 'c', 'd']);
+    expect(sqsMock).toHaveReceivedCommandWith(ChangeMessageVisibilityCommand, { ReceiptHandle: 'rh-a', VisibilityTimeout: 3600 });
+    expect(sqsMock).toHaveReceivedCommandWith(ChangeMessageVisibilityCommand, { ReceiptHandle: 'rh-c', VisibilityTimeout: 43_200 });
+    expect(sqsMock).toHaveReceivedCommandWith(ChangeMessageVisibilityCommand, { ReceiptHandle: 'rh-d', VisibilityTimeout: 8 });
+    expect(sqsMock).not.toHaveReceivedCommandWith(ChangeMessageVisibilityCommand, { ReceiptHandle: 'rh-b' });
   });
 });
