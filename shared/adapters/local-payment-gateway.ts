@@ -85,7 +85,13 @@ export class LocalPaymentGateway implements PaymentGateway {
         {
           Put: {
             TableName: this.table,
-            Item: { pk: `PAYMENT_GROUP#${input.transferGroup}`, sk: `TRANSFER#${transferId}`, transfer: { transferId, destinationAccount: input.destinationAccount, amountCents: input.amountCents, reversedCents: 0 } },
+            Item: {
+              pk: `PAYMENT_GROUP#${input.transferGroup}`,
+              sk: `TRANSFER#${transferId}`,
+              transfer: { transferId, destinationAccount: input.destinationAccount, amountCents: input.amountCents, reversedCents: 0 },
+              // What may still be reversed: a condition cannot add, so the remainder is kept beside the sum.
+              unreversedCents: input.amountCents,
+            },
           },
         },
         { Put: { TableName: this.table, Item: { pk: `PAYMENT_TRANSFER#${transferId}`, sk: 'GROUP', transferGroup: input.transferGroup } } },
@@ -110,8 +116,8 @@ export class LocalPaymentGateway implements PaymentGateway {
           Update: {
             TableName: this.table,
             Key: { pk: `PAYMENT_GROUP#${group}`, sk: `TRANSFER#${input.transferId}` },
-            UpdateExpression: 'SET #t.reversedCents = #t.reversedCents + :a',
-            ConditionExpression: '#t.reversedCents + :a <= #t.amountCents',
+            UpdateExpression: 'SET #t.reversedCents = #t.reversedCents + :a, unreversedCents = unreversedCents - :a',
+            ConditionExpression: 'unreversedCents >= :a',
             ExpressionAttributeNames: { '#t': 'transfer' },
             ExpressionAttributeValues: { ':a': input.amountCents },
           },
