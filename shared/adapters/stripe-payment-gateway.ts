@@ -173,13 +173,30 @@ export function verifyStripeWebhook(payload: string | Buffer, signatureHeader: s
  * the domain's PaymentEvent. The embedded platform signs its Stripe-shaped events the same way with its own secret.
  */
 export class StripeWebhooks {
+  private readonly secrets: string[];
+  /**
+   * `endpointSecrets`: one or more `whsec_…` separated by spaces. Stripe signs events of the platform account and
+   * events of connected accounts (`account.updated`) through two endpoints with a secret each, both at this URL.
+   */
   constructor(
-    private readonly endpointSecret: string,
+    endpointSecrets: string,
     private readonly toleranceSeconds = 300,
-  ) {}
+  ) {
+    this.secrets = endpointSecrets.split(/[\s,]+/).filter(Boolean);
+    if (!this.secrets.length) throw new InvalidInput('A Stripe webhook endpoint needs its signing secret');
+  }
 
   read(rawBody: string, signatureHeader: string | undefined, now?: Date): PaymentEvent {
-    return paymentEventOf(verifyStripeWebhook(rawBody, signatureHeader ?? '', this.endpointSecret, this.toleranceSeconds, now));
+    let refusal: unknown;
+    for (const secret of this.secrets) {
+      try {
+        return paymentEventOf(verifyStripeWebhook(rawBody, signatureHeader ?? '', secret, this.toleranceSeconds, now));
+      } catch (err) {
+        if (!(err instanceof Unauthenticated)) throw err;
+        refusal = err;
+      }
+    }
+    throw refusal;
   }
 }
 

@@ -435,4 +435,11 @@ describe('StripeWebhooks', () => {
     expect(() => webhooks.read(payload, Stripe.webhooks.generateTestHeaderString({ payload, secret: 'whsec_other' }))).toThrow(Unauthenticated);
     expect(() => webhooks.read(payload, undefined)).toThrow(Unauthenticated);
   });
+
+  it('accepts a delivery signed by either endpoint of the URL (the platform’s events and the connected accounts’)', () => {
+    const both = new StripeWebhooks('whsec_platform whsec_connect');
+    const payload = JSON.stringify({ id: 'evt_3', object: 'event', type: 'customer.created', created, data: { object: {} } });
+    for (const s of ['whsec_platform', 'whsec_connect']) expect(both.read(payload, Stripe.webhooks.generateTestHeaderString({ payload, secret: s })).eventId).toBe('evt_3');
+    expect(() => both.read(payload, Stripe.webhooks.generateTestHeaderString({ payload, secret: 'whsec_other' }))).toThrow(Unauthenticated);
+  });
 });
