@@ -70,6 +70,11 @@ export const acknowledgements: readonly Acknowledgement[] = [
     reason: 'Partners’ webhooks carry no Cognito token: each is authenticated by its HMAC signature (Standard Webhooks) under the partner’s own secret',
   },
   {
+    rule: /^AwsSolutions-APIG4$/,
+    path: /^DpmApplication\/Http\/Api\/POST--webhooks--stripe\/Resource$/,
+    reason: 'Stripe’s webhooks carry no Cognito token: each is authenticated by its Stripe-Signature (HMAC-SHA256 with a timestamp) under the endpoint’s signing secret',
+  },
+  {
     rule: /^AwsSolutions-SQS3$/,
     path: /^DpmApplication\/Triggers\/RuleDeadLetters\/Resource$/,
     reason: 'This queue is itself the dead-letter queue of the event rules’ Lambda targets',

@@ -86,7 +86,9 @@ export const RefundInput = z.strictObject({ reason: z.string().trim().min(3).max
  */
 export async function refundDeliveredOrder(input: { orderId: string; reason: string; adminId: string }, deps: ReturnPaymentDeps) {
   const order = await load(deps.orders, input.orderId);
-  if (order.status !== 'completed' && order.status !== 'refunded') {
+  // Refunded already (a retried request, a lost dispute, a dashboard refund): the money went back once, that is all.
+  if (order.status === 'refunded') return { orderId: order.orderId, status: order.status, refundedCents: order.quote.totalCents };
+  if (order.status !== 'completed') {
     throw new Conflict(`Order ${order.orderId} is ${order.status}; only a completed order is refunded this way (its workflow refunds it if it fails)`);
   }
   const { releaseUndone } = await returnPayment(order, { refundAtGateway: true }, deps);

@@ -269,11 +269,20 @@ describe('payout accounts, releases and refunds', () => {
     ]);
     expect((await notifications.inbox(designer, 10)).map((n) => n.kind)).toContain('payout-reversed');
 
-    // Replayed (a retried request): no second reversal, the refund replayed under its key, the books unchanged.
+    // Retried: the order is refunded already, so no money moves and the books stay as they are.
     const callsBefore = calls.length;
+    expect(await refundDeliveredOrder({ orderId: order.orderId, reason: 'arrived broken', adminId: 'admin-1' }, depsWith(payments))).toEqual(refunded);
+    expect(calls.slice(callsBefore)).toEqual([]);
+    expect(await orderBalances(order.orderId)).toEqual(balances);
+
+    // A retry after a crash that left the order completed (the money moved, the status not yet): every step is
+    // replayed under its key, the reversals are not made twice, the books are not posted twice.
+    const crashed = await orders.get(order.orderId);
+    expect(await orders.save({ ...crashed!, status: 'completed', revision: crashed!.revision + 1 }, crashed!.revision)).toBe(true);
     await refundDeliveredOrder({ orderId: order.orderId, reason: 'arrived broken', adminId: 'admin-1' }, depsWith(payments));
     expect(calls.slice(callsBefore)).toEqual(['refund']);
     expect(await orderBalances(order.orderId)).toEqual(balances);
+    expect(await books.entries(order.orderId)).toHaveLength(8);
 
     // Stripe then reports that refund: it is ours, and nothing more happens.
     const event = delivery('charge.refunded', { id: order.chargeId ?? (await orders.get(order.orderId))!.chargeId, object: 'charge', amount: 4010, amount_refunded: 4010, transfer_group: order.orderId });
