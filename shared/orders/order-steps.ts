@@ -38,7 +38,6 @@ export class NoPrinterAvailable extends RuleViolation {}
 const sha256 = (b: string | Uint8Array) => createHash('sha256').update(b).digest('hex');
 const maxDesignBytes = 512 * 1024 * 1024;
 
-
 // 1. A print from the design's edition.
 export async function reserveLicense(input: { orderId: string }, deps: Clock & { orders: OrderStore; licenses: LicenseReservations }) {
   const order = await load(deps.orders, input.orderId);
