@@ -71,6 +71,11 @@ export const acknowledgements: readonly Acknowledgement[] = [
   },
   {
     rule: /^AwsSolutions-APIG4$/,
+    path: /^DpmApplication\/Http\/Api\/POST--webhooks--stripe\/Resource$/,
+    reason: 'Stripe’s webhooks carry no Cognito token: each is authenticated by its Stripe-Signature (HMAC-SHA256 with a timestamp) under the endpoint’s signing secret',
+  },
+  {
+    rule: /^AwsSolutions-APIG4$/,
     path: /^DpmApplication\/Http\/Api\/(GET|POST|PUT|DELETE)--partner--[A-Za-z0-9{}-]+\/Resource$/,
     reason: 'Partners’ own API (/partner/…) authenticates their API keys, which the JWT authorizer cannot check: every use case behind these routes checks the key’s hash, revocation and scope before anything else',
   },

@@ -72,6 +72,8 @@ export interface Uses {
   ledger?: boolean;
   /** Takes or moves money: Stripe in AWS (its API key from Secrets Manager), the local gateway on the embedded platform. */
   payments?: boolean;
+  /** Verifies payment webhooks: Stripe's endpoint secret from Secrets Manager in AWS, the local platform's own secret. */
+  paymentWebhooks?: boolean;
   /** Writes public URLs (the Digital Link on a product's tag): needs the public site's base URL. */
   publicUrls?: boolean;
 }
@@ -183,6 +185,8 @@ const anyUser: RouteAuth = { kind: 'groups', groups: userGroups };
 const designers: RouteAuth = { kind: 'groups', groups: ['designer'] };
 const operators: RouteAuth = { kind: 'groups', groups: ['printer'] };
 const customers: RouteAuth = { kind: 'groups', groups: ['customer'] };
+const payees: RouteAuth = { kind: 'groups', groups: ['designer', 'printer'] };
+const admins: RouteAuth = { kind: 'groups', groups: ['admin'] };
 const orderTask = { kind: 'workflowTask', workflow: 'order' } as const;
 const admins: RouteAuth = { kind: 'groups', groups: ['admin'] };
 /**
@@ -433,6 +437,42 @@ export const functions = {
     triggers: [],
     uses: { tables: { main: 'read' } },
     timeoutSeconds: 10,
+    memoryMb: 256,
+  },
+  openPayoutAccount: {
+    entry: 'functions/payments/open-payout-account.ts',
+    description: 'A designer or operator opens their Stripe Express account (once) and gets an onboarding link',
+    routes: [{ method: 'POST', path: '/me/payout-account', auth: payees }],
+    triggers: [],
+    uses: { tables: { main: 'readWrite' }, payments: true, publicUrls: true },
+    timeoutSeconds: 15,
+    memoryMb: 256,
+  },
+  getPayoutAccount: {
+    entry: 'functions/payments/get-payout-account.ts',
+    description: 'The caller’s payout account: transfers, charges and payouts enabled, requirements due',
+    routes: [{ method: 'GET', path: '/me/payout-account', auth: payees }],
+    triggers: [],
+    uses: { tables: { main: 'read' } },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
+  stripeWebhook: {
+    entry: 'functions/payments/stripe-webhook.ts',
+    description: 'Stripe’s signed events (accounts, refunds, disputes) applied once each to accounts, orders and the books',
+    routes: [{ method: 'POST', path: '/webhooks/stripe', auth: { kind: 'public' } }],
+    triggers: [],
+    uses: { tables: { main: 'readWrite' }, payments: true, paymentWebhooks: true },
+    timeoutSeconds: 30,
+    memoryMb: 256,
+  },
+  refundDeliveredOrder: {
+    entry: 'functions/orders/refund-delivered-order.ts',
+    description: 'An admin refunds a completed order: transfers reversed, charge refunded, books reversed',
+    routes: [{ method: 'POST', path: '/orders/{orderId}/refund', auth: admins }],
+    triggers: [],
+    uses: { tables: { main: 'readWrite' }, payments: true },
+    timeoutSeconds: 30,
     memoryMb: 256,
   },
   confirmDelivery: {
@@ -799,6 +839,8 @@ export const envName = {
   ledgerHeadersSecret: 'LEDGER_HEADERS_SECRET_ARN',
   /** JSON: which payment gateway (Stripe with its key's secret, or the local one). */
   payments: 'PAYMENTS',
+  /** JSON: where the payment webhooks' endpoint secret comes from (a Secrets Manager secret, or the local one). */
+  paymentWebhooks: 'PAYMENT_WEBHOOKS',
   /** Scheme and host of the public site, for the URLs on tags. */
   publicBaseUrl: 'PUBLIC_BASE_URL',
 } as const;
@@ -820,6 +862,7 @@ export function boundEnvNames(uses: Uses): string[] {
   if (uses.printerIdentities) names.push(envName.printerIdentities);
   if (uses.ledger) names.push(envName.ledgerUrl, envName.ledgerHeaders, envName.ledgerHeadersSecret);
   if (uses.payments) names.push(envName.payments);
+  if (uses.paymentWebhooks) names.push(envName.paymentWebhooks);
   if (uses.publicUrls) names.push(envName.publicBaseUrl);
   return names;
 }

@@ -36,8 +36,12 @@ export function buildApp(opts: { outdir?: string; context?: Record<string, strin
     resources: stateful.resources,
     userPoolClient: stateful.users.client,
     ledger,
-    // Stripe's secret API key, in a Secrets Manager secret the operator creates (context stripeSecretArn).
-    payments: { stripeSecretArn: (app.node.tryGetContext('stripeSecretArn') as string | undefined) || undefined },
+    // Stripe's secret API key and the webhook endpoint's signing secret, in Secrets Manager secrets the operator
+    // creates (contexts stripeSecretArn and stripeWebhookSecretArn).
+    payments: {
+      stripeSecretArn: (app.node.tryGetContext('stripeSecretArn') as string | undefined) || undefined,
+      stripeWebhookSecretArn: (app.node.tryGetContext('stripeWebhookSecretArn') as string | undefined) || undefined,
+    },
     // The public verify site that product tags link to (context publicBaseUrl).
     publicBaseUrl: String(app.node.tryGetContext('publicBaseUrl') ?? 'https://dpm.example.com'),
     description: 'DPM API, functions, triggers and workflows',

@@ -24,6 +24,11 @@ export const LocalConfig = z.object({
   /** How often the ledger node cuts a block. */
   DPM_LEDGER_BLOCK_MS: z.coerce.number().int().min(5).max(10_000).default(100),
   DPM_LOG: z.enum(['quiet', 'info', 'debug']).default('info'),
+  /**
+   * The signing secret of POST /webhooks/stripe on the embedded platform: Stripe-shaped events signed with it go
+   * through the same reader as Stripe's in AWS.
+   */
+  DPM_STRIPE_WEBHOOK_SECRET: z.string().min(1).default('whsec_dpm_local'),
 });
 export type LocalConfig = z.infer<typeof LocalConfig>;
 

@@ -105,6 +105,7 @@ export async function startPlatform(cfg: LocalConfig, log: Log = () => undefined
       [envName.ledgerHeadersSecret]: '',
       [envName.printerIdentities]: JSON.stringify({ kind: 'local-broker', adminUrl: mqtt.dataPlaneUrl, token: mqtt.adminToken }),
       [envName.payments]: JSON.stringify({ kind: 'local' }),
+      [envName.paymentWebhooks]: JSON.stringify({ kind: 'local', endpointSecret: cfg.DPM_STRIPE_WEBHOOK_SECRET }),
       ...(cfg.PORT ? { [envName.publicBaseUrl]: `http://localhost:${cfg.PORT}` } : {}),
     };
     for (const k of Object.keys(platform.tables)) env[envName.table(k)] = localNames.table(k);

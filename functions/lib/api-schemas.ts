@@ -16,6 +16,8 @@ import { ListShipmentsQuery, ReportLabelInput } from '../../shared/partners/ship
 import { PrinterConfigInput, PrinterTermsInput, RegisterPrinterInput } from '../../shared/printers/printer.js';
 import { ProfileInput } from '../../shared/profiles/profile.js';
 import { SignUpInput } from '../../shared/profiles/sign-up.js';
+import { PayoutAccountInput } from '../../shared/payments/payout-accounts.js';
+import { RefundInput } from '../../shared/orders/refunds.js';
 
 export interface RouteSchemas {
   body?: z.ZodType;
@@ -65,6 +67,10 @@ export const routeSchemas = {
   'GET /me/orders': { summary: 'The caller’s orders' },
   'GET /me/notifications': { summary: 'The caller’s in-app notifications, newest first' },
   'GET /me/payments': { summary: 'The caller’s accounts (payments, royalties, payouts; the platform’s for admins) with statements' },
+  'POST /me/payout-account': { summary: 'Open the caller’s payout account (Stripe Express, once) and get a fresh onboarding link', body: PayoutAccountInput },
+  'GET /me/payout-account': { summary: 'The caller’s payout account: ready for transfers, charges and payouts enabled, requirements due' },
+  'POST /webhooks/stripe': { summary: 'Stripe’s events, verified by their Stripe-Signature header; each is applied once (account.updated, charge.refunded, charge.dispute.created/closed)' },
+  'POST /orders/{orderId}/refund': { summary: 'Refund a completed order (admins): transfers reversed, charge refunded, books reversed', body: RefundInput },
   'POST /orders/{orderId}/delivery': { summary: 'Confirm that the product arrived' },
   'POST /orders/{orderId}/messages': { summary: 'Write to the other side of an order (customer ↔ printer operator), idempotent on messageId', body: MessageInput },
   'GET /orders/{orderId}/messages': { summary: 'The conversation about an order' },

@@ -16,12 +16,13 @@ import { DynamoDbOwnership } from '../../shared/adapters/dynamodb-ownership.js';
 import { DynamoDbOrderMessages } from '../../shared/adapters/dynamodb-order-messages.js';
 import { DynamoDbNotifications } from '../../shared/adapters/dynamodb-notifications.js';
 import { DynamoDbPartners } from '../../shared/adapters/dynamodb-partners.js';
+import { DynamoDbHandledEvents, DynamoDbPayoutAccounts } from '../../shared/adapters/dynamodb-payout-accounts.js';
 import { EventBridgeLedgerEvents } from '../../shared/adapters/eventbridge-ledger-events.js';
 import { KmsPlatformSigner } from '../../shared/adapters/kms-platform-signer.js';
 import { LocalPaymentGateway } from '../../shared/adapters/local-payment-gateway.js';
 import { S3BlobStore } from '../../shared/adapters/s3-blob-store.js';
 import { SfnOrderWorkflow, SfnTaskCallbacks } from '../../shared/adapters/sfn-order-workflow.js';
-import { StripePaymentGateway } from '../../shared/adapters/stripe-payment-gateway.js';
+import { StripePaymentGateway, StripeWebhooks } from '../../shared/adapters/stripe-payment-gateway.js';
 import type { PaymentGateway } from '../../shared/payments/payment-gateway.js';
 import { dynamoDbClient, s3Client } from '../lib/clients.js';
 import { awsClientConfig, ConfigError, readConfig } from '../lib/config.js';
@@ -37,6 +38,8 @@ export const ratingStore = () => new DynamoDbRatings(dynamoDbClient(aws), table(
 export const tagStore = () => new DynamoDbTagStore(dynamoDbClient(aws), table());
 export const licenseReservations = () => new DynamoDbLicenseReservations(dynamoDbClient(aws), table());
 export const books = () => new DynamoDbBooks(dynamoDbClient(aws), table());
+export const payoutAccounts = () => new DynamoDbPayoutAccounts(dynamoDbClient(aws), table());
+export const handledPaymentEvents = () => new DynamoDbHandledEvents(dynamoDbClient(aws), table());
 export const orderWorkflow = () => new SfnOrderWorkflow(new SFNClient({ region: aws.AWS_REGION }), readConfig(z.object({ WORKFLOW_ORDER_ARN: z.string().min(1) })).WORKFLOW_ORDER_ARN);
 export const taskCallbacks = () => new SfnTaskCallbacks(new SFNClient({ region: aws.AWS_REGION }));
 export const ledgerEvents = () => new EventBridgeLedgerEvents(new EventBridgeClient({ region: aws.AWS_REGION }), readConfig(z.object({ EVENT_BUS_NAME: z.string().min(1) })).EVENT_BUS_NAME);
@@ -45,18 +48,34 @@ export const printFiles = () => new S3BlobStore(s3Client(aws), readConfig(z.obje
 export const tagSigner = () => new KmsPlatformSigner(new KMSClient({ region: aws.AWS_REGION }), readConfig(z.object({ KEY_TAG_SIGNING: z.string().min(1) })).KEY_TAG_SIGNING);
 export const publicBaseUrl = () => readConfig(z.object({ PUBLIC_BASE_URL: z.url() })).PUBLIC_BASE_URL;
 
+export const clock = { now: () => new Date() };
+
 const PaymentsConfig = z.discriminatedUnion('kind', [z.object({ kind: z.literal('local') }), z.object({ kind: z.literal('stripe'), apiKeySecretArn: z.string() })]);
 
 export async function paymentGateway(): Promise<PaymentGateway> {
   const { PAYMENTS: c } = readConfig(z.object({ PAYMENTS: z.string().transform((t) => PaymentsConfig.parse(JSON.parse(t))) }));
-  if (c.kind === 'local') return new LocalPaymentGateway(dynamoDbClient(aws), table());
+  if (c.kind === 'local') return new LocalPaymentGateway(dynamoDbClient(aws), table(), clock.now);
   if (!c.apiKeySecretArn) throw new ConfigError('PAYMENTS: no Stripe API key secret is configured (deploy with -c stripeSecretArn=<arn>)');
   const secret = await new SecretsManagerClient({ region: aws.AWS_REGION }).send(new GetSecretValueCommand({ SecretId: c.apiKeySecretArn }));
   if (!secret.SecretString) throw new ConfigError(`PAYMENTS: the secret ${c.apiKeySecretArn} holds no API key`);
   return new StripePaymentGateway(new Stripe(secret.SecretString.trim(), { maxNetworkRetries: 2 }));
 }
 
-export const clock = { now: () => new Date() };
+/**
+ * Where payment webhooks are verified: Stripe's endpoint secret (`whsec_…`) from Secrets Manager in AWS, the embedded
+ * platform's own secret locally, whose Stripe-shaped events are signed the same way. One reader serves both.
+ */
+const WebhooksConfig = z.discriminatedUnion('kind', [z.object({ kind: z.literal('local'), endpointSecret: z.string().min(1) }), z.object({ kind: z.literal('stripe'), endpointSecretArn: z.string() })]);
+
+export async function paymentWebhooks(): Promise<StripeWebhooks> {
+  const { PAYMENT_WEBHOOKS: c } = readConfig(z.object({ PAYMENT_WEBHOOKS: z.string().transform((t) => WebhooksConfig.parse(JSON.parse(t))) }));
+  if (c.kind === 'local') return new StripeWebhooks(c.endpointSecret);
+  if (!c.endpointSecretArn) throw new ConfigError('PAYMENT_WEBHOOKS: no Stripe webhook secret is configured (deploy with -c stripeWebhookSecretArn=<arn>)');
+  const secret = await new SecretsManagerClient({ region: aws.AWS_REGION }).send(new GetSecretValueCommand({ SecretId: c.endpointSecretArn }));
+  if (!secret.SecretString) throw new ConfigError(`PAYMENT_WEBHOOKS: the secret ${c.endpointSecretArn} holds no endpoint secret`);
+  return new StripeWebhooks(secret.SecretString.trim());
+}
+
 /**
  * The carrier of a shipment: the first registered carrier partner, else the platform's own account (`dpm-post`).
  * Tracking numbers are ours until carriers are asked for labels (their reference is the order id).

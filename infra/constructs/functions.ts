@@ -38,6 +38,8 @@ export interface LedgerNetwork {
 /** Stripe's API key lives in a Secrets Manager secret the operator creates; without it payments fail at cold start. */
 export interface PaymentsSetup {
   stripeSecretArn?: string;
+  /** The webhook endpoint's signing secret (`whsec_…`), in its own secret: only the webhook function may read it. */
+  stripeWebhookSecretArn?: string;
 }
 
 export class PlatformFunctions extends Construct {
@@ -137,6 +139,12 @@ export class PlatformFunctions extends Construct {
         fn.addEnvironment(envName.payments, JSON.stringify({ kind: 'stripe', apiKeySecretArn: props.payments.stripeSecretArn ?? '' }));
         if (props.payments.stripeSecretArn) {
           fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [props.payments.stripeSecretArn] }));
+        }
+      }
+      if (u.paymentWebhooks) {
+        fn.addEnvironment(envName.paymentWebhooks, JSON.stringify({ kind: 'stripe', endpointSecretArn: props.payments.stripeWebhookSecretArn ?? '' }));
+        if (props.payments.stripeWebhookSecretArn) {
+          fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [props.payments.stripeWebhookSecretArn] }));
         }
       }
       if (u.publicUrls) fn.addEnvironment(envName.publicBaseUrl, props.publicBaseUrl);

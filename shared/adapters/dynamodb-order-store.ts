@@ -43,6 +43,15 @@ export class DynamoDbOrderStore implements OrderStore {
     return this.put(o, { expression: '#o.#r = :r', names: { '#o': 'order', '#r': 'revision' }, values: { ':r': expectedRevision } });
   }
 
+  async linkCharge(chargeId: string, orderId: string) {
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: `CHARGE#${chargeId}`, sk: 'ORDER', orderId } }));
+  }
+
+  async orderOfCharge(chargeId: string) {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: `CHARGE#${chargeId}`, sk: 'ORDER' }, ConsistentRead: true }));
+    return out.Item?.orderId as string | undefined;
+  }
+
   async listByCustomer(customerId: string) {
     const items = await queryAll(this.doc, { TableName: this.table, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': `CUSTOMER#${customerId}#ORDERS` }, ScanIndexForward: false });
     return items.map((i) => i.order as Order);

@@ -2,7 +2,8 @@
 // every later transfer to a designer or printer share the order's transfer group; each call forwards our idempotency
 // key to Stripe, which replays the first answer (a decline included) for a retry with the same key.
 import Stripe from 'stripe';
-import type { ChargeResult, DeclineCode, PaymentGateway } from '../payments/payment-gateway.js';
+import type { ChargeResult, ConnectedAccountStatus, DeclineCode, PaymentGateway, TransferMade } from '../payments/payment-gateway.js';
+import type { PaymentEvent } from '../payments/payment-events.js';
 import { Conflict, DependencyUnavailable, DomainError, InvalidInput, NotFound, RuleViolation, Unauthenticated } from '../errors.js';
 
 /** The PaymentIntent was confirmed but did not succeed (3-D Secure needed, still processing); no money was taken yet. */
@@ -77,6 +78,63 @@ export class StripePaymentGateway implements PaymentGateway {
     }
   }
 
+  async transfersOf(transferGroup: string): Promise<TransferMade[]> {
+    try {
+      const transfers = await this.stripe.transfers.list({ transfer_group: transferGroup, limit: 100 });
+      return transfers.data.map((t) => ({
+        transferId: t.id,
+        destinationAccount: typeof t.destination === 'string' ? t.destination : (t.destination?.id ?? ''),
+        amountCents: t.amount,
+        reversedCents: t.amount_reversed,
+      }));
+    } catch (err) {
+      throw toDomainError(err);
+    }
+  }
+
+  async reverseTransfer(input: Parameters<PaymentGateway['reverseTransfer']>[0]): Promise<{ reversalId: string }> {
+    try {
+      const reversal = await this.stripe.transfers.createReversal(input.transferId, { amount: input.amountCents }, { idempotencyKey: input.idempotencyKey });
+      return { reversalId: reversal.id };
+    } catch (err) {
+      throw toDomainError(err);
+    }
+  }
+
+  /**
+   * Opens an Express connected account for a designer or operator; they finish onboarding on Stripe's hosted pages.
+   * The same idempotency key returns the same account, so a retried sign-up never opens a second one. The user id
+   * goes into the account's metadata, where `account.updated` events bring it back.
+   */
+  async createConnectedAccount(input: Parameters<PaymentGateway['createConnectedAccount']>[0]): Promise<{ accountId: string; status: ConnectedAccountStatus }> {
+    try {
+      const account = await this.stripe.accounts.create(
+        {
+          type: 'express',
+          country: input.country,
+          ...(input.email ? { email: input.email } : {}),
+          // Separate charges and transfers: the platform takes the card payment, the account only receives transfers.
+          capabilities: { transfers: { requested: true } },
+          metadata: { userId: input.userId },
+        },
+        { idempotencyKey: input.idempotencyKey },
+      );
+      return { accountId: account.id, status: accountStatus(account) };
+    } catch (err) {
+      throw toDomainError(err);
+    }
+  }
+
+  /** Account Links are single-use and expire within minutes, so each call makes a new one (no idempotency key). */
+  async onboardingLink(input: Parameters<PaymentGateway['onboardingLink']>[0]): Promise<{ url: string; expiresAt: string }> {
+    try {
+      const link = await this.stripe.accountLinks.create({ account: input.accountId, refresh_url: input.refreshUrl, return_url: input.returnUrl, type: 'account_onboarding' });
+      return { url: link.url, expiresAt: new Date(link.expires_at * 1000).toISOString() };
+    } catch (err) {
+      throw toDomainError(err);
+    }
+  }
+
   /** The one succeeded charge of a transfer group (the port's transfer names the group, not the charge). */
   private async sourceCharge(transferGroup: string): Promise<Stripe.Charge> {
     const charges = await this.stripe.charges.list({ transfer_group: transferGroup, limit: 100 });
@@ -89,32 +147,6 @@ export class StripePaymentGateway implements PaymentGateway {
       });
     }
     return succeeded[0]!;
-  }
-}
-
-/**
- * Creates an Express connected account for a designer or printer; they finish onboarding on Stripe's hosted pages.
- * The same idempotency key returns the same account, so a retried sign-up never opens a second one.
- */
-export async function createExpressAccount(
-  stripe: Stripe,
-  input: { userId: string; email: string; country: string; idempotencyKey: string },
-): Promise<{ accountId: string }> {
-  try {
-    const account = await stripe.accounts.create(
-      {
-        type: 'express',
-        country: input.country,
-        email: input.email,
-        // Separate charges and transfers: the platform takes the card payment, the account only receives transfers.
-        capabilities: { transfers: { requested: true } },
-        metadata: { userId: input.userId },
-      },
-      { idempotencyKey: input.idempotencyKey },
-    );
-    return { accountId: account.id };
-  } catch (err) {
-    throw toDomainError(err);
   }
 }
 
@@ -133,6 +165,82 @@ export function verifyStripeWebhook(payload: string | Buffer, signatureHeader: s
     // A correctly signed body that is not JSON: Stripe did not send it.
     if (err instanceof SyntaxError) throw new InvalidInput('Stripe webhook body is not JSON');
     throw err;
+  }
+}
+
+/**
+ * Reads a Stripe webhook delivery: checks its signature against the endpoint's secret and translates the event into
+ * the domain's PaymentEvent. The embedded platform signs its Stripe-shaped events the same way with its own secret.
+ */
+export class StripeWebhooks {
+  private readonly secrets: string[];
+  /**
+   * `endpointSecrets`: one or more `whsec_…` separated by spaces. Stripe signs events of the platform account and
+   * events of connected accounts (`account.updated`) through two endpoints with a secret each, both at this URL.
+   */
+  constructor(
+    endpointSecrets: string,
+    private readonly toleranceSeconds = 300,
+  ) {
+    this.secrets = endpointSecrets.split(/[\s,]+/).filter(Boolean);
+    if (!this.secrets.length) throw new InvalidInput('A Stripe webhook endpoint needs its signing secret');
+  }
+
+  read(rawBody: string, signatureHeader: string | undefined, now?: Date): PaymentEvent {
+    let refusal: unknown;
+    for (const secret of this.secrets) {
+      try {
+        return paymentEventOf(verifyStripeWebhook(rawBody, signatureHeader ?? '', secret, this.toleranceSeconds, now));
+      } catch (err) {
+        if (!(err instanceof Unauthenticated)) throw err;
+        refusal = err;
+      }
+    }
+    throw refusal;
+  }
+}
+
+/** The connected-account fields the platform acts on. */
+export function accountStatus(account: Stripe.Account): ConnectedAccountStatus {
+  const due = [...(account.requirements?.currently_due ?? []), ...(account.requirements?.past_due ?? [])];
+  return {
+    chargesEnabled: account.charges_enabled ?? false,
+    payoutsEnabled: account.payouts_enabled ?? false,
+    transfersActive: account.capabilities?.transfers === 'active',
+    detailsSubmitted: account.details_submitted ?? false,
+    requirementsDue: [...new Set(due)].sort(),
+    ...(account.requirements?.disabled_reason ? { disabledReason: account.requirements.disabled_reason } : {}),
+  };
+}
+
+const idOf = (x: string | { id: string } | null | undefined) => (typeof x === 'string' ? x : (x?.id ?? ''));
+
+/**
+ * The events the platform subscribes to, in the domain's words. Anything else is `ignored` (answered 200 so Stripe
+ * stops retrying). Deliberately not acted on: `payment_intent.payment_failed` (charges are confirmed synchronously,
+ * so the charge step already has the answer) and `transfer.reversed` (reversals are made by our own refund use case).
+ */
+export function paymentEventOf(event: Stripe.Event): PaymentEvent {
+  const base = { eventId: event.id, occurredAt: new Date(event.created * 1000).toISOString() };
+  switch (event.type) {
+    case 'account.updated': {
+      const account = event.data.object;
+      return { ...base, kind: 'account-updated', accountId: account.id, ...(account.metadata?.userId ? { userId: account.metadata.userId } : {}), status: accountStatus(account) };
+    }
+    case 'charge.refunded': {
+      const charge = event.data.object;
+      return { ...base, kind: 'charge-refunded', chargeId: charge.id, ...(charge.transfer_group ? { orderId: charge.transfer_group } : {}), amountCents: charge.amount, refundedCents: charge.amount_refunded };
+    }
+    case 'charge.dispute.created': {
+      const dispute = event.data.object;
+      return { ...base, kind: 'dispute-opened', chargeId: idOf(dispute.charge), disputeId: dispute.id, amountCents: dispute.amount, reason: dispute.reason };
+    }
+    case 'charge.dispute.closed': {
+      const dispute = event.data.object;
+      return { ...base, kind: 'dispute-closed', chargeId: idOf(dispute.charge), disputeId: dispute.id, outcome: dispute.status === 'won' ? 'won' : dispute.status === 'lost' ? 'lost' : 'other' };
+    }
+    default:
+      return { ...base, kind: 'ignored', providerType: event.type };
   }
 }
 

@@ -1,6 +1,6 @@
 // Notifications: each goes to the recipient's in-app inbox and to the outbox, from which a sender (e-mail, push)
 // delivers it. The id follows from the order and the step, so a replayed step never notifies twice.
-export type NotificationKind = 'order-placed' | 'order-shipped' | 'order-completed' | 'order-refunded' | 'royalty-earned' | 'payout-earned';
+export type NotificationKind = 'order-placed' | 'order-shipped' | 'order-completed' | 'order-refunded' | 'royalty-earned' | 'payout-earned' | 'payout-reversed';
 
 export interface Notification {
   notificationId: string;

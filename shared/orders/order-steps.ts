@@ -4,19 +4,22 @@
 // it, and every change of the order record is a conditional write on its revision.
 import { createHash } from 'node:crypto';
 import type { LedgerEvents, OrderStore, PrintFiles, TaskCallbacks } from './ports.js';
+import { load, tell, update, type Clock } from './order-records.js';
 import { jobIdFor, matchPrinters, maxBusyOffers, maxPrintAttempts, reached, type Order, type PrintAttempt } from './order.js';
 import { candidates, type CatalogueDeps } from './place-order.js';
-import { Conflict, NotFound, RuleViolation } from '../errors.js';
+import { Conflict, RuleViolation } from '../errors.js';
 import { open, seal, type DataKeys } from '../crypto/envelope.js';
 import { newTagIdentity } from '../tags/sun.js';
 import type { TagStore } from '../tags/ports.js';
-import { notificationId, type NotificationKind, type Notifications } from './notifications.js';
+import type { Notifications } from './notifications.js';
 import { designContext } from '../designs/ingest-design.js';
 import type { BlobStore } from '../designs/ports.js';
 import { parseStl } from '../designs/stl.js';
 import type { LicenseReservations } from './licenses.js';
 import type { PaymentGateway } from '../payments/payment-gateway.js';
 import { releaseEntry, type Books } from '../payments/accounting.js';
+import { payShare, type PayShareDeps } from '../payments/payout-accounts.js';
+import { closeRefunded, returnPayment, type ReturnPaymentDeps } from './refunds.js';
 import type { PlatformSigner } from '../ledger/ports.js';
 import type { PrinterMessages } from '../printers/printability-proof.js';
 import type { PrinterStore } from '../printers/ports.js';
@@ -34,28 +37,6 @@ export class NoPrinterAvailable extends RuleViolation {}
 
 const sha256 = (b: string | Uint8Array) => createHash('sha256').update(b).digest('hex');
 const maxDesignBytes = 512 * 1024 * 1024;
-
-async function load(orders: OrderStore, orderId: string): Promise<Order> {
-  const o = await orders.get(orderId);
-  if (!o) throw new NotFound(`Order ${orderId} not found`);
-  return o;
-}
-
-/** Applies `change` to the current order and saves it; re-reads and re-applies after a lost race. */
-async function update(orders: OrderStore, orderId: string, now: () => Date, change: (o: Order) => Order | undefined): Promise<Order> {
-  for (let i = 0; i < 20; i++) {
-    const current = await load(orders, orderId);
-    const next = change(current);
-    if (!next) return current;
-    const saved = { ...next, revision: current.revision + 1, updatedAt: now().toISOString() };
-    if (await orders.save(saved, current.revision)) return saved;
-  }
-  throw new Conflict(`Order ${orderId} is changing too often to update`);
-}
-
-interface Clock {
-  now: () => Date;
-}
 
 // 1. A print from the design's edition.
 export async function reserveLicense(input: { orderId: string }, deps: Clock & { orders: OrderStore; licenses: LicenseReservations }) {
@@ -75,6 +56,7 @@ export async function chargeEscrow(input: { orderId: string }, deps: Clock & { o
   const total = order.quote.totalCents;
   const result = await deps.payments.charge({ amountCents: total, currency: 'eur', paymentMethod: order.paymentMethod, transferGroup: order.orderId, idempotencyKey: `${order.orderId}:escrow` });
   if (result.status === 'declined') throw new PaymentDeclined(`${result.message} (${result.code})`);
+  await deps.orders.linkCharge(result.chargeId, order.orderId);
   await deps.books.post({
     orderId: order.orderId,
     step: 'escrow',
@@ -352,10 +334,6 @@ export async function tagProduct(input: { orderId: string }, deps: TagDeps) {
 }
 
 // 6. Handed to the carrier.
-async function tell(deps: Clock & { notifications: Notifications }, order: Order, userId: string, kind: NotificationKind, text: string) {
-  await deps.notifications.notify({ notificationId: notificationId(order.orderId, kind, userId), userId, kind, orderId: order.orderId, text, at: deps.now().toISOString() });
-}
-
 export async function shipProduct(
   input: { orderId: string },
   deps: Clock & { orders: OrderStore; events: LedgerEvents; notifications: Notifications; carrierId: () => Promise<string>; newTrackingNumber: () => string },
@@ -403,21 +381,18 @@ export async function awaitDelivery(input: { orderId: string; taskToken: string 
   return { waiting: true };
 }
 
-export interface ReleaseDeps extends Clock {
+export interface ReleaseDeps extends PayShareDeps {
   orders: OrderStore;
   printers: PrinterStore;
   notifications: Notifications;
-  payments: PaymentGateway;
-  books: Books;
   events: LedgerEvents;
 }
 
-/** Connected accounts of participants: the designer's and the printer operator's Stripe accounts. */
-export const payoutAccount = (kind: 'designer' | 'printer', id: string) => `${kind}:${id}`;
-
-// 8. Delivered: the product passes to the customer on the ledger, and the escrow is split.
+// 8. Delivered: the product passes to the customer on the ledger, and the escrow is split. Each share goes to its
+// participant's connected account if that is ready, else stays owed in the books (see payments/payout-accounts.ts).
 export async function releaseEscrow(input: { orderId: string; confirmedBy?: 'carrier' | 'customer-scan' }, deps: ReleaseDeps) {
   let order = await load(deps.orders, input.orderId);
+  if (order.status === 'refunded' || order.status === 'cancelled') throw new Conflict(`Order ${order.orderId} is ${order.status}; there is nothing to release`);
   if (!order.product || !order.chargeId) throw new Conflict(`Order ${order.orderId} is not ready to be released`);
   const q = order.quote;
   const split = {
@@ -431,10 +406,11 @@ export async function releaseEscrow(input: { orderId: string; confirmedBy?: 'car
   };
   const at = deps.now().toISOString();
   await deps.books.post(releaseEntry(order.orderId, q.totalCents, split, at));
-  if (split.royaltyCents > 0) {
-    await deps.payments.transfer({ destinationAccount: payoutAccount('designer', order.designerId), amountCents: split.royaltyCents, transferGroup: order.orderId, idempotencyKey: `${order.orderId}:royalty` });
-  }
-  await deps.payments.transfer({ destinationAccount: payoutAccount('printer', split.printerId), amountCents: split.printingFeeCents + split.shippingCents, transferGroup: order.orderId, idempotencyKey: `${order.orderId}:printing-fee` });
+  const operator = (await deps.printers.get(split.printerId))?.operatorId;
+  const royalty = await payShare({ orderId: order.orderId, userId: order.designerId, earningsAccount: `designer:${order.designerId}:royalties`, purpose: 'royalty', amountCents: split.royaltyCents }, deps);
+  const fee = split.printingFeeCents + split.shippingCents;
+  // A printer whose operator is unknown (deleted) keeps its payout owed to the printer's account in the books.
+  const printingFee = operator ? await payShare({ orderId: order.orderId, userId: operator, earningsAccount: `printer:${split.printerId}:payouts`, purpose: 'printing-fee', amountCents: fee }, deps) : 'owed';
   order = await update(deps.orders, order.orderId, deps.now, (o) => {
     if (o.status === 'completed') return undefined;
     const rest: Order = { ...o, status: 'completed', deliveredAt: o.deliveredAt ?? at };
@@ -452,41 +428,39 @@ export async function releaseEscrow(input: { orderId: string; confirmedBy?: 'car
     confirmedBy: input.confirmedBy ?? 'carrier',
   });
   const euros = (c: number) => `€${(c / 100).toFixed(2)}`;
+  const held = ' It is held for you until your payout account is ready (POST /me/payout-account).';
   await tell(deps, order, order.customerId, 'order-completed', 'Your print was delivered. You can rate it now.');
-  if (split.royaltyCents > 0) await tell(deps, order, order.designerId, 'royalty-earned', `A print of your design was delivered: ${euros(split.royaltyCents)} royalty.`);
-  const operator = (await deps.printers.get(split.printerId))?.operatorId;
-  if (operator) await tell(deps, order, operator, 'payout-earned', `A print of yours was delivered: ${euros(split.printingFeeCents + split.shippingCents)} payout.`);
-  return { released: q.totalCents };
+  if (split.royaltyCents > 0) await tell(deps, order, order.designerId, 'royalty-earned', `A print of your design was delivered: ${euros(split.royaltyCents)} royalty.${royalty === 'owed' ? held : ''}`);
+  if (operator) await tell(deps, order, operator, 'payout-earned', `A print of yours was delivered: ${euros(fee)} payout.${printingFee === 'owed' ? held : ''}`);
+  return { released: q.totalCents, royalty, printingFee };
 }
 
-// Every failure ends here: the money goes back, the licence returns to the edition, the order says why.
-export async function refundOrder(
-  input: { orderId: string; failure?: { Error?: string; Cause?: string } | null },
-  deps: Clock & { orders: OrderStore; payments: PaymentGateway; books: Books; licenses: LicenseReservations; notifications: Notifications },
-) {
+// Every failure ends here: the money goes back (transfers reversed first if the release had begun), the licence
+// returns to the edition, the order says why.
+export async function refundOrder(input: { orderId: string; failure?: { Error?: string; Cause?: string } | null }, deps: ReturnPaymentDeps & { licenses: LicenseReservations }) {
   const order = await load(deps.orders, input.orderId);
   if (order.status === 'completed') throw new Conflict(`Order ${order.orderId} was completed; it cannot be refunded by the workflow`);
   const failure = { error: input.failure?.Error ?? 'Unknown', cause: friendlyCause(input.failure?.Cause) };
+  if (order.status === 'refunded' || order.status === 'cancelled') {
+    // Closed already: by this step before a retry, or outside the workflow (a lost dispute, a dashboard refund),
+    // where the money went back without us; refunding the charge again would fail.
+    await deps.licenses.release({ designId: order.designId, orderId: order.orderId });
+    return { status: order.status };
+  }
   if (order.chargeId) {
-    await deps.payments.refund({ chargeId: order.chargeId, amountCents: order.quote.totalCents, idempotencyKey: `${order.orderId}:refund` });
-    await deps.books.post({
-      orderId: order.orderId,
-      step: 'refund',
-      postings: [
-        { account: 'escrow', amountCents: -order.quote.totalCents },
-        { account: `customer:${order.customerId}`, amountCents: order.quote.totalCents },
-      ],
-      at: deps.now().toISOString(),
-    });
+    const { releaseUndone } = await returnPayment(order, { refundAtGateway: true }, deps);
+    await deps.licenses.release({ designId: order.designId, orderId: order.orderId });
+    const saved = await closeRefunded(order, failure, releaseUndone, `Your order could not be completed and was refunded: ${failure.cause}`, deps);
+    return { status: saved.status };
   }
   await deps.licenses.release({ designId: order.designId, orderId: order.orderId });
   const saved = await update(deps.orders, order.orderId, deps.now, (o) => {
     if (o.status === 'refunded' || o.status === 'cancelled') return undefined;
-    const rest: Order = { ...o, status: o.chargeId ? 'refunded' : 'cancelled', failure };
+    const rest: Order = { ...o, status: 'cancelled', failure };
     delete rest.waiting;
     return rest;
   });
-  await tell(deps, saved, saved.customerId, 'order-refunded', saved.chargeId ? `Your order could not be completed and was refunded: ${failure.cause}` : `Your order was cancelled: ${failure.cause}`);
+  await tell(deps, saved, saved.customerId, 'order-refunded', `Your order was cancelled: ${failure.cause}`);
   return { status: saved.status };
 }
 

@@ -114,6 +114,10 @@ export interface Order {
   tag?: { gtin: string; serial: string; url: string; signature: string; uid: string; sealedKey: string; keyHash: string };
   shipment?: { carrierId: string; trackingNumber: string };
   deliveredAt?: string;
+  /** When the platform began to refund the order: a provider event about that refund is then ours, not news. */
+  refundStartedAt?: string;
+  /** A chargeback the buyer's bank opened on the order's charge, as the payment provider reported it. */
+  dispute?: { disputeId: string; reason: string; amountCents: number; status: 'open' | 'won' | 'lost' | 'closed'; openedAt: string; closedAt?: string };
   /** A confirmation that arrived before the workflow started waiting for it. */
   deliveryConfirmedBy?: 'carrier' | 'customer-scan';
   createdAt: string;

@@ -10,6 +10,9 @@ export interface OrderStore {
   /** Writes only if the stored revision is `expectedRevision`; false on a lost race. */
   save(order: Order, expectedRevision: number): Promise<boolean>;
   listByCustomer(customerId: string): Promise<Order[]>;
+  /** Remembers which order a charge paid for: a dispute names only the charge. */
+  linkCharge(chargeId: string, orderId: string): Promise<void>;
+  orderOfCharge(chargeId: string): Promise<string | undefined>;
 }
 
 /** The order workflow (Step Functions). Starting is idempotent on the order id, the execution's name. */

@@ -38,8 +38,8 @@ export interface Books {
 export function accountsOf(user: { userId: string; groups: readonly string[]; printerIds: readonly string[] }): string[] {
   const accounts: string[] = [];
   if (user.groups.includes('customer')) accounts.push(`customer:${user.userId}`);
-  if (user.groups.includes('designer')) accounts.push(`designer:${user.userId}:royalties`);
-  if (user.groups.includes('printer')) accounts.push(...user.printerIds.map((id) => `printer:${id}:payouts`));
+  if (user.groups.includes('designer')) accounts.push(`designer:${user.userId}:royalties`, paidOutAccount(`designer:${user.userId}:royalties`));
+  if (user.groups.includes('printer')) accounts.push(...user.printerIds.flatMap((id) => [`printer:${id}:payouts`, paidOutAccount(`printer:${id}:payouts`)]));
   if (user.groups.includes('admin')) accounts.push('platform:commission', 'escrow');
   return accounts;
 }
@@ -82,4 +82,37 @@ export function releaseEntry(orderId: string, escrowedCents: number, split: Spli
     { account: 'platform:commission', amountCents: split.commissionCents },
   ].filter((p) => p.amountCents !== 0);
   return { orderId, step: 'release', postings, at };
+}
+
+/**
+ * Where a participant's earnings go once transferred to their connected account: `designer:<id>:royalties` and
+ * `printer:<id>:payouts` hold what is owed, `designer:<id>:paid-out` and `printer:<id>:paid-out` what was sent.
+ */
+export function paidOutAccount(earningsAccount: string): string {
+  return earningsAccount.replace(/:(royalties|payouts)$/, ':paid-out');
+}
+
+/** A participant's share of an order sent to their connected account: out of what is owed, into what was paid. */
+export function payoutEntry(orderId: string, purpose: string, earningsAccount: string, amountCents: number, at: string): JournalEntry {
+  return {
+    orderId,
+    step: `payout:${purpose}`,
+    postings: [
+      { account: earningsAccount, amountCents: -amountCents },
+      { account: paidOutAccount(earningsAccount), amountCents },
+    ],
+    at,
+  };
+}
+
+/** The entry that undoes `entry` (a release, a payout), posted once as `reversal:<step>`. */
+export function reversalOf(entry: JournalEntry, at: string): JournalEntry {
+  return { orderId: entry.orderId, step: `reversal:${entry.step}`, postings: entry.postings.map((p) => ({ account: p.account, amountCents: -p.amountCents })), at };
+}
+
+/** What an account is still owed per order: the sum of its statement lines by order, where positive. */
+export function owedByOrder(lines: readonly StatementLine[]): Map<string, number> {
+  const sums = new Map<string, number>();
+  for (const l of lines) sums.set(l.orderId, (sums.get(l.orderId) ?? 0) + l.amountCents);
+  return new Map([...sums].filter(([, n]) => n > 0));
 }

@@ -6,10 +6,40 @@ export type ChargeResult =
   | { status: 'succeeded'; chargeId: string; amountCents: number }
   | { status: 'declined'; code: 'card_declined' | 'insufficient_funds' | 'incorrect_number' | 'expired_card'; message: string };
 
+/**
+ * A participant's connected account as Stripe reports it. Transfers may be sent once its `transfers` capability is
+ * active (`transfersActive`); payouts to their bank follow on Stripe's schedule once `payoutsEnabled`.
+ */
+export interface ConnectedAccountStatus {
+  chargesEnabled: boolean;
+  payoutsEnabled: boolean;
+  transfersActive: boolean;
+  detailsSubmitted: boolean;
+  /** What Stripe needs from the participant now (its `currently_due` and `past_due` requirements). */
+  requirementsDue: string[];
+  disabledReason?: string;
+}
+
+/** A transfer made out of a transfer group's charge, and how much of it was reversed since. */
+export interface TransferMade {
+  transferId: string;
+  destinationAccount: string;
+  amountCents: number;
+  reversedCents: number;
+}
+
 export interface PaymentGateway {
   charge(input: { amountCents: number; currency: 'eur'; paymentMethod: string; transferGroup: string; idempotencyKey: string }): Promise<ChargeResult>;
   refund(input: { chargeId: string; amountCents: number; idempotencyKey: string }): Promise<{ refundId: string }>;
   transfer(input: { destinationAccount: string; amountCents: number; transferGroup: string; idempotencyKey: string }): Promise<{ transferId: string }>;
+  /** Every transfer of the group, as the gateway knows it: a transfer made just before a crash is listed too. */
+  transfersOf(transferGroup: string): Promise<TransferMade[]>;
+  /** Takes (part of) a transfer back from the connected account into the platform's balance. */
+  reverseTransfer(input: { transferId: string; amountCents: number; idempotencyKey: string }): Promise<{ reversalId: string }>;
+  /** Opens an Express connected account for a designer or operator; the same key returns the same account. */
+  createConnectedAccount(input: { userId: string; email?: string; country: string; idempotencyKey: string }): Promise<{ accountId: string; status: ConnectedAccountStatus }>;
+  /** A single-use link to the gateway's hosted onboarding; it comes back to `returnUrl`, or `refreshUrl` once expired. */
+  onboardingLink(input: { accountId: string; refreshUrl: string; returnUrl: string }): Promise<{ url: string; expiresAt: string }>;
 }
 
 /** What the local gateway does with a card, following Stripe's documented test numbers and PaymentMethod ids. */

@@ -13,6 +13,7 @@ import {
   InitiateAuthCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { join } from 'node:path';
+import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPrinterAgent } from '../../cli/printer-agent.js';
 import { functions, userGroups, type RouteSpec, type UserGroup } from '../../infra/platform.js';
@@ -95,6 +96,14 @@ const cases: Record<string, RouteCase> = {
   'POST /orders/{orderId}/delivery': { params: { orderId: (r) => r.orderId } },
   'POST /products/{productId}/transfer': { params: { productId: () => 'prd_000000000000000000000000' }, body: () => ({ transferId: '8e0f6a55-7c6b-4a51-9c1d-2b9f1f1d3a10', toOwnerId: 'someone' }) },
   'GET /me/payments': {},
+  // Designers and operators open their payout account (the local gateway's onboarding completes at once); reading it
+  // before opening one is a 404, after it a 200: either is past authorization.
+  'POST /me/payout-account': { body: () => ({ country: 'FR' }) },
+  'GET /me/payout-account': {},
+  // Stripe's events authenticate by their Stripe-Signature header: unsigned, they are refused whoever sends them.
+  'POST /webhooks/stripe': { body: () => ({ id: 'evt_matrix', object: 'event', type: 'account.updated', created: 1_764_633_600, data: { object: { id: 'acct_matrix', object: 'account' } } }), signedWebhook: true },
+  // The matrix's order is still in its workflow, which an admin refund refuses (409): past authorization all the same.
+  'POST /orders/{orderId}/refund': { params: { orderId: (r) => r.orderId }, body: () => ({ reason: 'Matrix refund' }) },
   'POST /partners': { body: () => ({ name: 'Matrix carrier', kind: 'supplier' }) },
   'POST /partners/{partnerId}/keys': { params: { partnerId: () => 'partner-unknown' }, body: () => ({ label: 'Matrix key', scopes: ['webhooks:manage'] }) },
   'GET /partners/{partnerId}/keys': { params: { partnerId: () => 'partner-unknown' } },
@@ -407,6 +416,42 @@ describe('authorization matrix: every route × every role', () => {
       const mineO2 = await json<{ orderId: string }[]>(api('/me/orders', 'customer-2'));
       expect(mineO1).toContain(res.orderId);
       expect(mineO2).toEqual([]);
+    });
+
+    it('a payout account is the caller’s own; a signed Stripe-shaped account.updated reaches it once', async () => {
+      const opened = await api('/me/payout-account', 'printer-2', { method: 'POST', body: JSON.stringify({ country: 'DE' }) });
+      expect(opened.status).toBe(201);
+      const { account, onboarding } = (await opened.json()) as { account: { accountId: string; ready: boolean }; onboarding: { url: string } };
+      expect(account).toMatchObject({ accountId: expect.stringMatching(/^acct_local_/), ready: true });
+      expect(new URL(onboarding.url).searchParams.get('account')).toBe(account.accountId);
+      expect((await api('/me/payout-account', 'designer-2')).status).toBe(404);
+
+      // The embedded platform's endpoint secret (DPM_STRIPE_WEBHOOK_SECRET, by default whsec_dpm_local) signs it.
+      const { userId } = await json<{ userId: string }>(api('/me', 'printer-2'));
+      const payload = JSON.stringify({
+        id: `evt_${crypto.randomUUID().replaceAll('-', '')}`,
+        object: 'event',
+        type: 'account.updated',
+        created: Math.floor(Date.now() / 1000),
+        data: {
+          object: {
+            id: account.accountId,
+            object: 'account',
+            charges_enabled: false,
+            payouts_enabled: false,
+            details_submitted: true,
+            capabilities: { transfers: 'inactive' },
+            requirements: { currently_due: ['individual.verification.document'], past_due: [], disabled_reason: 'requirements.past_due' },
+            metadata: { userId },
+          },
+        },
+      });
+      const deliver = () => api('/webhooks/stripe', undefined, { method: 'POST', body: payload, headers: { 'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload, secret: 'whsec_dpm_local' }) } });
+      expect(await json(deliver())).toMatchObject({ kind: 'account-updated', duplicate: false, effect: 'status-updated' });
+      expect(await json(api('/me/payout-account', 'printer-2'))).toMatchObject({ accountId: account.accountId, ready: false, requirementsDue: ['individual.verification.document'] });
+      expect(await json(deliver())).toMatchObject({ duplicate: true });
+      const forged = await api('/webhooks/stripe', undefined, { method: 'POST', body: payload, headers: { 'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload, secret: 'whsec_guess' }) } });
+      expect(forged.status).toBe(401);
     });
 
     it('PUT /me edits the caller’s own profile only', async () => {

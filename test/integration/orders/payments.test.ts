@@ -15,7 +15,7 @@ const dynamo = new DynamoDBClient({ endpoint: inject('dynamoDbUrl'), region: loc
 const table = `payments-${randomUUID()}`;
 
 describe('payments and books', () => {
-  const gateway = new LocalPaymentGateway(dynamo, table);
+  const gateway = new LocalPaymentGateway(dynamo, table, () => new Date());
   const books = new DynamoDbBooks(dynamo, table);
   const charge = (paymentMethod: string, idempotencyKey: string = randomUUID()) => gateway.charge({ amountCents: 2500, currency: 'eur', paymentMethod, transferGroup: 'order-1', idempotencyKey });
 

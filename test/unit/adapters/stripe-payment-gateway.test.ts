@@ -2,7 +2,7 @@
 // request (method, path, form body, Idempotency-Key) and, like Stripe, replays the stored answer for a reused key.
 import Stripe from 'stripe';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createExpressAccount, PaymentNotCompleted, StripePaymentGateway, verifyStripeWebhook } from '../../../shared/adapters/stripe-payment-gateway.js';
+import { PaymentNotCompleted, StripePaymentGateway, StripeWebhooks, verifyStripeWebhook } from '../../../shared/adapters/stripe-payment-gateway.js';
 import { Conflict, DependencyUnavailable, InvalidInput, NotFound, RuleViolation, Unauthenticated } from '../../../shared/errors.js';
 
 type Recorded = { method: string; path: string; body: Record<string, string>; idempotencyKey: string | null };
@@ -23,6 +23,7 @@ class FakeStripeApi {
   readonly faults: Fault[] = [];
   private readonly byKey = new Map<string, { body: string; answer: Answer }>();
   private readonly charges: { id: string; object: 'charge'; amount: number; currency: string; status: string; transfer_group: string | null }[] = [];
+  readonly transfers: { id: string; object: 'transfer'; amount: number; amount_reversed: number; currency: string; destination: string; transfer_group: string; source_transaction: string }[] = [];
   private seq = 0;
 
   readonly fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
@@ -76,14 +77,49 @@ class FakeStripeApi {
     if (route === 'POST /v1/transfers') {
       const source = this.charges.find((c) => c.id === form.get('source_transaction'));
       if (!source) return { status: 400, body: { error: { type: 'invalid_request_error', code: 'resource_missing', param: 'source_transaction', message: 'No such charge' } } };
-      return { status: 200, body: { id: this.id('tr'), object: 'transfer', amount, currency: form.get('currency'), destination: form.get('destination'), transfer_group: form.get('transfer_group'), source_transaction: source.id } };
+      const transfer = { id: this.id('tr'), object: 'transfer' as const, amount, amount_reversed: 0, currency: form.get('currency')!, destination: form.get('destination')!, transfer_group: form.get('transfer_group')!, source_transaction: source.id };
+      this.transfers.push(transfer);
+      return { status: 200, body: transfer };
+    }
+    if (route === 'GET /v1/transfers') {
+      const data = this.transfers.filter((t) => t.transfer_group === url.searchParams.get('transfer_group')).reverse();
+      return { status: 200, body: { object: 'list', url: '/v1/transfers', has_more: false, data } };
+    }
+    const reversal = /^POST \/v1\/transfers\/([^/]+)\/reversals$/.exec(route);
+    if (reversal) {
+      const transfer = this.transfers.find((t) => t.id === reversal[1]);
+      if (!transfer) return { status: 404, body: { error: { type: 'invalid_request_error', code: 'resource_missing', message: `No such transfer: '${reversal[1]}'` } } };
+      const amountToReverse = form.has('amount') ? amount : transfer.amount - transfer.amount_reversed;
+      if (amountToReverse > transfer.amount - transfer.amount_reversed) return { status: 400, body: { error: { type: 'invalid_request_error', message: 'Amount exceeds what is left to reverse' } } };
+      transfer.amount_reversed += amountToReverse;
+      return { status: 200, body: { id: this.id('trr'), object: 'transfer_reversal', amount: amountToReverse, transfer: transfer.id } };
+    }
+    if (route === 'POST /v1/account_links') {
+      return { status: 200, body: { object: 'account_link', url: `https://connect.stripe.com/setup/e/${form.get('account')}/abc`, created: 1_764_633_600, expires_at: 1_764_633_900 } };
     }
     if (route === 'POST /v1/refunds') {
       const charge = this.charges.find((c) => c.id === form.get('charge'));
       if (!charge) return { status: 404, body: { error: { type: 'invalid_request_error', code: 'resource_missing', param: 'charge', message: `No such charge: '${form.get('charge')}'` } } };
       return { status: 200, body: { id: this.id('re'), object: 'refund', amount, charge: charge.id, status: 'succeeded' } };
     }
-    if (route === 'POST /v1/accounts') return { status: 200, body: { id: this.id('acct'), object: 'account', type: form.get('type'), email: form.get('email') } };
+    if (route === 'POST /v1/accounts') {
+      // A new Express account: nothing submitted yet, Stripe's usual first requirements due.
+      return {
+        status: 200,
+        body: {
+          id: this.id('acct'),
+          object: 'account',
+          type: form.get('type'),
+          email: form.get('email'),
+          charges_enabled: false,
+          payouts_enabled: false,
+          details_submitted: false,
+          capabilities: { transfers: 'inactive' },
+          requirements: { currently_due: ['tos_acceptance.date', 'external_account', 'business_type'], past_due: [], disabled_reason: 'requirements.past_due' },
+          metadata: { userId: form.get('metadata[userId]') },
+        },
+      };
+    }
     return { status: 404, body: { error: { type: 'invalid_request_error', message: `Unrecognized request URL (${route})` } } };
   }
 }
@@ -244,24 +280,66 @@ describe('StripePaymentGateway', () => {
   });
 });
 
-describe('createExpressAccount', () => {
-  it('opens an Express account that can receive transfers, once per idempotency key', async () => {
+describe('connected accounts', () => {
+  it('opens an Express account that can receive transfers, once per idempotency key, and reports what it still needs', async () => {
     const api = new FakeStripeApi();
-    const stripe = stripeOver(api);
-    const input = { userId: 'user_1', email: 'printer@example.com', country: 'FR', idempotencyKey: 'onboard:user_1' };
+    const gateway = new StripePaymentGateway(stripeOver(api));
+    const input = { userId: 'user_1', email: 'printer@example.com', country: 'FR', idempotencyKey: 'payout-account:user_1' };
 
-    const first = await createExpressAccount(stripe, input);
-    const again = await createExpressAccount(stripe, input);
+    const first = await gateway.createConnectedAccount(input);
+    const again = await gateway.createConnectedAccount(input);
 
     expect(again).toEqual(first);
-    expect(first.accountId).toMatch(/^acct_/);
+    expect(first).toEqual({
+      accountId: expect.stringMatching(/^acct_/),
+      status: { chargesEnabled: false, payoutsEnabled: false, transfersActive: false, detailsSubmitted: false, requirementsDue: ['business_type', 'external_account', 'tos_acceptance.date'], disabledReason: 'requirements.past_due' },
+    });
     expect(api.requests[0]).toEqual({
       method: 'POST',
       path: '/v1/accounts',
-      idempotencyKey: 'onboard:user_1',
+      idempotencyKey: 'payout-account:user_1',
       body: { type: 'express', country: 'FR', email: 'printer@example.com', 'capabilities[transfers][requested]': 'true', 'metadata[userId]': 'user_1' },
     });
-    expect(api.requests[1]!.idempotencyKey).toBe('onboard:user_1');
+    expect(api.requests[1]!.idempotencyKey).toBe('payout-account:user_1');
+  });
+
+  it('makes an account_onboarding Account Link with our return and refresh URLs', async () => {
+    const api = new FakeStripeApi();
+    const gateway = new StripePaymentGateway(stripeOver(api));
+
+    const link = await gateway.onboardingLink({ accountId: 'acct_9', returnUrl: 'https://dpm.example.com/payouts/onboarding/return', refreshUrl: 'https://dpm.example.com/payouts/onboarding/refresh' });
+
+    expect(link).toEqual({ url: 'https://connect.stripe.com/setup/e/acct_9/abc', expiresAt: '2025-12-02T00:05:00.000Z' });
+    expect(api.requests).toEqual([
+      {
+        method: 'POST',
+        path: '/v1/account_links',
+        idempotencyKey: expect.any(String),
+        body: { account: 'acct_9', refresh_url: 'https://dpm.example.com/payouts/onboarding/refresh', return_url: 'https://dpm.example.com/payouts/onboarding/return', type: 'account_onboarding' },
+      },
+    ]);
+  });
+});
+
+describe('transfer reversals', () => {
+  it('lists the transfers of a group and reverses what is left of each under our idempotency key', async () => {
+    const api = new FakeStripeApi();
+    const gateway = new StripePaymentGateway(stripeOver(api));
+    await gateway.charge({ ...order, amountCents: 10_000, paymentMethod: 'pm_card_visa', idempotencyKey: 'order_42:escrow' });
+    const royalty = await gateway.transfer({ destinationAccount: 'acct_designer', amountCents: 500, transferGroup: 'order_42', idempotencyKey: 'order_42:royalty' });
+    await gateway.transfer({ destinationAccount: 'acct_printer', amountCents: 6_500, transferGroup: 'order_42', idempotencyKey: 'order_42:printing-fee' });
+
+    const reversal = await gateway.reverseTransfer({ transferId: royalty.transferId, amountCents: 500, idempotencyKey: `order_42:reversal:${royalty.transferId}` });
+    const replayed = await gateway.reverseTransfer({ transferId: royalty.transferId, amountCents: 500, idempotencyKey: `order_42:reversal:${royalty.transferId}` });
+
+    expect(replayed).toEqual(reversal);
+    expect(api.requests.at(-1)).toEqual({ method: 'POST', path: `/v1/transfers/${royalty.transferId}/reversals`, idempotencyKey: `order_42:reversal:${royalty.transferId}`, body: { amount: '500' } });
+    expect(await gateway.transfersOf('order_42')).toEqual([
+      { transferId: expect.stringMatching(/^tr_/), destinationAccount: 'acct_printer', amountCents: 6_500, reversedCents: 0 },
+      { transferId: royalty.transferId, destinationAccount: 'acct_designer', amountCents: 500, reversedCents: 500 },
+    ]);
+    expect(api.requests.at(-1)).toMatchObject({ method: 'GET', path: '/v1/transfers?transfer_group=order_42&limit=100' });
+    await expect(gateway.reverseTransfer({ transferId: 'tr_missing', amountCents: 1, idempotencyKey: 'x' })).rejects.toBeInstanceOf(NotFound);
   });
 });
 
@@ -294,5 +372,74 @@ describe('verifyStripeWebhook', () => {
   it('refuses a tolerance of 0, which Stripe would read as no timestamp check at all', () => {
     const header = Stripe.webhooks.generateTestHeaderString({ payload, secret, timestamp: 1 });
     expect(() => verifyStripeWebhook(payload, header, secret, 0)).toThrow(InvalidInput);
+  });
+});
+
+describe('StripeWebhooks', () => {
+  const secret = 'whsec_endpoint';
+  const webhooks = new StripeWebhooks(secret);
+  const created = 1_764_633_600;
+  const deliver = (type: string, object: Record<string, unknown>, id = 'evt_1') => {
+    const payload = JSON.stringify({ id, object: 'event', type, created, api_version: '2025-10-29.clover', livemode: false, data: { object } });
+    return webhooks.read(payload, Stripe.webhooks.generateTestHeaderString({ payload, secret }));
+  };
+  const at = new Date(created * 1000).toISOString();
+
+  it('maps account.updated to the account’s status, with the user from its metadata', () => {
+    const account = {
+      id: 'acct_7',
+      object: 'account',
+      charges_enabled: false,
+      payouts_enabled: true,
+      details_submitted: true,
+      capabilities: { transfers: 'active' },
+      requirements: { currently_due: [], past_due: [], disabled_reason: null },
+      metadata: { userId: 'user_7' },
+    };
+    expect(deliver('account.updated', account)).toEqual({
+      eventId: 'evt_1',
+      occurredAt: at,
+      kind: 'account-updated',
+      accountId: 'acct_7',
+      userId: 'user_7',
+      status: { chargesEnabled: false, payoutsEnabled: true, transfersActive: true, detailsSubmitted: true, requirementsDue: [] },
+    });
+  });
+
+  it('maps charge.refunded with the charge’s transfer group as the order, and disputes with their charge', () => {
+    expect(deliver('charge.refunded', { id: 'ch_1', object: 'charge', amount: 2_500, amount_refunded: 2_500, transfer_group: 'ord_1' })).toEqual({
+      eventId: 'evt_1',
+      occurredAt: at,
+      kind: 'charge-refunded',
+      chargeId: 'ch_1',
+      orderId: 'ord_1',
+      amountCents: 2_500,
+      refundedCents: 2_500,
+    });
+    expect(deliver('charge.dispute.created', { id: 'dp_1', object: 'dispute', charge: 'ch_1', amount: 2_500, reason: 'fraudulent', status: 'needs_response' })).toEqual({
+      eventId: 'evt_1',
+      occurredAt: at,
+      kind: 'dispute-opened',
+      chargeId: 'ch_1',
+      disputeId: 'dp_1',
+      amountCents: 2_500,
+      reason: 'fraudulent',
+    });
+    expect(deliver('charge.dispute.closed', { id: 'dp_1', object: 'dispute', charge: 'ch_1', amount: 2_500, reason: 'fraudulent', status: 'lost' })).toMatchObject({ kind: 'dispute-closed', outcome: 'lost' });
+    expect(deliver('charge.dispute.closed', { id: 'dp_1', object: 'dispute', charge: 'ch_1', amount: 2_500, reason: 'fraudulent', status: 'won' })).toMatchObject({ kind: 'dispute-closed', outcome: 'won' });
+  });
+
+  it('names the events it does not act on, and refuses a delivery not signed with the endpoint secret', () => {
+    expect(deliver('payment_intent.payment_failed', { id: 'pi_1', object: 'payment_intent' })).toEqual({ eventId: 'evt_1', occurredAt: at, kind: 'ignored', providerType: 'payment_intent.payment_failed' });
+    const payload = JSON.stringify({ id: 'evt_2', object: 'event', type: 'charge.refunded', created, data: { object: {} } });
+    expect(() => webhooks.read(payload, Stripe.webhooks.generateTestHeaderString({ payload, secret: 'whsec_other' }))).toThrow(Unauthenticated);
+    expect(() => webhooks.read(payload, undefined)).toThrow(Unauthenticated);
+  });
+
+  it('accepts a delivery signed by either endpoint of the URL (the platform’s events and the connected accounts’)', () => {
+    const both = new StripeWebhooks('whsec_platform whsec_connect');
+    const payload = JSON.stringify({ id: 'evt_3', object: 'event', type: 'customer.created', created, data: { object: {} } });
+    for (const s of ['whsec_platform', 'whsec_connect']) expect(both.read(payload, Stripe.webhooks.generateTestHeaderString({ payload, secret: s })).eventId).toBe('evt_3');
+    expect(() => both.read(payload, Stripe.webhooks.generateTestHeaderString({ payload, secret: 'whsec_other' }))).toThrow(Unauthenticated);
   });
 });

@@ -1,0 +1,33 @@
+// Reading and advancing an order record, shared by the workflow's steps and the use cases that act on an order from
+// outside the workflow (refunds, payment events).
+import { Conflict, NotFound } from '../errors.js';
+import { notificationId, type NotificationKind, type Notifications } from './notifications.js';
+import type { Order } from './order.js';
+import type { OrderStore } from './ports.js';
+
+export interface Clock {
+  now: () => Date;
+}
+
+export async function load(orders: OrderStore, orderId: string): Promise<Order> {
+  const o = await orders.get(orderId);
+  if (!o) throw new NotFound(`Order ${orderId} not found`);
+  return o;
+}
+
+/** Applies `change` to the current order and saves it; re-reads and re-applies after a lost race. */
+export async function update(orders: OrderStore, orderId: string, now: () => Date, change: (o: Order) => Order | undefined): Promise<Order> {
+  for (let i = 0; i < 20; i++) {
+    const current = await load(orders, orderId);
+    const next = change(current);
+    if (!next) return current;
+    const saved = { ...next, revision: current.revision + 1, updatedAt: now().toISOString() };
+    if (await orders.save(saved, current.revision)) return saved;
+  }
+  throw new Conflict(`Order ${orderId} is changing too often to update`);
+}
+
+/** Tells a participant about their order, once per (order, kind, participant). */
+export async function tell(deps: Clock & { notifications: Notifications }, order: Order, userId: string, kind: NotificationKind, text: string) {
+  await deps.notifications.notify({ notificationId: notificationId(order.orderId, kind, userId), userId, kind, orderId: order.orderId, text, at: deps.now().toISOString() });
+}

@@ -1,0 +1,366 @@
+// Payout accounts, releases, refunds and Stripe-shaped webhook events on DynamoDB Local, with the local payment
+// gateway: a share goes to a ready connected account or stays owed until `account.updated` says it is ready; a refund
+// after the release reverses every transfer of the order and every posting, so the order's books come back to zero;
+// a re-delivered event changes nothing. Events are signed with the Stripe SDK and read by the same reader as in AWS.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { randomBytes, randomUUID } from 'node:crypto';
+import Stripe from 'stripe';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { tables } from '../../../infra/platform.js';
+import { provisionTables } from '../../../local/provision-tables.js';
+import { localCredentials, localRegion } from '../../../local/servers/local-aws.js';
+import { DynamoDbBooks } from '../../../shared/adapters/dynamodb-books.js';
+import { DynamoDbNotifications } from '../../../shared/adapters/dynamodb-notifications.js';
+import { DynamoDbOrderStore } from '../../../shared/adapters/dynamodb-order-store.js';
+import { DynamoDbHandledEvents, DynamoDbPayoutAccounts } from '../../../shared/adapters/dynamodb-payout-accounts.js';
+import { LocalPaymentGateway } from '../../../shared/adapters/local-payment-gateway.js';
+import { StripeWebhooks } from '../../../shared/adapters/stripe-payment-gateway.js';
+import { Conflict } from '../../../shared/errors.js';
+import type { Order } from '../../../shared/orders/order.js';
+import { chargeEscrow, refundOrder, releaseEscrow } from '../../../shared/orders/order-steps.js';
+import { refundDeliveredOrder } from '../../../shared/orders/refunds.js';
+import { handlePaymentEvent } from '../../../shared/payments/handle-payment-event.js';
+import type { ConnectedAccountStatus, PaymentGateway } from '../../../shared/payments/payment-gateway.js';
+import { getPayoutAccount, openPayoutAccount } from '../../../shared/payments/payout-accounts.js';
+import type { Printer } from '../../../shared/printers/printer.js';
+import type { PrinterStore } from '../../../shared/printers/ports.js';
+
+const dynamo = new DynamoDBClient({ endpoint: inject('dynamoDbUrl'), region: localRegion, credentials: localCredentials });
+const table = `payouts-${randomUUID()}`;
+const secret = 'whsec_integration';
+
+let tick = Date.parse('2026-12-01T10:00:00Z');
+const now = () => new Date((tick += 1000));
+
+const orders = new DynamoDbOrderStore(dynamo, table);
+const books = new DynamoDbBooks(dynamo, table);
+const gateway = new LocalPaymentGateway(dynamo, table, now);
+const payoutAccounts = new DynamoDbPayoutAccounts(dynamo, table);
+const handledEvents = new DynamoDbHandledEvents(dynamo, table);
+const notifications = new DynamoDbNotifications(dynamo, table);
+const webhooks = new StripeWebhooks(secret);
+
+/** Printers are not under test here: one printer per operator, in memory. */
+const printerList: Printer[] = [];
+const printers: PrinterStore = {
+  get: async (id) => printerList.find((p) => p.printerId === id),
+  listByOperator: async (op) => printerList.filter((p) => p.operatorId === op),
+  list: async () => printerList,
+  create: async () => true,
+  save: async () => true,
+};
+const published: unknown[] = [];
+const released: string[] = [];
+
+/** Counts what reaches the gateway, so a test can tell that a replay moved no money. */
+function counting(inner: PaymentGateway) {
+  const calls: string[] = [];
+  const wrapped: PaymentGateway = {
+    charge: (i) => (calls.push('charge'), inner.charge(i)),
+    refund: (i) => (calls.push('refund'), inner.refund(i)),
+    transfer: (i) => (calls.push(`transfer:${i.destinationAccount}`), inner.transfer(i)),
+    transfersOf: (g) => inner.transfersOf(g),
+    reverseTransfer: (i) => (calls.push(`reverse:${i.transferId}`), inner.reverseTransfer(i)),
+    createConnectedAccount: (i) => (calls.push('account'), inner.createConnectedAccount(i)),
+    onboardingLink: (i) => inner.onboardingLink(i),
+  };
+  return { gateway: wrapped, calls };
+}
+
+function depsWith(payments: PaymentGateway) {
+  return {
+    orders,
+    books,
+    payments,
+    payoutAccounts,
+    handledEvents,
+    notifications,
+    printers,
+    events: { publish: async (e: unknown) => void published.push(e) },
+    licenses: { reserve: async () => ({ outcome: 'not-listed' as const, designId: '' }), release: async (i: { orderId: string }) => void released.push(i.orderId) },
+    now,
+  };
+}
+
+const hex = (n: number) => randomBytes(n).toString('hex');
+
+/** A participant: a designer or an operator with one printer. */
+function operator(): { userId: string; printerId: string } {
+  const userId = `op-${hex(4)}`;
+  const printerId = `printer-${hex(4)}`;
+  printerList.push({ printerId, operatorId: userId } as Printer);
+  return { userId, printerId };
+}
+
+/** An order charged into escrow by the real step, then printed and shipped (its product made by `printerId`). */
+async function shippedOrder(designerId: string, printerId: string): Promise<Order> {
+  const orderId = `ord_${hex(12)}`;
+  const at = now().toISOString();
+  const order: Order = {
+    orderId,
+    customerId: `cust-${hex(4)}`,
+    designId: `des-${hex(4)}`,
+    designerId,
+    material: 'PLA',
+    licenseVersion: 1,
+    quote: { currency: 'eur', designPriceCents: 1200, printingFeeCents: 2000, commissionCents: 320, shippingCents: 490, totalCents: 4010, estimate: { printSeconds: 3600, grams: 20 } },
+    royaltyCents: 500,
+    paymentMethod: 'pm_card_visa',
+    status: 'licensed',
+    printNumber: 1,
+    attempts: [],
+    createdAt: at,
+    updatedAt: at,
+    revision: 1,
+  };
+  expect(await orders.create(order)).toBe(true);
+  await chargeEscrow({ orderId }, depsWith(gateway));
+  const paid = (await orders.get(orderId))!;
+  const shipped: Order = { ...paid, status: 'shipped', product: { productId: `prd_${orderId.slice(4)}`, gcodeSha256: 'g', printerId, materialLot: 'lot', printParamsHash: 'p' }, revision: paid.revision + 1 };
+  expect(await orders.save(shipped, paid.revision)).toBe(true);
+  return shipped;
+}
+
+/** Stripe's event envelope around `object`, signed for the endpoint as Stripe signs it. */
+function delivery(type: string, object: Record<string, unknown>, opts: { id?: string; created?: number } = {}) {
+  const payload = JSON.stringify({ id: opts.id ?? `evt_${hex(8)}`, object: 'event', type, created: opts.created ?? Math.floor(tick / 1000), livemode: false, data: { object } });
+  return { payload, signature: Stripe.webhooks.generateTestHeaderString({ payload, secret }) };
+}
+
+function accountObject(accountId: string, userId: string, status: ConnectedAccountStatus) {
+  return {
+    id: accountId,
+    object: 'account',
+    charges_enabled: status.chargesEnabled,
+    payouts_enabled: status.payoutsEnabled,
+    details_submitted: status.detailsSubmitted,
+    capabilities: { transfers: status.transfersActive ? 'active' : 'inactive' },
+    requirements: { currently_due: status.requirementsDue, past_due: [], disabled_reason: status.disabledReason ?? null },
+    metadata: { userId },
+  };
+}
+
+const pending: ConnectedAccountStatus = { chargesEnabled: false, payoutsEnabled: false, transfersActive: false, detailsSubmitted: false, requirementsDue: ['external_account'] };
+const ready: ConnectedAccountStatus = { chargesEnabled: false, payoutsEnabled: true, transfersActive: true, detailsSubmitted: true, requirementsDue: [] };
+
+/** Every account's postings for the order, summed: after a full refund each one is back at zero. */
+async function orderBalances(orderId: string): Promise<Record<string, number>> {
+  const sums: Record<string, number> = {};
+  for (const e of await books.entries(orderId)) {
+    expect(e.postings.reduce((n, p) => n + p.amountCents, 0), `entry ${e.step} balances`).toBe(0);
+    for (const p of e.postings) sums[p.account] = (sums[p.account] ?? 0) + p.amountCents;
+  }
+  return sums;
+}
+
+describe('payout accounts, releases and refunds', () => {
+  beforeAll(async () => {
+    await provisionTables(dynamo, { main: tables.main }, () => table);
+  });
+
+  it('opens one connected account per user, and the local onboarding completes at once', async () => {
+    const userId = `designer-${hex(4)}`;
+    const deps = { payoutAccounts, payments: gateway, now, onboardingUrls: { returnUrl: 'http://localhost:3000/payouts/onboarding/return', refreshUrl: 'http://localhost:3000/payouts/onboarding/refresh' } };
+
+    const first = await openPayoutAccount({ userId, email: 'd@example.com', country: 'FR' }, deps);
+    const again = await openPayoutAccount({ userId, email: 'd@example.com', country: 'FR' }, deps);
+
+    expect(again.account).toEqual(first.account);
+    expect(first.account).toMatchObject({ accountId: expect.stringMatching(/^acct_local_/), country: 'FR', ready: true, transfersActive: true, requirementsDue: [] });
+    expect(first.onboarding.url).toBe(`http://localhost:3000/payouts/onboarding/return?account=${first.account.accountId}`);
+    expect(await getPayoutAccount({ userId }, { payoutAccounts })).toEqual(first.account);
+  });
+
+  it('pays each share to a ready account at release: transfers in the order’s group, and the books move it to paid out', async () => {
+    const designer = `designer-${hex(4)}`;
+    const op = operator();
+    await payoutAccounts.create({ userId: designer, accountId: 'acct_designer_ready', country: 'FR', status: ready, statusAt: new Date(0).toISOString(), createdAt: now().toISOString() });
+    await payoutAccounts.create({ userId: op.userId, accountId: 'acct_operator_ready', country: 'FR', status: ready, statusAt: new Date(0).toISOString(), createdAt: now().toISOString() });
+    const order = await shippedOrder(designer, op.printerId);
+
+    const result = await releaseEscrow({ orderId: order.orderId }, depsWith(gateway));
+
+    expect(result).toMatchObject({ royalty: 'transferred', printingFee: 'transferred' });
+    const transfers = await gateway.transfersOf(order.orderId);
+    expect(transfers.map((t) => [t.destinationAccount, t.amountCents]).sort()).toEqual([
+      ['acct_designer_ready', 500],
+      ['acct_operator_ready', 2490],
+    ]);
+    expect(await orderBalances(order.orderId)).toMatchObject({
+      [`designer:${designer}:royalties`]: 0,
+      [`designer:${designer}:paid-out`]: 500,
+      [`printer:${op.printerId}:payouts`]: 0,
+      [`printer:${op.printerId}:paid-out`]: 2490,
+      'platform:commission': 1020,
+      escrow: 0,
+    });
+  });
+
+  it('keeps a share owed while the account is not ready, and transfers it when account.updated says it is; a re-delivery changes nothing', async () => {
+    const designer = `designer-${hex(4)}`;
+    const op = operator();
+    await payoutAccounts.create({ userId: designer, accountId: 'acct_designer_pending', country: 'FR', status: pending, statusAt: new Date(0).toISOString(), createdAt: now().toISOString() });
+    const order = await shippedOrder(designer, op.printerId);
+    const { gateway: payments, calls } = counting(gateway);
+
+    const result = await releaseEscrow({ orderId: order.orderId }, depsWith(payments));
+
+    // Neither is paid: the designer's account is pending, the operator has none.
+    expect(result).toMatchObject({ royalty: 'owed', printingFee: 'owed' });
+    expect(calls.filter((c) => c.startsWith('transfer'))).toEqual([]);
+    expect(await books.balance(`designer:${designer}:royalties`)).toBe(500);
+    expect(await books.balance(`printer:${op.printerId}:payouts`)).toBe(2490);
+
+    const update = delivery('account.updated', accountObject('acct_designer_pending', designer, ready));
+    const first = await handlePaymentEvent(webhooks.read(update.payload, update.signature), depsWith(payments));
+    expect(first).toMatchObject({ kind: 'account-updated', duplicate: false, effect: 'status-updated; 1 owed share(s) transferred' });
+    expect(calls.filter((c) => c.startsWith('transfer'))).toEqual(['transfer:acct_designer_pending']);
+    expect(await books.balance(`designer:${designer}:royalties`)).toBe(0);
+    expect(await books.balance(`designer:${designer}:paid-out`)).toBe(500);
+    expect(await getPayoutAccount({ userId: designer }, { payoutAccounts })).toMatchObject({ ready: true, payoutsEnabled: true, requirementsDue: [] });
+
+    const entriesBefore = await books.entries(order.orderId);
+    const callsBefore = calls.length;
+    const again = await handlePaymentEvent(webhooks.read(update.payload, update.signature), depsWith(payments));
+    expect(again).toMatchObject({ duplicate: true, effect: 'none' });
+    expect(calls).toHaveLength(callsBefore);
+    expect(await books.entries(order.orderId)).toEqual(entriesBefore);
+  });
+
+  it('does not let an older account.updated overwrite a newer one (deliveries are not ordered)', async () => {
+    const userId = `designer-${hex(4)}`;
+    await payoutAccounts.create({ userId, accountId: 'acct_order', country: 'FR', status: pending, statusAt: new Date(0).toISOString(), createdAt: now().toISOString() });
+    const newer = delivery('account.updated', accountObject('acct_order', userId, ready), { created: 1_800_000_100 });
+    const older = delivery('account.updated', accountObject('acct_order', userId, { ...pending, requirementsDue: ['individual.verification.document'] }), { created: 1_800_000_000 });
+
+    await handlePaymentEvent(webhooks.read(newer.payload, newer.signature), depsWith(gateway));
+    const late = await handlePaymentEvent(webhooks.read(older.payload, older.signature), depsWith(gateway));
+
+    expect(late.effect).toBe('stale-or-unknown-account');
+    expect(await getPayoutAccount({ userId }, { payoutAccounts })).toMatchObject({ ready: true, statusAt: new Date(1_800_000_100_000).toISOString() });
+  });
+
+  it('refunds a completed order: every transfer of its group reversed, then the charge refunded, and its books back to zero', async () => {
+    const designer = `designer-${hex(4)}`;
+    const op = operator();
+    await payoutAccounts.create({ userId: designer, accountId: 'acct_d_refund', country: 'FR', status: ready, statusAt: new Date(0).toISOString(), createdAt: now().toISOString() });
+    await payoutAccounts.create({ userId: op.userId, accountId: 'acct_o_refund', country: 'FR', status: ready, statusAt: new Date(0).toISOString(), createdAt: now().toISOString() });
+    const order = await shippedOrder(designer, op.printerId);
+    await releaseEscrow({ orderId: order.orderId }, depsWith(gateway));
+    const { gateway: payments, calls } = counting(gateway);
+
+    const refunded = await refundDeliveredOrder({ orderId: order.orderId, reason: 'arrived broken', adminId: 'admin-1' }, depsWith(payments));
+
+    expect(refunded).toEqual({ orderId: order.orderId, status: 'refunded', refundedCents: 4010 });
+    // Reversals first, then the refund.
+    expect(calls.map((c) => c.split(':')[0])).toEqual(['reverse', 'reverse', 'refund']);
+    for (const t of await gateway.transfersOf(order.orderId)) expect(t.reversedCents).toBe(t.amountCents);
+    const balances = await orderBalances(order.orderId);
+    for (const [account, sum] of Object.entries(balances)) expect(sum, account).toBe(0);
+    expect((await books.entries(order.orderId)).map((e) => e.step).sort()).toEqual([
+      'escrow',
+      'payout:printing-fee',
+      'payout:royalty',
+      'refund',
+      'release',
+      'reversal:payout:printing-fee',
+      'reversal:payout:royalty',
+      'reversal:release',
+    ]);
+    expect((await notifications.inbox(designer, 10)).map((n) => n.kind)).toContain('payout-reversed');
+
+    // Retried: the order is refunded already, so no money moves and the books stay as they are.
+    const callsBefore = calls.length;
+    expect(await refundDeliveredOrder({ orderId: order.orderId, reason: 'arrived broken', adminId: 'admin-1' }, depsWith(payments))).toEqual(refunded);
+    expect(calls.slice(callsBefore)).toEqual([]);
+    expect(await orderBalances(order.orderId)).toEqual(balances);
+
+    // A retry after a crash that left the order completed (the money moved, the status not yet): every step is
+    // replayed under its key, the reversals are not made twice, the books are not posted twice.
+    const crashed = await orders.get(order.orderId);
+    expect(await orders.save({ ...crashed!, status: 'completed', revision: crashed!.revision + 1 }, crashed!.revision)).toBe(true);
+    await refundDeliveredOrder({ orderId: order.orderId, reason: 'arrived broken', adminId: 'admin-1' }, depsWith(payments));
+    expect(calls.slice(callsBefore)).toEqual(['refund']);
+    expect(await orderBalances(order.orderId)).toEqual(balances);
+    expect(await books.entries(order.orderId)).toHaveLength(8);
+
+    // Stripe then reports that refund: it is ours, and nothing more happens.
+    const event = delivery('charge.refunded', { id: order.chargeId ?? (await orders.get(order.orderId))!.chargeId, object: 'charge', amount: 4010, amount_refunded: 4010, transfer_group: order.orderId });
+    expect(await handlePaymentEvent(webhooks.read(event.payload, event.signature), depsWith(payments))).toMatchObject({ effect: 'already-refunded' });
+  });
+
+  it('only refunds a completed order by the admin route: one still in its workflow is the workflow’s to refund', async () => {
+    const op = operator();
+    const order = await shippedOrder(`designer-${hex(4)}`, op.printerId);
+    await expect(refundDeliveredOrder({ orderId: order.orderId, reason: 'too early', adminId: 'admin-1' }, depsWith(gateway))).rejects.toBeInstanceOf(Conflict);
+  });
+
+  it('undoes a release that failed halfway when the workflow refunds the order (one transfer made, the other refused)', async () => {
+    const designer = `designer-${hex(4)}`;
+    const op = operator();
+    await payoutAccounts.create({ userId: designer, accountId: 'acct_d_half', country: 'FR', status: ready, statusAt: new Date(0).toISOString(), createdAt: now().toISOString() });
+    await payoutAccounts.create({ userId: op.userId, accountId: 'acct_o_half', country: 'FR', status: ready, statusAt: new Date(0).toISOString(), createdAt: now().toISOString() });
+    const order = await shippedOrder(designer, op.printerId);
+    const refusing: PaymentGateway = {
+      ...counting(gateway).gateway,
+      transfer: async (i) => {
+        if (i.destinationAccount === 'acct_o_half') throw new Conflict('the destination account cannot receive transfers');
+        return gateway.transfer(i);
+      },
+    };
+
+    await expect(releaseEscrow({ orderId: order.orderId }, depsWith(refusing))).rejects.toBeInstanceOf(Conflict);
+    expect((await gateway.transfersOf(order.orderId)).map((t) => t.destinationAccount)).toEqual(['acct_d_half']);
+
+    const result = await refundOrder({ orderId: order.orderId, failure: { Error: 'Conflict', Cause: 'the destination account cannot receive transfers' } }, depsWith(gateway));
+
+    expect(result).toEqual({ status: 'refunded' });
+    expect((await gateway.transfersOf(order.orderId)).map((t) => t.reversedCents)).toEqual([500]);
+    for (const [account, sum] of Object.entries(await orderBalances(order.orderId))) expect(sum, account).toBe(0);
+    expect(released).toContain(order.orderId);
+  });
+
+  it('records a dispute, and when it is lost takes back the shares and closes the order without refunding the charge again', async () => {
+    const designer = `designer-${hex(4)}`;
+    const op = operator();
+    await payoutAccounts.create({ userId: designer, accountId: 'acct_d_dispute', country: 'FR', status: ready, statusAt: new Date(0).toISOString(), createdAt: now().toISOString() });
+    const order = await shippedOrder(designer, op.printerId);
+    await releaseEscrow({ orderId: order.orderId }, depsWith(gateway));
+    const chargeId = (await orders.get(order.orderId))!.chargeId!;
+    const { gateway: payments, calls } = counting(gateway);
+    const dispute = { id: 'dp_1', object: 'dispute', charge: chargeId, amount: 4010, reason: 'product_not_received' };
+
+    const opened = delivery('charge.dispute.created', { ...dispute, status: 'needs_response' });
+    expect(await handlePaymentEvent(webhooks.read(opened.payload, opened.signature), depsWith(payments))).toMatchObject({ effect: 'dispute-recorded' });
+    expect((await orders.get(order.orderId))!.dispute).toMatchObject({ disputeId: 'dp_1', status: 'open', reason: 'product_not_received' });
+
+    const lost = delivery('charge.dispute.closed', { ...dispute, status: 'lost' });
+    const effect = await handlePaymentEvent(webhooks.read(lost.payload, lost.signature), depsWith(payments));
+
+    expect(effect).toMatchObject({ effect: 'dispute-lost; order refunded; release reversed' });
+    expect(calls.some((c) => c === 'refund')).toBe(false);
+    expect(calls.filter((c) => c.startsWith('reverse'))).toHaveLength(1);
+    expect(await orders.get(order.orderId)).toMatchObject({ status: 'refunded', failure: { error: 'DisputeLost' }, dispute: { status: 'lost' } });
+    // The operator had no account: their payout was owed, never sent, and the reversal of the release takes it back.
+    for (const [account, sum] of Object.entries(await orderBalances(order.orderId))) expect(sum, account).toBe(0);
+    // The workflow's Refund step, reached later, finds the order closed and does not refund the charge again.
+    expect(await refundOrder({ orderId: order.orderId, failure: null }, depsWith(payments))).toEqual({ status: 'refunded' });
+    expect(calls.some((c) => c === 'refund')).toBe(false);
+  });
+
+  it('applies a whole refund made in the dashboard, and leaves a partial one for a person', async () => {
+    const op = operator();
+    const order = await shippedOrder(`designer-${hex(4)}`, op.printerId);
+    const chargeId = (await orders.get(order.orderId))!.chargeId!;
+
+    const partial = delivery('charge.refunded', { id: chargeId, object: 'charge', amount: 4010, amount_refunded: 1000, transfer_group: order.orderId });
+    expect(await handlePaymentEvent(webhooks.read(partial.payload, partial.signature), depsWith(gateway))).toMatchObject({ effect: 'partial-refund-not-applied' });
+    const whole = delivery('charge.refunded', { id: chargeId, object: 'charge', amount: 4010, amount_refunded: 4010, transfer_group: order.orderId });
+    expect(await handlePaymentEvent(webhooks.read(whole.payload, whole.signature), depsWith(gateway))).toMatchObject({ effect: 'order-refunded' });
+    expect(await orders.get(order.orderId)).toMatchObject({ status: 'refunded', failure: { error: 'RefundedAtProvider' } });
+    expect(await books.balance(`customer:${order.customerId}`)).toBe(0);
+
+    const stranger = delivery('charge.refunded', { id: 'ch_not_ours', object: 'charge', amount: 100, amount_refunded: 100, transfer_group: 'someone-else' });
+    expect(await handlePaymentEvent(webhooks.read(stranger.payload, stranger.signature), depsWith(gateway))).toMatchObject({ effect: 'unknown-charge' });
+  });
+});
