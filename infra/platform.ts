@@ -188,7 +188,6 @@ const customers: RouteAuth = { kind: 'groups', groups: ['customer'] };
 const payees: RouteAuth = { kind: 'groups', groups: ['designer', 'printer'] };
 const admins: RouteAuth = { kind: 'groups', groups: ['admin'] };
 const orderTask = { kind: 'workflowTask', workflow: 'order' } as const;
-const admins: RouteAuth = { kind: 'groups', groups: ['admin'] };
 /**
  * Partners' own API: public at the gateway, because API Gateway's JWT authorizer cannot check our API keys; every use
  * case behind these routes authenticates the `Authorization: Bearer dpmk.…` key and checks its scope itself.

@@ -7,7 +7,7 @@ import type { LedgerEvents, OrderStore, PrintFiles, TaskCallbacks } from './port
 import { load, tell, update, type Clock } from './order-records.js';
 import { jobIdFor, matchPrinters, maxBusyOffers, maxPrintAttempts, reached, type Order, type PrintAttempt } from './order.js';
 import { candidates, type CatalogueDeps } from './place-order.js';
-import { Conflict, RuleViolation } from '../errors.js';
+import { Conflict, NotFound, RuleViolation } from '../errors.js';
 import { open, seal, type DataKeys } from '../crypto/envelope.js';
 import { newTagIdentity } from '../tags/sun.js';
 import type { TagStore } from '../tags/ports.js';

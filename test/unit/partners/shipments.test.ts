@@ -29,6 +29,10 @@ class Orders implements OrderStore {
   async listByCustomer() {
     return [];
   }
+  async linkCharge() {}
+  async orderOfCharge() {
+    return undefined;
+  }
 }
 
 class ShipmentsFake implements Shipments {
