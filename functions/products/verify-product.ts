@@ -7,7 +7,7 @@ import { KmsDataKeys } from '../../shared/adapters/kms-data-keys.js';
 import { KmsPlatformSigner } from '../../shared/adapters/kms-platform-signer.js';
 import { DynamoDbTagStore } from '../../shared/adapters/dynamodb-tag-store.js';
 import { InvalidInput } from '../../shared/errors.js';
-import { verifyProduct } from '../../shared/tags/verify-product.js';
+import { VerificationMemo, verifyProduct } from '../../shared/tags/verify-product.js';
 import { dynamoDbClient, secretHeaders } from '../lib/clients.js';
 import { awsClientConfig, readConfig } from '../lib/config.js';
 import { routeSchemas } from '../lib/api-schemas.js';
@@ -21,6 +21,7 @@ const deps = {
   signer: new KmsPlatformSigner(kms, config.KEY_TAG_SIGNING),
   dataKeys: new KmsDataKeys(kms, config.KEY_DATA),
   ledger: new BigchainDbHttpLedger(config.LEDGER_URL, await ledgerHeaders(config, secretHeaders(config))),
+  memo: new VerificationMemo(),
 };
 
 export const handler = httpRoute({

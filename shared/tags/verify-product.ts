@@ -6,10 +6,10 @@ import bs58 from 'bs58';
 import { open, type DataKeys } from '../crypto/envelope.js';
 import { NotFound } from '../errors.js';
 import type { PlatformSigner } from '../ledger/ports.js';
-import { verifyEd25519, type Transaction } from '../ledger/transaction.js';
+import { verifyEd25519 } from '../ledger/transaction.js';
 import { verifyHistory } from '../ledger/verify-history.js';
 import { tagKeyContext } from '../orders/order-steps.js';
-import type { ProductLedger, TagStore } from './ports.js';
+import type { ProductLedger, TagRecord, TagStore } from './ports.js';
 import { parseSun, sunMacValid } from './sun.js';
 
 export type TagCheck = 'fresh' | 'replayed' | 'invalid' | 'not-presented';
@@ -24,31 +24,88 @@ export interface ProductVerification {
   memory: { step: string; operation: string; txId: string; url: string; occurredAt?: string; owner: string; details: Record<string, unknown> }[];
 }
 
-// What never changes once on the ledger is looked up once per process: which asset a product is (its CREATE id) and
-// the design's registration. Everything that can change (later steps, the verdict) is read and checked every time.
-const assets = new Map<string, { id: string; designAssetId?: string }>();
-const designs = new Map<string, Transaction & { id: string }>();
+/** A map that forgets its oldest entry when full: a warm function may see many products. */
+class BoundedMap<K, V> extends Map<K, V> {
+  constructor(private readonly max: number) {
+    super();
+  }
+  override set(key: K, value: V): this {
+    if (this.size >= this.max && !this.has(key)) this.delete(this.keys().next().value as K);
+    return super.set(key, value);
+  }
+}
 
-async function productAsset(productId: string, ledger: ProductLedger) {
-  const known = assets.get(productId);
+const deepFreeze = <T>(value: T): T => {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+};
+
+/** A tag as issued, without its read counter: the part of a tag record that never changes after tagging. */
+export type IssuedTag = Omit<TagRecord, 'lastCounter'>;
+
+interface VerifiedHistory {
+  /** The asset's latest transaction when the history was read: while the ledger names the same one, nothing changed. */
+  lastTxId: string;
+  memory: readonly MemoryStep[];
+  asset: { assetId: string; currentOwner?: string; transactions: number };
+}
+
+/**
+ * What verifying remembers between requests, each kept only as long as it cannot differ from a fresh read:
+ * - issued tags: a tag record is written once at tagging; only its read counter moves afterwards, and the counter is
+ *   never read from here (a tap is judged by the conditional write that advances it);
+ * - which asset a product is (its CREATE id) and the design's registration: committed transactions never change;
+ * - a product's verified history, until the ledger names another latest transaction for the asset. Each TRANSFER
+ *   spends the one before it by id and every id is a hash of its transaction, so the same latest transaction means
+ *   the same chain. A history that did not verify is not kept: it is read and checked again on every request.
+ * One per process (a warm Lambda), built where the handler builds its clients.
+ */
+export class VerificationMemo {
+  readonly tags = new BoundedMap<string, IssuedTag>(50_000);
+  readonly assets = new BoundedMap<string, { id: string; designAssetId?: string }>(50_000);
+  readonly designs = new BoundedMap<string, { memory: readonly MemoryStep[] }>(10_000);
+  readonly histories = new BoundedMap<string, VerifiedHistory>(50_000);
+}
+
+async function productAsset(productId: string, ledger: ProductLedger, memo: VerificationMemo) {
+  const known = memo.assets.get(productId);
   if (known) return known;
   const found = (await ledger.searchAssets(productId)).find((a) => a.data?.productId === productId);
   if (!found) return undefined;
   const asset = { id: found.id, designAssetId: typeof found.data.design === 'string' ? found.data.design : undefined };
-  if (assets.size >= 100_000) assets.clear();
-  assets.set(productId, asset);
+  memo.assets.set(productId, asset);
   return asset;
 }
 
-async function designTransaction(id: string, ledger: ProductLedger) {
-  const known = designs.get(id);
-  if (known) return known;
-  const tx = await ledger.getTransaction(id);
-  if (tx) {
-    if (designs.size >= 10_000) designs.clear();
-    designs.set(id, tx);
-  }
-  return tx;
+/** The design's registration as memory steps, verified; problems when it does not verify (then nothing is kept). */
+async function designMemory(id: string, ledger: ProductLedger, memo: VerificationMemo): Promise<{ memory: readonly MemoryStep[]; problems: string[] }> {
+  const known = memo.designs.get(id);
+  if (known) return { memory: known.memory, problems: [] };
+  const design = await ledger.getTransaction(id);
+  if (!design) return { memory: [], problems: [] };
+  const d = verifyHistory(design.id, [design]);
+  const memory = d.story.map((s) => ({ step: s.step, operation: s.operation, txId: s.txId, url: ledger.transactionUrl(s.txId), occurredAt: s.occurredAt, owner: s.owner, details: { ...s.details, ...(d.asset ?? {}) } }));
+  if (!d.verified) return { memory, problems: [`the design's registration does not verify: ${d.problems.join('; ')}`] };
+  memo.designs.set(id, { memory: deepFreeze(memory) });
+  return { memory, problems: [] };
+}
+
+/** The product's history, from the memo while its latest transaction is unchanged, else read and verified again. */
+async function productHistory(assetId: string, ledger: ProductLedger, memo: VerificationMemo): Promise<{ verified: true; history: VerifiedHistory } | { verified: false; problems: string[]; memory: MemoryStep[]; asset: VerifiedHistory['asset'] }> {
+  const known = memo.histories.get(assetId);
+  if (known && (await ledger.lastTransactionId(assetId)) === known.lastTxId) return { verified: true, history: known };
+  const transactions = await ledger.listTransactions(assetId);
+  const h = verifyHistory(assetId, transactions);
+  const memory = h.story.map((s) => ({ step: s.step, operation: s.operation, txId: s.txId, url: ledger.transactionUrl(s.txId), occurredAt: s.occurredAt, owner: s.owner, details: s.operation === 'CREATE' ? { ...s.details, ...(h.asset ?? {}) } : s.details }));
+  const asset = { assetId, currentOwner: h.currentOwner, transactions: h.story.length };
+  const lastTxId = transactions.at(-1)?.id;
+  if (!h.verified || !lastTxId) return { verified: false, problems: [`the ledger history does not verify: ${h.problems.join('; ')}`], memory, asset };
+  const history = deepFreeze({ lastTxId, memory, asset });
+  memo.histories.set(assetId, history);
+  return { verified: true, history };
 }
 
 export type MemoryStep = ProductVerification['memory'][number];
@@ -57,31 +114,47 @@ export type MemoryStep = ProductVerification['memory'][number];
  * A product's memory from the ledger, re-verified: the design's registration, then every step of the product, each
  * with the link to its transaction. Public data only (ids, hashes, public keys).
  */
-export async function productMemory(productId: string, ledger: ProductLedger) {
-  const problems: string[] = [];
-  const memory: MemoryStep[] = [];
-  const found = await productAsset(productId, ledger);
-  if (!found) return { ledger: 'not-found' as const, problems: ['the product is not on the ledger (yet)'], memory, asset: undefined };
-  const [transactions, design] = await Promise.all([ledger.listTransactions(found.id), found.designAssetId ? designTransaction(found.designAssetId, ledger) : undefined]);
-  const history = verifyHistory(found.id, transactions);
-  if (!history.verified) problems.push(`the ledger history does not verify: ${history.problems.join('; ')}`);
-  if (design) {
-    const d = verifyHistory(design.id, [design]);
-    if (!d.verified) problems.push(`the design's registration does not verify: ${d.problems.join('; ')}`);
-    for (const s of d.story) memory.push({ step: s.step, operation: s.operation, txId: s.txId, url: ledger.transactionUrl(s.txId), occurredAt: s.occurredAt, owner: s.owner, details: { ...s.details, ...(d.asset ?? {}) } });
-  }
-  for (const s of history.story) memory.push({ step: s.step, operation: s.operation, txId: s.txId, url: ledger.transactionUrl(s.txId), occurredAt: s.occurredAt, owner: s.owner, details: s.operation === 'CREATE' ? { ...s.details, ...(history.asset ?? {}) } : s.details });
-  return { ledger: history.verified ? ('verified' as const) : ('invalid' as const), problems, memory, asset: { assetId: found.id, currentOwner: history.currentOwner, transactions: history.story.length } };
+export async function productMemory(productId: string, ledger: ProductLedger, memo: VerificationMemo) {
+  const found = await productAsset(productId, ledger, memo);
+  if (!found) return { ledger: 'not-found' as const, problems: ['the product is not on the ledger (yet)'], memory: [] as MemoryStep[], asset: undefined };
+  const [history, design] = await Promise.all([productHistory(found.id, ledger, memo), found.designAssetId ? designMemory(found.designAssetId, ledger, memo) : undefined]);
+  const problems = history.verified ? [] : [...history.problems];
+  if (design) problems.push(...design.problems);
+  const own = history.verified ? history.history : history;
+  return {
+    ledger: history.verified ? ('verified' as const) : ('invalid' as const),
+    problems,
+    memory: [...(design?.memory ?? []), ...own.memory],
+    asset: own.asset,
+  };
 }
 
-export async function verifyProduct(
-  input: { gtin: string; serial: string; query: Record<string, string | undefined> },
-  deps: { tags: TagStore; signer: PlatformSigner; dataKeys: DataKeys; ledger: ProductLedger },
-): Promise<ProductVerification> {
-  const tag = await deps.tags.get(input.gtin, input.serial);
+export interface VerifyDeps {
+  tags: TagStore;
+  signer: PlatformSigner;
+  dataKeys: DataKeys;
+  ledger: ProductLedger;
+  memo: VerificationMemo;
+}
+
+/** The tag as issued, from the memo or else from the store (an unknown tag is looked up again every time). */
+async function issuedTag(gtin: string, serial: string, deps: VerifyDeps): Promise<IssuedTag | undefined> {
+  const key = `${gtin}/${serial}`;
+  const known = deps.memo.tags.get(key);
+  if (known) return known;
+  const record = await deps.tags.get(gtin, serial);
+  if (!record) return undefined;
+  const { lastCounter: _counter, ...tag } = record;
+  deps.memo.tags.set(key, Object.freeze(tag));
+  return tag;
+}
+
+export async function verifyProduct(input: { gtin: string; serial: string; query: Record<string, string | undefined> }, deps: VerifyDeps): Promise<ProductVerification> {
+  const tag = await issuedTag(input.gtin, input.serial, deps);
   if (!tag) throw new NotFound(`No product carries GTIN ${input.gtin} with serial ${input.serial}`);
   const reasons: string[] = [];
 
+  // Checked on every request: the signature is the request's own.
   const path = `/01/${input.gtin}/21/${encodeURIComponent(input.serial)}`;
   const sig = Buffer.from(input.query.s ?? '', 'base64url');
   const signature = sig.length === 64 && verifyEd25519(bs58.decode(await deps.signer.publicKey()), new TextEncoder().encode(`${path}|${tag.productId}`), sig);
@@ -101,12 +174,10 @@ export async function verifyProduct(
   if (tagCheck === 'replayed') reasons.push(`the NFC read counter ${sun && sun !== 'malformed' ? sun.counter : ''} was seen before: a copied URL or a cloned tag`.replace('  ', ' '));
   if (tagCheck === 'not-presented') reasons.push('no NFC tap: only the printed code was checked');
 
-  const history = await productMemory(tag.productId, deps.ledger);
+  const history = await productMemory(tag.productId, deps.ledger, deps.memo);
   const ledgerCheck = history.ledger;
   reasons.push(...history.problems);
-  const memory = history.memory;
-  const ledgerSummary = history.asset;
 
   const verdict = tagCheck === 'replayed' ? 'possible-clone' : signature && ledgerCheck === 'verified' && tagCheck !== 'invalid' ? 'authentic' : 'not-authentic';
-  return { verdict, reasons, checks: { signature, tag: tagCheck, ledger: ledgerCheck }, product: { productId: tag.productId, gtin: tag.gtin, serial: tag.serial }, ledger: ledgerSummary, memory };
+  return { verdict, reasons, checks: { signature, tag: tagCheck, ledger: ledgerCheck }, product: { productId: tag.productId, gtin: tag.gtin, serial: tag.serial }, ledger: history.asset, memory: history.memory };
 }
