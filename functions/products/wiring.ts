@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { BigchainDbHttpLedger } from '../../shared/adapters/bigchaindb-http-ledger.js';
 import { DynamoDbOrderStore } from '../../shared/adapters/dynamodb-order-store.js';
-import { productMemory, VerificationMemo } from '../../shared/tags/verify-product.js';
+import { VerificationMemo } from '../../shared/tags/verification-memo.js';
+import { productMemory } from '../../shared/tags/verify-product.js';
 import { dynamoDbClient, secretHeaders } from '../lib/clients.js';
 import { awsClientConfig, readConfig } from '../lib/config.js';
 import { ledgerConfig, ledgerHeaders } from '../lib/ledger-config.js';

@@ -1,16 +1,20 @@
 // What anyone who scans a product's tag learns: is it authentic, and what is its story. The verdict rests on three
 // checks that do not require trusting a database row: the Digital Link's signature (the platform's tag key), the NFC
 // tag's SUN MAC with a counter never seen before, and the product's history on the ledger, re-verified here from the
-// transactions themselves (ids recomputed, signatures checked, the chain of ownership followed).
+// transactions themselves (ids recomputed, signatures checked, the chain of ownership followed). What is kept between
+// requests, and why it is as good as a fresh read, is in verification-memo.ts.
 import bs58 from 'bs58';
 import { open, type DataKeys } from '../crypto/envelope.js';
-import { NotFound } from '../errors.js';
+import { Conflict, NotFound } from '../errors.js';
 import type { PlatformSigner } from '../ledger/ports.js';
 import { verifyEd25519 } from '../ledger/transaction.js';
 import { verifyHistory } from '../ledger/verify-history.js';
 import { tagKeyContext } from '../orders/order-steps.js';
-import type { ProductLedger, TagRecord, TagStore } from './ports.js';
+import { confirmDelivery } from '../orders/place-order.js';
+import type { OrderStore, TaskCallbacks } from '../orders/ports.js';
+import type { ProductLedger, TagStore } from './ports.js';
 import { parseSun, sunMacValid } from './sun.js';
+import { deepFreeze, type HistoryCheck, type IssuedTag, type VerificationMemo } from './verification-memo.js';
 
 export type TagCheck = 'fresh' | 'replayed' | 'invalid' | 'not-presented';
 
@@ -22,53 +26,15 @@ export interface ProductVerification {
   ledger?: { assetId: string; currentOwner?: string; transactions: number };
   /** The product's memory, oldest first: the design's registration, then every step of the product. */
   memory: { step: string; operation: string; txId: string; url: string; occurredAt?: string; owner: string; details: Record<string, unknown> }[];
+  /** Only when the scan came with a bearer token: what it did to the order's delivery. */
+  delivery?: DeliveryOnScan;
 }
 
-/** A map that forgets its oldest entry when full: a warm function may see many products. */
-class BoundedMap<K, V> extends Map<K, V> {
-  constructor(private readonly max: number) {
-    super();
-  }
-  override set(key: K, value: V): this {
-    if (this.size >= this.max && !this.has(key)) this.delete(this.keys().next().value as K);
-    return super.set(key, value);
-  }
-}
+/** A signed-in scan's effect on the delivery. `confirmed`: this scan confirmed it; nothing else changes anything. */
+export type DeliveryOnScan = { outcome: 'confirmed' | 'already-confirmed' } | { outcome: 'not-confirmed'; reason: string };
 
-const deepFreeze = <T>(value: T): T => {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
-};
-
-/** A tag as issued, without its read counter: the part of a tag record that never changes after tagging. */
-export type IssuedTag = Omit<TagRecord, 'lastCounter'>;
-
-interface VerifiedHistory {
-  /** The asset's latest transaction when the history was read: while the ledger names the same one, nothing changed. */
-  lastTxId: string;
-  memory: readonly MemoryStep[];
-  asset: { assetId: string; currentOwner?: string; transactions: number };
-}
-
-/**
- * What verifying remembers between requests, each kept only as long as it cannot differ from a fresh read:
- * - issued tags: a tag record is written once at tagging; only its read counter moves afterwards, and the counter is
- *   never read from here (a tap is judged by the conditional write that advances it);
- * - which asset a product is (its CREATE id) and the design's registration: committed transactions never change;
- * - a product's verified history, until the ledger names another latest transaction for the asset. Each TRANSFER
- *   spends the one before it by id and every id is a hash of its transaction, so the same latest transaction means
- *   the same chain. A history that did not verify is not kept: it is read and checked again on every request.
- * One per process (a warm Lambda), built where the handler builds its clients.
- */
-export class VerificationMemo {
-  readonly tags = new BoundedMap<string, IssuedTag>(50_000);
-  readonly assets = new BoundedMap<string, { id: string; designAssetId?: string }>(50_000);
-  readonly designs = new BoundedMap<string, { memory: readonly MemoryStep[] }>(10_000);
-  readonly histories = new BoundedMap<string, VerifiedHistory>(50_000);
-}
+/** Who scanned: a user whose token verified, or `rejected` when a token came and did not verify. */
+export type ScanSignIn = { userId: string } | 'rejected';
 
 async function productAsset(productId: string, ledger: ProductLedger, memo: VerificationMemo) {
   const known = memo.assets.get(productId);
@@ -94,9 +60,13 @@ async function designMemory(id: string, ledger: ProductLedger, memo: Verificatio
 }
 
 /** The product's history, from the memo while its latest transaction is unchanged, else read and verified again. */
-async function productHistory(assetId: string, ledger: ProductLedger, memo: VerificationMemo): Promise<{ verified: true; history: VerifiedHistory } | { verified: false; problems: string[]; memory: MemoryStep[]; asset: VerifiedHistory['asset'] }> {
+async function productHistory(assetId: string, ledger: ProductLedger, memo: VerificationMemo): Promise<HistoryCheck> {
   const known = memo.histories.get(assetId);
-  if (known && (await ledger.lastTransactionId(assetId)) === known.lastTxId) return { verified: true, history: known };
+  if (known && (await memo.lastTxReads.read(assetId, () => ledger.lastTransactionId(assetId))) === known.lastTxId) return { verified: true, history: known };
+  return memo.historyReads.read(assetId, () => readHistory(assetId, ledger, memo));
+}
+
+async function readHistory(assetId: string, ledger: ProductLedger, memo: VerificationMemo): Promise<HistoryCheck> {
   const transactions = await ledger.listTransactions(assetId);
   const h = verifyHistory(assetId, transactions);
   const memory = h.story.map((s) => ({ step: s.step, operation: s.operation, txId: s.txId, url: ledger.transactionUrl(s.txId), occurredAt: s.occurredAt, owner: s.owner, details: s.operation === 'CREATE' ? { ...s.details, ...(h.asset ?? {}) } : s.details }));
@@ -135,6 +105,9 @@ export interface VerifyDeps {
   dataKeys: DataKeys;
   ledger: ProductLedger;
   memo: VerificationMemo;
+  /** For signed-in scans only: the order the tag belongs to, and its waiting delivery step. */
+  orders: OrderStore;
+  callbacks: TaskCallbacks;
 }
 
 /** The tag as issued, from the memo or else from the store (an unknown tag is looked up again every time). */
@@ -149,7 +122,7 @@ async function issuedTag(gtin: string, serial: string, deps: VerifyDeps): Promis
   return tag;
 }
 
-export async function verifyProduct(input: { gtin: string; serial: string; query: Record<string, string | undefined> }, deps: VerifyDeps): Promise<ProductVerification> {
+export async function verifyProduct(input: { gtin: string; serial: string; query: Record<string, string | undefined>; signIn?: ScanSignIn }, deps: VerifyDeps): Promise<ProductVerification> {
   const tag = await issuedTag(input.gtin, input.serial, deps);
   if (!tag) throw new NotFound(`No product carries GTIN ${input.gtin} with serial ${input.serial}`);
   const reasons: string[] = [];
@@ -179,5 +152,34 @@ export async function verifyProduct(input: { gtin: string; serial: string; query
   reasons.push(...history.problems);
 
   const verdict = tagCheck === 'replayed' ? 'possible-clone' : signature && ledgerCheck === 'verified' && tagCheck !== 'invalid' ? 'authentic' : 'not-authentic';
-  return { verdict, reasons, checks: { signature, tag: tagCheck, ledger: ledgerCheck }, product: { productId: tag.productId, gtin: tag.gtin, serial: tag.serial }, ledger: history.asset, memory: history.memory };
+  const verification: ProductVerification = { verdict, reasons, checks: { signature, tag: tagCheck, ledger: ledgerCheck }, product: { productId: tag.productId, gtin: tag.gtin, serial: tag.serial }, ledger: history.asset, memory: history.memory };
+  if (input.signIn) verification.delivery = await deliveryOnScan(input.signIn, tag, verification, deps);
+  return verification;
+}
+
+const notConfirmed = (reason: string): DeliveryOnScan => ({ outcome: 'not-confirmed', reason });
+
+/**
+ * The customer's first signed-in tap confirms the delivery (recorded as `customer-scan`), through the same use case
+ * as the app's button: only a fresh, valid tap of an authentic product, by the account that ordered it, while the
+ * order awaits delivery. A token that does not verify confirms nothing and the verdict is answered as for anyone:
+ * the scan is public, and a bad token only loses the sign-in. Later taps find the delivery already confirmed.
+ */
+async function deliveryOnScan(signIn: ScanSignIn, tag: IssuedTag, v: ProductVerification, deps: VerifyDeps): Promise<DeliveryOnScan> {
+  if (signIn === 'rejected') return notConfirmed('the sign-in token is not valid (altered, expired or not from this platform); sign in again to confirm a delivery');
+  if (v.checks.tag === 'not-presented') return notConfirmed('a delivery is confirmed by tapping the product’s NFC tag, not by its printed code');
+  if (v.checks.tag !== 'fresh') return notConfirmed('this is not a fresh tap of the product’s NFC tag');
+  if (v.verdict !== 'authentic') return notConfirmed('the product does not verify as authentic');
+  const order = await deps.orders.get(tag.orderId);
+  if (!order || order.customerId !== signIn.userId) return notConfirmed('the signed-in account did not order this product');
+  if (order.status === 'delivered' || order.status === 'completed' || order.deliveryConfirmedBy) return { outcome: 'already-confirmed' };
+  if (order.status !== 'shipped') return notConfirmed(`the order is ${order.status}; a delivery is confirmed once it has shipped`);
+  try {
+    await confirmDelivery({ orderId: order.orderId, by: { kind: 'customer', customerId: signIn.userId } }, deps);
+  } catch (err) {
+    // The order moved on between the read above and the confirmation (refunded, say): nothing was confirmed.
+    if (err instanceof Conflict) return notConfirmed(err.message);
+    throw err;
+  }
+  return { outcome: 'confirmed' };
 }

@@ -1,0 +1,14 @@
+// Who is signed in where signing in is optional (a public route): a bearer token checked against the user pool.
+
+export interface SignedInUser {
+  userId: string;
+  username: string;
+  email?: string;
+  /** As the token's `cognito:groups` claim lists them. */
+  groups: string[];
+}
+
+export interface SignIns {
+  /** The token's user, or undefined when the token is not valid now (forged, altered, expired, another pool). */
+  userOf(token: string): Promise<SignedInUser | undefined>;
+}
