@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { createRemoteJWKSet, type JWTPayload } from 'jose';
 import { verifyCognitoToken } from '../shared/adapters/cognito-sign-ins.js';
+import { bearerToken } from '../shared/platform/sign-ins.js';
 import { closeServer, listen, type LocalServer } from './server.js';
 import type { RouteSpec } from '../infra/platform.js';
 
@@ -179,9 +180,8 @@ export async function startGateway(opts: GatewayOptions): Promise<LocalServer & 
   // Public routes get the Authorization header untouched, as from API Gateway: a function that takes an optional
   // sign-in checks it itself, with the same verifyCognitoToken.
   async function verify(header: string | undefined): Promise<JWTPayload | undefined> {
-    const m = /^Bearer\s+(.+)$/i.exec(header ?? '');
-    if (!m) return undefined;
-    return verifyCognitoToken(m[1]!, jwks, { issuer: opts.authorizer.issuer, audience: opts.authorizer.audience });
+    const token = bearerToken(header);
+    return token === undefined ? undefined : verifyCognitoToken(token, jwks, { issuer: opts.authorizer.issuer, audience: opts.authorizer.audience });
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

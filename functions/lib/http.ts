@@ -5,7 +5,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { z } from 'zod';
 import { functions, userGroups, type RouteSpec, type UserGroup } from '../../infra/platform.js';
 import { DomainError, Forbidden, InvalidInput, Unauthenticated } from '../../shared/errors.js';
-import type { SignIns } from '../../shared/platform/sign-ins.js';
+import { bearerToken, type SignIns } from '../../shared/platform/sign-ins.js';
 import { errorResponse } from './error-handler.js';
 import { logger } from './observability.js';
 
@@ -77,7 +77,7 @@ export function userOf(caller: Caller): Extract<Caller, { kind: 'user' }> {
 async function optionalCaller(event: Event, signIns: SignIns): Promise<Caller> {
   const header = event.headers?.authorization ?? event.headers?.Authorization;
   if (header === undefined) return { kind: 'anonymous' };
-  const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+  const token = bearerToken(header);
   const user = token ? await signIns.userOf(token) : undefined;
   if (!user) return { kind: 'anonymous', rejectedToken: true };
   return { kind: 'user', userId: user.userId, username: user.username, email: user.email, groups: parseGroups(user.groups) };

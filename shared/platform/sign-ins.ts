@@ -12,3 +12,6 @@ export interface SignIns {
   /** The token's user, or undefined when the token is not valid now (forged, altered, expired, another pool). */
   userOf(token: string): Promise<SignedInUser | undefined>;
 }
+
+/** The token of an `Authorization: Bearer <token>` header, as API Gateway's JWT authorizer reads it. */
+export const bearerToken = (header: string | undefined): string | undefined => /^Bearer\s+(.+)$/i.exec(header ?? '')?.[1];
