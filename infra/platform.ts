@@ -62,6 +62,12 @@ export interface Uses {
   /** `start` = StartExecution; `respond` = SendTaskSuccess/Failure/Heartbeat; `read` = Describe/History. */
   workflows?: Partial<Record<keyof typeof workflows, 'start' | 'respond' | 'read'>>;
   userPool?: 'admin';
+  /**
+   * Its public routes take an optional sign-in, which the function checks itself against the pool's keys: API
+   * Gateway's JWT authorizer refuses a request without a token, so it cannot make one optional. Binds the pool's
+   * issuer and app client id.
+   */
+  optionalSignIn?: boolean;
   /** Creates IoT things and their credentials for printers (IoT Core, or the local broker's registry). */
   printerIdentities?: boolean;
   /** Reads and writes printers' device shadows. */
@@ -614,10 +620,10 @@ export const functions = {
   },
   verifyProduct: {
     entry: 'functions/products/verify-product.ts',
-    description: 'Resolves a product’s Digital Link: the authenticity verdict and the product’s memory from the ledger',
+    description: 'Resolves a product’s Digital Link: the authenticity verdict and the product’s memory from the ledger; a signed-in customer’s first tap on the tag confirms the delivery',
     routes: [{ method: 'GET', path: '/01/{gtin}/21/{serial}', auth: { kind: 'public' } }],
     triggers: [],
-    uses: { tables: { main: 'readWrite' }, keys: { tagSigning: 'verify', data: 'decrypt' }, ledger: true },
+    uses: { tables: { main: 'readWrite' }, keys: { tagSigning: 'verify', data: 'decrypt' }, ledger: true, optionalSignIn: true, workflows: { order: 'respond' } },
     timeoutSeconds: 10,
     memoryMb: 512,
   },
@@ -830,6 +836,9 @@ export const envName = {
   workflow: (k: string) => `WORKFLOW_${snake(k)}_ARN`,
   eventBus: 'EVENT_BUS_NAME',
   userPool: 'USER_POOL_ID',
+  /** The `iss` of the pool's tokens; its keys are at `<issuer>/.well-known/jwks.json`. */
+  userPoolIssuer: 'USER_POOL_ISSUER',
+  userPoolClientId: 'USER_POOL_CLIENT_ID',
   ledgerUrl: 'LEDGER_URL',
   ledgerHeaders: 'LEDGER_HEADERS',
   /** JSON: which registry provisions printer identities, and how to reach it. */
@@ -858,6 +867,7 @@ export function boundEnvNames(uses: Uses): string[] {
   for (const k of Object.keys(uses.workflows ?? {})) names.push(envName.workflow(k));
   if (uses.eventBus) names.push(envName.eventBus);
   if (uses.userPool) names.push(envName.userPool);
+  if (uses.optionalSignIn) names.push(envName.userPoolIssuer, envName.userPoolClientId);
   if (uses.printerIdentities) names.push(envName.printerIdentities);
   if (uses.ledger) names.push(envName.ledgerUrl, envName.ledgerHeaders, envName.ledgerHeadersSecret);
   if (uses.payments) names.push(envName.payments);

@@ -3,7 +3,9 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
+import { createRemoteJWKSet, type JWTPayload } from 'jose';
+import { verifyCognitoToken } from '../shared/adapters/cognito-sign-ins.js';
+import { bearerToken } from '../shared/platform/sign-ins.js';
 import { closeServer, listen, type LocalServer } from './server.js';
 import type { RouteSpec } from '../infra/platform.js';
 import { apiPath, type webSite } from './web-site.js';
@@ -178,18 +180,11 @@ export async function startGateway(opts: GatewayOptions): Promise<LocalServer & 
   const log = opts.log ?? (() => undefined);
   const logRequests = opts.log !== undefined;
 
+  // Public routes get the Authorization header untouched, as from API Gateway: a function that takes an optional
+  // sign-in checks it itself, with the same verifyCognitoToken.
   async function verify(header: string | undefined): Promise<JWTPayload | undefined> {
-    const m = /^Bearer\s+(.+)$/i.exec(header ?? '');
-    if (!m) return undefined;
-    try {
-      const { payload } = await jwtVerify(m[1]!, jwks, { issuer: opts.authorizer.issuer });
-      const audience = payload.token_use === 'access' ? payload.client_id : payload.aud;
-      const auds = Array.isArray(audience) ? audience : [audience];
-      if (!auds.some((a) => typeof a === 'string' && opts.authorizer.audience.includes(a))) return undefined;
-      return payload;
-    } catch {
-      return undefined;
-    }
+    const token = bearerToken(header);
+    return token === undefined ? undefined : verifyCognitoToken(token, jwks, { issuer: opts.authorizer.issuer, audience: opts.authorizer.audience });
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -100,6 +100,8 @@ export async function startPlatform(cfg: LocalConfig, log: Log = () => undefined
       POWERTOOLS_LOG_LEVEL: cfg.DPM_LOG === 'debug' ? 'DEBUG' : 'WARN',
       [envName.eventBus]: platform.eventBusName,
       [envName.userPool]: cognito.userPoolId,
+      [envName.userPoolIssuer]: cognito.issuer,
+      [envName.userPoolClientId]: cognito.clientId,
       [envName.ledgerUrl]: ledger.url,
       [envName.ledgerHeaders]: '{}',
       [envName.ledgerHeadersSecret]: '',

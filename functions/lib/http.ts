@@ -5,11 +5,15 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { z } from 'zod';
 import { functions, userGroups, type RouteSpec, type UserGroup } from '../../infra/platform.js';
 import { DomainError, Forbidden, InvalidInput, Unauthenticated } from '../../shared/errors.js';
+import { bearerToken, type SignIns } from '../../shared/platform/sign-ins.js';
 import { errorResponse } from './error-handler.js';
 import { logger } from './observability.js';
 
-/** Who is calling, as the JWT authorizer (or the local gateway) vouched for it. */
-export type Caller = { kind: 'anonymous' } | { kind: 'user'; userId: string; username: string; email?: string; groups: UserGroup[] };
+/**
+ * Who is calling, as the JWT authorizer (or the local gateway) vouched for it, or, on a public route with an optional
+ * sign-in, as the handler's own check of the bearer token found. `rejectedToken`: a token came and did not verify.
+ */
+export type Caller = { kind: 'anonymous'; rejectedToken?: true } | { kind: 'user'; userId: string; username: string; email?: string; groups: UserGroup[] };
 
 export interface HttpRequest<B, Q> {
   caller: Caller;
@@ -75,6 +79,19 @@ export function bearerOf(headers: Record<string, string>): string | undefined {
   return m?.[1];
 }
 
+/**
+ * A public route's optional sign-in: API Gateway passes the Authorization header through unchecked (its JWT
+ * authorizer cannot be optional), so the token is checked here against the pool's keys.
+ */
+async function optionalCaller(event: Event, signIns: SignIns): Promise<Caller> {
+  const header = event.headers?.authorization ?? event.headers?.Authorization;
+  if (header === undefined) return { kind: 'anonymous' };
+  const token = bearerToken(header);
+  const user = token ? await signIns.userOf(token) : undefined;
+  if (!user) return { kind: 'anonymous', rejectedToken: true };
+  return { kind: 'user', userId: user.userId, username: user.username, email: user.email, groups: parseGroups(user.groups) };
+}
+
 function authorize(routeKey: string, caller: Caller): void {
   const auth = routeAuth.get(routeKey);
   // A handler reached through a route the description does not know is a wiring bug: refuse rather than guess.
@@ -112,10 +129,13 @@ export function parseWith<T>(schema: z.ZodType<T>, value: unknown, where: string
 export function httpRoute<B = undefined, Q = Record<string, string>>(opts: {
   body?: z.ZodType<B>;
   query?: z.ZodType<Q>;
+  /** For a public route that takes an optional sign-in: how to check a bearer token (see `optionalCaller`). */
+  optionalSignIn?: SignIns;
   run: (req: HttpRequest<B, Q>) => Promise<HttpResult>;
 }) {
   const core = async (event: Event): Promise<APIGatewayProxyStructuredResultV2> => {
-    const caller = callerOf(event);
+    let caller = callerOf(event);
+    if (caller.kind === 'anonymous' && opts.optionalSignIn && routeAuth.get(event.routeKey)?.kind === 'public') caller = await optionalCaller(event, opts.optionalSignIn);
     authorize(event.routeKey, caller);
     const req: HttpRequest<B, Q> = {
       caller,

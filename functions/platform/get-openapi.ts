@@ -8,7 +8,7 @@ const routes: ApiRoute[] = (Object.values(functions) as FunctionSpec[]).flatMap(
   f.routes.map((r) => {
     const schemas = (routeSchemas as Record<string, RouteSchemas>)[`${r.method} ${r.path}`];
     if (!schemas) throw new Error(`No schemas for route ${r.method} ${r.path} in functions/lib/api-schemas.ts`);
-    return { ...r, description: f.description, ...schemas };
+    return { ...r, optionalSignIn: f.uses.optionalSignIn === true, description: f.description, ...schemas };
   }),
 );
 const document = openApiDocument(routes, { title: 'DPM — the Digital Product Memory platform', version: '0.1.0' });

@@ -15,6 +15,7 @@ import { Construct } from 'constructs';
 import { join, resolve } from 'node:path';
 import { lambdaBundling } from '../bundling.js';
 import { envName, printerPolicyName, printerThingType, type FunctionSpec } from '../platform.js';
+import { cognitoIssuer } from './user-pool.js';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
 
@@ -25,6 +26,7 @@ export interface StatefulResources {
   queues: Record<string, sqs.IQueue>;
   bus: events.IEventBus;
   userPool: cognito.IUserPool;
+  userPoolClient: cognito.IUserPoolClient;
 }
 
 export interface LedgerNetwork {
@@ -119,6 +121,11 @@ export class PlatformFunctions extends Construct {
             resources: [r.userPool.userPoolArn],
           }),
         );
+      }
+      if (u.optionalSignIn) {
+        // Only the pool's public keys are read (over HTTPS, from the issuer): no IAM grant.
+        fn.addEnvironment(envName.userPoolIssuer, cognitoIssuer(Stack.of(this).region, r.userPool.userPoolId));
+        fn.addEnvironment(envName.userPoolClientId, r.userPoolClient.userPoolClientId);
       }
       if (u.printerIdentities) {
         fn.addEnvironment(envName.printerIdentities, JSON.stringify({ kind: 'iot-core', thingTypeName: printerThingType, policyName: printerPolicyName }));

@@ -9,6 +9,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { FunctionSpec } from '../platform.js';
+import { cognitoIssuer } from './user-pool.js';
 
 export class PlatformHttpApi extends Construct {
   readonly api: apigw.HttpApi;
@@ -34,7 +35,7 @@ export class PlatformHttpApi extends Construct {
       destinationArn: accessLogs.logGroupArn,
       format: JSON.stringify({ requestId: '$context.requestId', routeKey: '$context.routeKey', status: '$context.status', latency: '$context.responseLatency', ip: '$context.identity.sourceIp', error: '$context.error.message', authorizerError: '$context.authorizer.error' }),
     };
-    const authorizer = new HttpJwtAuthorizer('Cognito', `https://cognito-idp.${props.region}.amazonaws.com/${props.userPool.userPoolId}`, {
+    const authorizer = new HttpJwtAuthorizer('Cognito', cognitoIssuer(props.region, props.userPool.userPoolId), {
       jwtAudience: [props.client.userPoolClientId],
     });
     for (const [key, spec] of Object.entries(props.functions)) {

@@ -30,6 +30,7 @@ export class StatefulStack extends Stack {
       queues: this.messaging.queues,
       bus: this.messaging.bus,
       userPool: this.users.pool,
+      userPoolClient: this.users.client,
     };
   }
 }

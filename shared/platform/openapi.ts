@@ -6,6 +6,8 @@ export interface ApiRoute {
   method: string;
   path: string;
   auth: { kind: 'public' } | { kind: 'groups'; groups: readonly string[] };
+  /** A public route that also takes a sign-in (checked by its function). */
+  optionalSignIn?: boolean;
   description: string;
   summary: string;
   body?: z.ZodType;
@@ -41,7 +43,12 @@ export function openApiDocument(routes: readonly ApiRoute[], info: { title: stri
       summary: r.summary,
       description: r.description,
       operationId: `${r.method.toLowerCase()}${r.path.replace(/[{}]/g, '').replace(/(^|\/)([a-z0-9])/gi, (_m, _s, c: string) => c.toUpperCase())}`,
-      ...(r.auth.kind === 'groups' ? { security: [{ cognito: [] }], 'x-dpm-groups': r.auth.groups } : r.partnerScope ? { security: [{ partnerKey: [] }], 'x-dpm-partner-scope': r.partnerScope } : { security: [] }),
+      // `{}` among the requirements is OpenAPI's way of saying the token is optional.
+      ...(r.auth.kind === 'groups'
+        ? { security: [{ cognito: [] }], 'x-dpm-groups': r.auth.groups }
+        : r.partnerScope
+          ? { security: [{ partnerKey: [] }], 'x-dpm-partner-scope': r.partnerScope }
+          : { security: r.optionalSignIn ? [{}, { cognito: [] }] : [] }),
       parameters: [...pathParams, ...(r.query ? queryParameters(r.query) : [])],
       ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(r.body) } } } } : {}),
       responses: { '200': { description: 'OK', content: { 'application/json': {} } }, ...errors, '500': { description: 'Internal error (logged)' } },

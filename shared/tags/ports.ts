@@ -27,6 +27,8 @@ export interface ProductLedger {
   searchAssets(text: string): Promise<{ id: string; data: Record<string, unknown> }[]>;
   getTransaction(id: string): Promise<(Transaction & { id: string }) | undefined>;
   listTransactions(assetId: string): Promise<(Transaction & { id: string })[]>;
+  /** The id of the asset's latest committed transaction (undefined when it has none): tells cheaply whether its history grew. */
+  lastTransactionId(assetId: string): Promise<string | undefined>;
   /** Where a transaction can be read by anyone. */
   transactionUrl(id: string): string;
 }

@@ -1,16 +1,20 @@
 // What anyone who scans a product's tag learns: is it authentic, and what is its story. The verdict rests on three
 // checks that do not require trusting a database row: the Digital Link's signature (the platform's tag key), the NFC
 // tag's SUN MAC with a counter never seen before, and the product's history on the ledger, re-verified here from the
-// transactions themselves (ids recomputed, signatures checked, the chain of ownership followed).
+// transactions themselves (ids recomputed, signatures checked, the chain of ownership followed). What is kept between
+// requests, and why it is as good as a fresh read, is in verification-memo.ts.
 import bs58 from 'bs58';
 import { open, type DataKeys } from '../crypto/envelope.js';
-import { NotFound } from '../errors.js';
+import { Conflict, NotFound } from '../errors.js';
 import type { PlatformSigner } from '../ledger/ports.js';
-import { verifyEd25519, type Transaction } from '../ledger/transaction.js';
+import { verifyEd25519 } from '../ledger/transaction.js';
 import { verifyHistory } from '../ledger/verify-history.js';
 import { tagKeyContext } from '../orders/order-steps.js';
+import { confirmDelivery } from '../orders/place-order.js';
+import type { OrderStore, TaskCallbacks } from '../orders/ports.js';
 import type { ProductLedger, TagStore } from './ports.js';
 import { parseSun, sunMacValid } from './sun.js';
+import { deepFreeze, type HistoryCheck, type IssuedTag, type VerificationMemo } from './verification-memo.js';
 
 export type TagCheck = 'fresh' | 'replayed' | 'invalid' | 'not-presented';
 
@@ -22,33 +26,56 @@ export interface ProductVerification {
   ledger?: { assetId: string; currentOwner?: string; transactions: number };
   /** The product's memory, oldest first: the design's registration, then every step of the product. */
   memory: { step: string; operation: string; txId: string; url: string; occurredAt?: string; owner: string; details: Record<string, unknown> }[];
+  /** Only when the scan came with a bearer token: what it did to the order's delivery. */
+  delivery?: DeliveryOnScan;
 }
 
-// What never changes once on the ledger is looked up once per process: which asset a product is (its CREATE id) and
-// the design's registration. Everything that can change (later steps, the verdict) is read and checked every time.
-const assets = new Map<string, { id: string; designAssetId?: string }>();
-const designs = new Map<string, Transaction & { id: string }>();
+/** A signed-in scan's effect on the delivery. `confirmed`: this scan confirmed it; nothing else changes anything. */
+export type DeliveryOnScan = { outcome: 'confirmed' | 'already-confirmed' } | { outcome: 'not-confirmed'; reason: string };
 
-async function productAsset(productId: string, ledger: ProductLedger) {
-  const known = assets.get(productId);
+/** Who scanned: a user whose token verified, or `rejected` when a token came and did not verify. */
+export type ScanSignIn = { userId: string } | 'rejected';
+
+async function productAsset(productId: string, ledger: ProductLedger, memo: VerificationMemo) {
+  const known = memo.assets.get(productId);
   if (known) return known;
   const found = (await ledger.searchAssets(productId)).find((a) => a.data?.productId === productId);
   if (!found) return undefined;
   const asset = { id: found.id, designAssetId: typeof found.data.design === 'string' ? found.data.design : undefined };
-  if (assets.size >= 100_000) assets.clear();
-  assets.set(productId, asset);
+  memo.assets.set(productId, asset);
   return asset;
 }
 
-async function designTransaction(id: string, ledger: ProductLedger) {
-  const known = designs.get(id);
-  if (known) return known;
-  const tx = await ledger.getTransaction(id);
-  if (tx) {
-    if (designs.size >= 10_000) designs.clear();
-    designs.set(id, tx);
-  }
-  return tx;
+/** The design's registration as memory steps, verified; problems when it does not verify (then nothing is kept). */
+async function designMemory(id: string, ledger: ProductLedger, memo: VerificationMemo): Promise<{ memory: readonly MemoryStep[]; problems: string[] }> {
+  const known = memo.designs.get(id);
+  if (known) return { memory: known.memory, problems: [] };
+  const design = await ledger.getTransaction(id);
+  if (!design) return { memory: [], problems: [] };
+  const d = verifyHistory(design.id, [design]);
+  const memory = d.story.map((s) => ({ step: s.step, operation: s.operation, txId: s.txId, url: ledger.transactionUrl(s.txId), occurredAt: s.occurredAt, owner: s.owner, details: { ...s.details, ...(d.asset ?? {}) } }));
+  if (!d.verified) return { memory, problems: [`the design's registration does not verify: ${d.problems.join('; ')}`] };
+  memo.designs.set(id, { memory: deepFreeze(memory) });
+  return { memory, problems: [] };
+}
+
+/** The product's history, from the memo while its latest transaction is unchanged, else read and verified again. */
+async function productHistory(assetId: string, ledger: ProductLedger, memo: VerificationMemo): Promise<HistoryCheck> {
+  const known = memo.histories.get(assetId);
+  if (known && (await memo.lastTxReads.read(assetId, () => ledger.lastTransactionId(assetId))) === known.lastTxId) return { verified: true, history: known };
+  return memo.historyReads.read(assetId, () => readHistory(assetId, ledger, memo));
+}
+
+async function readHistory(assetId: string, ledger: ProductLedger, memo: VerificationMemo): Promise<HistoryCheck> {
+  const transactions = await ledger.listTransactions(assetId);
+  const h = verifyHistory(assetId, transactions);
+  const memory = h.story.map((s) => ({ step: s.step, operation: s.operation, txId: s.txId, url: ledger.transactionUrl(s.txId), occurredAt: s.occurredAt, owner: s.owner, details: s.operation === 'CREATE' ? { ...s.details, ...(h.asset ?? {}) } : s.details }));
+  const asset = { assetId, currentOwner: h.currentOwner, transactions: h.story.length };
+  const lastTxId = transactions.at(-1)?.id;
+  if (!h.verified || !lastTxId) return { verified: false, problems: [`the ledger history does not verify: ${h.problems.join('; ')}`], memory, asset };
+  const history = deepFreeze({ lastTxId, memory, asset });
+  memo.histories.set(assetId, history);
+  return { verified: true, history };
 }
 
 export type MemoryStep = ProductVerification['memory'][number];
@@ -57,31 +84,50 @@ export type MemoryStep = ProductVerification['memory'][number];
  * A product's memory from the ledger, re-verified: the design's registration, then every step of the product, each
  * with the link to its transaction. Public data only (ids, hashes, public keys).
  */
-export async function productMemory(productId: string, ledger: ProductLedger) {
-  const problems: string[] = [];
-  const memory: MemoryStep[] = [];
-  const found = await productAsset(productId, ledger);
-  if (!found) return { ledger: 'not-found' as const, problems: ['the product is not on the ledger (yet)'], memory, asset: undefined };
-  const [transactions, design] = await Promise.all([ledger.listTransactions(found.id), found.designAssetId ? designTransaction(found.designAssetId, ledger) : undefined]);
-  const history = verifyHistory(found.id, transactions);
-  if (!history.verified) problems.push(`the ledger history does not verify: ${history.problems.join('; ')}`);
-  if (design) {
-    const d = verifyHistory(design.id, [design]);
-    if (!d.verified) problems.push(`the design's registration does not verify: ${d.problems.join('; ')}`);
-    for (const s of d.story) memory.push({ step: s.step, operation: s.operation, txId: s.txId, url: ledger.transactionUrl(s.txId), occurredAt: s.occurredAt, owner: s.owner, details: { ...s.details, ...(d.asset ?? {}) } });
-  }
-  for (const s of history.story) memory.push({ step: s.step, operation: s.operation, txId: s.txId, url: ledger.transactionUrl(s.txId), occurredAt: s.occurredAt, owner: s.owner, details: s.operation === 'CREATE' ? { ...s.details, ...(history.asset ?? {}) } : s.details });
-  return { ledger: history.verified ? ('verified' as const) : ('invalid' as const), problems, memory, asset: { assetId: found.id, currentOwner: history.currentOwner, transactions: history.story.length } };
+export async function productMemory(productId: string, ledger: ProductLedger, memo: VerificationMemo) {
+  const found = await productAsset(productId, ledger, memo);
+  if (!found) return { ledger: 'not-found' as const, problems: ['the product is not on the ledger (yet)'], memory: [] as MemoryStep[], asset: undefined };
+  const [history, design] = await Promise.all([productHistory(found.id, ledger, memo), found.designAssetId ? designMemory(found.designAssetId, ledger, memo) : undefined]);
+  const problems = history.verified ? [] : [...history.problems];
+  if (design) problems.push(...design.problems);
+  const own = history.verified ? history.history : history;
+  return {
+    ledger: history.verified ? ('verified' as const) : ('invalid' as const),
+    problems,
+    memory: [...(design?.memory ?? []), ...own.memory],
+    asset: own.asset,
+  };
 }
 
-export async function verifyProduct(
-  input: { gtin: string; serial: string; query: Record<string, string | undefined> },
-  deps: { tags: TagStore; signer: PlatformSigner; dataKeys: DataKeys; ledger: ProductLedger },
-): Promise<ProductVerification> {
-  const tag = await deps.tags.get(input.gtin, input.serial);
+export interface VerifyDeps {
+  tags: TagStore;
+  signer: PlatformSigner;
+  dataKeys: DataKeys;
+  ledger: ProductLedger;
+  memo: VerificationMemo;
+  /** For signed-in scans only: the order the tag belongs to, and its waiting delivery step. */
+  orders: OrderStore;
+  callbacks: TaskCallbacks;
+}
+
+/** The tag as issued, from the memo or else from the store (an unknown tag is looked up again every time). */
+async function issuedTag(gtin: string, serial: string, deps: VerifyDeps): Promise<IssuedTag | undefined> {
+  const key = `${gtin}/${serial}`;
+  const known = deps.memo.tags.get(key);
+  if (known) return known;
+  const record = await deps.tags.get(gtin, serial);
+  if (!record) return undefined;
+  const { lastCounter: _counter, ...tag } = record;
+  deps.memo.tags.set(key, Object.freeze(tag));
+  return tag;
+}
+
+export async function verifyProduct(input: { gtin: string; serial: string; query: Record<string, string | undefined>; signIn?: ScanSignIn }, deps: VerifyDeps): Promise<ProductVerification> {
+  const tag = await issuedTag(input.gtin, input.serial, deps);
   if (!tag) throw new NotFound(`No product carries GTIN ${input.gtin} with serial ${input.serial}`);
   const reasons: string[] = [];
 
+  // Checked on every request: the signature is the request's own.
   const path = `/01/${input.gtin}/21/${encodeURIComponent(input.serial)}`;
   const sig = Buffer.from(input.query.s ?? '', 'base64url');
   const signature = sig.length === 64 && verifyEd25519(bs58.decode(await deps.signer.publicKey()), new TextEncoder().encode(`${path}|${tag.productId}`), sig);
@@ -101,12 +147,39 @@ export async function verifyProduct(
   if (tagCheck === 'replayed') reasons.push(`the NFC read counter ${sun && sun !== 'malformed' ? sun.counter : ''} was seen before: a copied URL or a cloned tag`.replace('  ', ' '));
   if (tagCheck === 'not-presented') reasons.push('no NFC tap: only the printed code was checked');
 
-  const history = await productMemory(tag.productId, deps.ledger);
+  const history = await productMemory(tag.productId, deps.ledger, deps.memo);
   const ledgerCheck = history.ledger;
   reasons.push(...history.problems);
-  const memory = history.memory;
-  const ledgerSummary = history.asset;
 
   const verdict = tagCheck === 'replayed' ? 'possible-clone' : signature && ledgerCheck === 'verified' && tagCheck !== 'invalid' ? 'authentic' : 'not-authentic';
-  return { verdict, reasons, checks: { signature, tag: tagCheck, ledger: ledgerCheck }, product: { productId: tag.productId, gtin: tag.gtin, serial: tag.serial }, ledger: ledgerSummary, memory };
+  const verification: ProductVerification = { verdict, reasons, checks: { signature, tag: tagCheck, ledger: ledgerCheck }, product: { productId: tag.productId, gtin: tag.gtin, serial: tag.serial }, ledger: history.asset, memory: history.memory };
+  if (input.signIn) verification.delivery = await deliveryOnScan(input.signIn, tag, verification, deps);
+  return verification;
+}
+
+const notConfirmed = (reason: string): DeliveryOnScan => ({ outcome: 'not-confirmed', reason });
+
+/**
+ * The customer's first signed-in tap confirms the delivery (recorded as `customer-scan`), through the same use case
+ * as the app's button: only a fresh, valid tap of an authentic product, by the account that ordered it, while the
+ * order awaits delivery. A token that does not verify confirms nothing and the verdict is answered as for anyone:
+ * the scan is public, and a bad token only loses the sign-in. Later taps find the delivery already confirmed.
+ */
+async function deliveryOnScan(signIn: ScanSignIn, tag: IssuedTag, v: ProductVerification, deps: VerifyDeps): Promise<DeliveryOnScan> {
+  if (signIn === 'rejected') return notConfirmed('the sign-in token is not valid (altered, expired or not from this platform); sign in again to confirm a delivery');
+  if (v.checks.tag === 'not-presented') return notConfirmed('a delivery is confirmed by tapping the product’s NFC tag, not by its printed code');
+  if (v.checks.tag !== 'fresh') return notConfirmed('this is not a fresh tap of the product’s NFC tag');
+  if (v.verdict !== 'authentic') return notConfirmed('the product does not verify as authentic');
+  const order = await deps.orders.get(tag.orderId);
+  if (!order || order.customerId !== signIn.userId) return notConfirmed('the signed-in account did not order this product');
+  if (order.status === 'delivered' || order.status === 'completed' || order.deliveryConfirmedBy) return { outcome: 'already-confirmed' };
+  if (order.status !== 'shipped') return notConfirmed(`the order is ${order.status}; a delivery is confirmed once it has shipped`);
+  try {
+    await confirmDelivery({ orderId: order.orderId, by: { kind: 'customer', customerId: signIn.userId } }, deps);
+  } catch (err) {
+    // The order moved on between the read above and the confirmation (refunded, say): nothing was confirmed.
+    if (err instanceof Conflict) return notConfirmed(err.message);
+    throw err;
+  }
+  return { outcome: 'confirmed' };
 }

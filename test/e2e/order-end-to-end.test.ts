@@ -409,6 +409,54 @@ describe('an order, from the quote to the release of the escrow', () => {
     expect((await asCarrier(`/partner/webhook-deliveries/${goneDelivery.deliveryId}/replay`, { method: 'POST' })).status).toBe(409);
   }, 180_000);
 
+  it('confirms a delivery by the customer’s first signed-in tap on the tag, and nothing for a bad token, a printed code or another account', async () => {
+    const terms = { priceCents: 600, royaltyCents: 200, editionSize: 5, allowedMaterials: ['PLA'], commercialUse: false };
+    const created = (await (await api('/designs', 'designer', { method: 'POST', body: JSON.stringify({ title: 'Tap-to-confirm hook', terms }) })).json()) as { design: { designId: string }; upload: { url: string; contentType: string } };
+    await fetch(created.upload.url, { method: 'PUT', headers: { 'content-type': created.upload.contentType }, body: binaryStl(box(12, 12, 5)) });
+    expect((await api(`/designs/${created.design.designId}/ingest`, 'designer', { method: 'POST' })).status).toBe(200);
+    const printers = (await (await api('/printers')).json()) as { printerId: string; terms: { version: number } }[];
+    const version = printers.find((p) => p.printerId === printerId)!.terms.version;
+    const placed = (await (
+      await place({ clientOrderId: crypto.randomUUID(), designId: created.design.designId, material: 'PLA', printerId, acceptedPrinterTermsVersion: version, acceptedLicenseVersion: 1, paymentMethod: 'pm_card_visa' })
+    ).json()) as OrderView;
+    const shipped = await until('shipped', () => orderOf(placed.orderId), (o) => ['shipped', 'refunded', 'cancelled'].includes(o.status), 600);
+    expect(shipped.status).toBe('shipped');
+
+    type Scan = { verdict: string; checks: { tag: string }; delivery?: { outcome: string; reason?: string }; memory: { step: string; details: Record<string, unknown> }[] };
+    const written = agents[0]!.tag(shipped.tag!.serial)!;
+    const local = (url: string) => url.replace(/^https?:\/\/[^/]+/, platform.gatewayUrl);
+    const scan = async (url: string, token?: string) => {
+      const res = await fetch(local(url), { headers: token ? { authorization: `Bearer ${token}` } : {} });
+      expect(res.status).toBe(200);
+      if (token) expect(res.headers.get('cache-control')).toBe('no-store');
+      return (await res.json()) as Scan;
+    };
+    // A tampered token (its claims rewritten, the signature kept) and a token that is not a JWT at all: the verdict
+    // is answered as for anyone, and nothing is confirmed.
+    const [header, payload, signature] = t.tokens.customer!.split('.');
+    const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString()) as Record<string, unknown>;
+    const tampered = `${header}.${Buffer.from(JSON.stringify({ ...claims, exp: Math.floor(Date.now() / 1000) + 86_400 * 365 })).toString('base64url')}.${signature}`;
+    expect(await scan(written.tap(), tampered)).toMatchObject({ verdict: 'authentic', checks: { tag: 'fresh' }, delivery: { outcome: 'not-confirmed', reason: expect.stringMatching(/token/) } });
+    expect((await scan(written.tap(), 'garbage')).delivery?.outcome).toBe('not-confirmed');
+    // The printed code is no proof of having the product; another account's tap confirms nothing either.
+    expect((await scan(shipped.tag!.url, t.tokens.customer)).delivery).toMatchObject({ outcome: 'not-confirmed', reason: expect.stringMatching(/NFC tag/) });
+    expect((await scan(written.tap(), t.tokens.designer)).delivery).toMatchObject({ outcome: 'not-confirmed', reason: expect.stringMatching(/did not order/) });
+    // A copied tap URL is a replay, signed in or not.
+    const copied = written.tap();
+    await scan(copied);
+    expect(await scan(copied, t.tokens.customer)).toMatchObject({ verdict: 'possible-clone', delivery: { outcome: 'not-confirmed' } });
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await orderOf(placed.orderId)).status).toBe('shipped');
+
+    // The customer taps their product: delivered, the escrow is released, the ledger says how it was confirmed.
+    expect(await scan(written.tap(), t.tokens.customer)).toMatchObject({ verdict: 'authentic', checks: { tag: 'fresh' }, delivery: { outcome: 'confirmed' } });
+    await until('completed by the tap', () => orderOf(placed.orderId), (o) => o.status === 'completed');
+    expect((await scan(written.tap(), t.tokens.customer)).delivery).toEqual({ outcome: 'already-confirmed' });
+    const remembered = await until('delivery on the ledger', () => scan(shipped.tag!.url), (v) => v.memory.at(-1)?.step === 'product.delivered');
+    expect(remembered.memory.at(-1)!.details).toMatchObject({ confirmedBy: 'customer-scan' });
+    expect(remembered).not.toHaveProperty('delivery');
+  }, 120_000);
+
   it('refuses bad orders with clear errors', async () => {
     expect((await place({ designId })).status).toBe(400);
     const unknown = await place({ clientOrderId: crypto.randomUUID(), designId: 'nope', material: 'PLA', acceptedLicenseVersion: 1, paymentMethod: 'pm_card_visa' });

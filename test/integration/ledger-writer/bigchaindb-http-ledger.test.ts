@@ -42,6 +42,8 @@ describe('BigchainDbHttpLedger against the local node', () => {
     await ledger.commit(transfer);
     await ledger.commit(transfer);
     expect((await ledger.listTransactions(create.id)).map((t) => t.id)).toEqual([create.id, transfer.id]);
+    expect(await ledger.lastTransactionId(create.id)).toBe(transfer.id);
+    expect(await ledger.lastTransactionId('0'.repeat(64))).toBeUndefined();
 
     const competing = await signTransaction(unsignedTransfer(create.id, { txId: create.id, owner: alice.publicKey }, { n: 3 }, carol.publicKey), alice.sign);
     await expect(ledger.commit(competing)).rejects.toBeInstanceOf(Conflict);

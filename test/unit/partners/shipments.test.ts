@@ -4,36 +4,15 @@ import { describe, expect, it } from 'vitest';
 import type { LedgerEvent } from '../../../events/ledger-events.js';
 import { Conflict, Forbidden, NotFound } from '../../../shared/errors.js';
 import type { Order } from '../../../shared/orders/order.js';
-import type { OrderStore } from '../../../shared/orders/ports.js';
 import type { Printer } from '../../../shared/printers/printer.js';
 import type { PrinterStore } from '../../../shared/printers/ports.js';
 import { hashKeySecret } from '../../../shared/partners/api-keys.js';
 import { listCarrierShipments, notifyPartners, reportShipmentLabel, type Shipment, type Shipments } from '../../../shared/partners/shipments.js';
+import { InMemoryOrderStore } from '../../support/fakes/tags.js';
 import { InMemoryDeliveries, InMemoryEndpoints, InMemoryPartnerKeys, InMemoryPartners, manualClock, RecordingQueue } from '../../support/fakes/partners.js';
 
-class Orders implements OrderStore {
-  readonly orders = new Map<string, Order>();
-  async get(id: string) {
-    const o = this.orders.get(id);
-    return o && structuredClone(o);
-  }
-  async create(o: Order) {
-    this.orders.set(o.orderId, structuredClone(o));
-    return true;
-  }
-  async save(o: Order, expected: number) {
-    if (this.orders.get(o.orderId)?.revision !== expected) return false;
-    this.orders.set(o.orderId, structuredClone(o));
-    return true;
-  }
-  async listByCustomer() {
-    return [];
-  }
-  async linkCharge() {}
-  async orderOfCharge() {
-    return undefined;
-  }
-}
+/** The order store of the tag tests, whose orders a test reads back. */
+const Orders = InMemoryOrderStore;
 
 class ShipmentsFake implements Shipments {
   readonly shipments = new Map<string, Shipment>();

@@ -24,7 +24,9 @@ describe('the OpenAPI document', () => {
     expect(place.security).toEqual([{ cognito: [] }]);
     expect(place['x-dpm-groups']).toEqual(['customer']);
     const verify = doc.paths['/01/{gtin}/21/{serial}']!.get as { security: unknown[]; parameters: { name: string; in: string }[] };
-    expect(verify.security).toEqual([]);
+    // Public, and a customer may sign in (a signed-in tap confirms their delivery).
+    expect(verify.security).toEqual([{}, { cognito: [] }]);
+    expect((doc.paths['/designs/{designId}']!.get as { security: unknown[] }).security).toEqual([]);
     expect(verify.parameters.filter((p) => p.in === 'path').map((p) => p.name)).toEqual(['gtin', 'serial']);
     const search = doc.paths['/designs']!.get as { parameters: { name: string; in: string }[] };
     expect(search.parameters.map((p) => p.name)).toEqual(expect.arrayContaining(['q', 'material', 'maxPriceCents', 'limit', 'cursor']));
