@@ -15,9 +15,13 @@ const productPath = /^\/01\/(\d{14})\/21\/([^/?#]+)\/?$/;
 export function readDigitalLink(text: string, hosts: readonly string[]): LinkReading {
   const raw = text.trim();
   if (!raw) return { kind: 'not-a-link', message: 'Paste the link printed under the product’s QR code, or scan the code.' };
+  // Without a scheme, only something shaped like an address (host.tld/… or localhost) is taken for one.
+  const hostLike = /^([a-z0-9-]+\.)+[a-z0-9-]+(:\d+)?([/?#]\S*)?$|^localhost(:\d+)?([/?#]\S*)?$/i;
+  const schemed = /^[a-z][a-z0-9+.-]*:/i.test(raw) && !hostLike.test(raw);
+  if (!schemed && !hostLike.test(raw)) return { kind: 'not-a-link', message: 'This is not a web link. A DPM tag’s link looks like https://…/01/<14 digits>/21/<serial>?s=…' };
   let url: URL;
   try {
-    url = new URL(/^[a-z][a-z0-9+.-]*:/i.test(raw) ? raw : `https://${raw}`);
+    url = new URL(schemed ? raw : `https://${raw}`);
   } catch {
     return { kind: 'not-a-link', message: 'This is not a web link. A DPM tag’s link looks like https://…/01/<14 digits>/21/<serial>?s=…' };
   }

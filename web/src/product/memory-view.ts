@@ -1,6 +1,6 @@
 // How a verification reads to a person: the verdict in words, why (each check), and each step of the product's memory
 // as who / what / when. Pure functions over the API's view (shared/tags/verify-product.ts), unit-tested.
-import type { MemoryStep, ProductVerification, TagCheck } from '../../../shared/tags/verify-product';
+import type { MemoryStep, ProductVerification, TagCheck } from '../../../shared/tags/verify-product.js';
 
 export type Tone = 'ok' | 'warn' | 'bad';
 

@@ -1,6 +1,12 @@
 // Finding a QR code in camera frames: the browser's BarcodeDetector where it has one (Android, macOS, ChromeOS), else
 // jsqr on the frame's pixels. Both answer the same question for one frame, so the scanner loop does not care which.
-import jsQR from 'jsqr';
+import * as jsqr from 'jsqr';
+
+// jsqr is CommonJS: the decoder is the namespace's default in Vite's bundle and under Node (the unit tests), but the
+// type checker under NodeNext sees the module object there, whose own `default` is the decoder.
+type Decode = (data: Uint8ClampedArray, width: number, height: number, options?: jsqr.Options) => { data: string } | null;
+const loaded = jsqr.default as unknown as Decode | { default: Decode };
+const jsQR: Decode = typeof loaded === 'function' ? loaded : loaded.default;
 
 /** The text of the QR code in one frame's pixels (RGBA), or undefined if there is none. */
 export function decodeFrame(frame: { data: Uint8ClampedArray; width: number; height: number }): string | undefined {
