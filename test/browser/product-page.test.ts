@@ -7,11 +7,14 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import jsqr from 'jsqr';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { webDist } from '../../local/build-web.js';
 import { deliverTaggedProduct, type DeliveredProduct } from '../support/delivered-product.js';
 import { launchBrowser, newContext, screenshot, watchConsole } from '../support/browser.js';
 import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
+
+// Pages answer within a second on an idle machine; a shared, loaded one needs patience, not a different test.
+vi.setConfig({ expect: { poll: { timeout: 15_000, interval: 100 } } });
 
 // jsqr is CommonJS: under NodeNext its default import is the module, whose `default` is the decoder.
 const jsQR = jsqr.default;

@@ -6,10 +6,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import QRCode from 'qrcode';
 import { chromium, type Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { artifactsDir, chromiumPath, launchBrowser, newContext, screenshot, watchConsole } from '../support/browser.js';
 import { deliverTaggedProduct, type DeliveredProduct } from '../support/delivered-product.js';
 import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
+
+// Pages answer within a second on an idle machine; a shared, loaded one needs patience, not a different test.
+vi.setConfig({ expect: { poll: { timeout: 15_000, interval: 100 } } });
 
 /** A few frames of 4:2:0 Y4M video showing `text` as a QR code, black on white, centred. */
 export function qrVideo(text: string, width = 640, height = 480, frames = 3): Buffer {
