@@ -6,6 +6,7 @@ import { runLedgerBench } from './ledger.js';
 import { runOrdersBench } from './orders.js';
 import { runSlicingBench } from './slicing.js';
 import { runVerifyBench } from './verify.js';
+import { runWebBench } from './web.js';
 import { writeReport } from './lib.js';
 
 const benches: Record<string, () => Promise<object>> = {
@@ -16,6 +17,7 @@ const benches: Record<string, () => Promise<object>> = {
   slicing: runSlicingBench,
   orders: runOrdersBench,
   verify: runVerifyBench,
+  web: runWebBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

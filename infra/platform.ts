@@ -516,6 +516,15 @@ export const functions = {
     timeoutSeconds: 10,
     memoryMb: 256,
   },
+  listMyConversations: {
+    entry: 'functions/orders/list-my-conversations.ts',
+    description: 'The order conversations the caller is part of, as a customer or a printer’s operator, with their latest message',
+    routes: [{ method: 'GET', path: '/me/conversations', auth: anyUser }],
+    triggers: [],
+    uses: { tables: { main: 'read' } },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
   transferOwnership: {
     entry: 'functions/orders/transfer-ownership.ts',
     description: 'The owner of a delivered product passes it on (resale); the transfer goes to the ledger',

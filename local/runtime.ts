@@ -247,6 +247,7 @@ export async function startPlatform(cfg: LocalConfig, log: Log = () => undefined
             userPoolId: cognito.userPoolId,
             userPoolClientId: cognito.clientId,
             cognitoEndpoint: cognito.url,
+            publicBaseUrl: process.env[envName.publicBaseUrl],
           }),
         }),
         log: cfg.DPM_LOG === 'quiet' ? undefined : (e) => (e.level === 'error' || cfg.DPM_LOG === 'debug' ? log(e) : undefined),

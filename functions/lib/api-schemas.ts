@@ -74,6 +74,7 @@ export const routeSchemas = {
   'POST /orders/{orderId}/delivery': { summary: 'Confirm that the product arrived' },
   'POST /orders/{orderId}/messages': { summary: 'Write to the other side of an order (customer ↔ printer operator), idempotent on messageId', body: MessageInput },
   'GET /orders/{orderId}/messages': { summary: 'The conversation about an order' },
+  'GET /me/conversations': { summary: 'The order conversations the caller is part of, newest first, with their latest message' },
   'POST /orders/{orderId}/rating': { summary: 'Rate the designer and the printer of a delivered order, once', body: RatingInput },
   'POST /products/{productId}/transfer': { summary: 'Pass a delivered product on to a new owner (resale), idempotent on transferId', body: TransferInput },
   'GET /products/{productId}/epcis': { summary: 'The product’s memory as GS1 EPCIS 2.0 events (JSON-LD)' },

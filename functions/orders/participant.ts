@@ -7,5 +7,5 @@ const printers = printerStore();
 export async function orderParticipant(caller: Caller) {
   const user = userOf(caller);
   const operated = new Set(user.groups.includes('printer') ? (await printers.listByOperator(user.userId)).map((p) => p.printerId) : []);
-  return { userId: user.userId, groups: user.groups, operatesPrinter: (id: string) => operated.has(id) };
+  return { userId: user.userId, groups: user.groups, printerIds: [...operated], operatesPrinter: (id: string) => operated.has(id) };
 }

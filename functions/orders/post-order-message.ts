@@ -3,9 +3,9 @@ import { postMessage } from '../../shared/orders/messages.js';
 import { routeSchemas } from '../lib/api-schemas.js';
 import { httpRoute } from '../lib/http.js';
 import { orderParticipant } from './participant.js';
-import { clock, orderMessages, orderStore } from './wiring.js';
+import { clock, conversations, orderMessages, orderStore } from './wiring.js';
 
-const deps = { orders: orderStore(), messages: orderMessages(), ...clock };
+const deps = { orders: orderStore(), messages: orderMessages(), conversations: conversations(), ...clock };
 
 export const handler = httpRoute({
   body: routeSchemas['POST /orders/{orderId}/messages'].body,

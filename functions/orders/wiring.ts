@@ -14,6 +14,7 @@ import { DynamoDbTagStore } from '../../shared/adapters/dynamodb-tag-store.js';
 import { DynamoDbRatings } from '../../shared/adapters/dynamodb-ratings.js';
 import { DynamoDbOwnership } from '../../shared/adapters/dynamodb-ownership.js';
 import { DynamoDbOrderMessages } from '../../shared/adapters/dynamodb-order-messages.js';
+import { DynamoDbConversations } from '../../shared/adapters/dynamodb-conversations.js';
 import { DynamoDbNotifications } from '../../shared/adapters/dynamodb-notifications.js';
 import { DynamoDbPartners } from '../../shared/adapters/dynamodb-partners.js';
 import { DynamoDbHandledEvents, DynamoDbPayoutAccounts } from '../../shared/adapters/dynamodb-payout-accounts.js';
@@ -33,6 +34,7 @@ const table = () => readConfig(z.object({ TABLE_MAIN: z.string().min(1) })).TABL
 export const orderStore = () => new DynamoDbOrderStore(dynamoDbClient(aws), table());
 export const notifications = () => new DynamoDbNotifications(dynamoDbClient(aws), table());
 export const orderMessages = () => new DynamoDbOrderMessages(dynamoDbClient(aws), table());
+export const conversations = () => new DynamoDbConversations(dynamoDbClient(aws), table());
 export const ownershipStore = () => new DynamoDbOwnership(dynamoDbClient(aws), table());
 export const ratingStore = () => new DynamoDbRatings(dynamoDbClient(aws), table());
 export const tagStore = () => new DynamoDbTagStore(dynamoDbClient(aws), table());

@@ -124,6 +124,7 @@ const cases: Record<string, RouteCase> = {
   'GET /me/notifications': {},
   'POST /orders/{orderId}/messages': { params: { orderId: (r) => r.orderId }, body: () => ({ messageId: '0d1f6a55-7c6b-4a51-9c1d-2b9f1f1d3a11', text: 'When will it ship?' }) },
   'GET /orders/{orderId}/messages': { params: { orderId: (r) => r.orderId } },
+  'GET /me/conversations': {},
   'POST /orders/{orderId}/rating': { params: { orderId: (r) => r.orderId }, body: () => ({ designStars: 5, printerStars: 4 }) },
   // A product's GS1 Digital Link (public): a well-formed GTIN and serial of no product, which its handler answers itself.
   'GET /01/{gtin}/21/{serial}': { params: { gtin: () => '04359999000019', serial: () => 'matrix-no-such-serial' } },
@@ -452,6 +453,20 @@ describe('authorization matrix: every route × every role', () => {
       expect(await json(deliver())).toMatchObject({ duplicate: true });
       const forged = await api('/webhooks/stripe', undefined, { method: 'POST', body: payload, headers: { 'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload, secret: 'whsec_guess' }) } });
       expect(forged.status).toBe(401);
+    });
+
+    it('GET /me/conversations lists only the conversations the caller is part of', async () => {
+      type Conversation = { orderId: string; as: string; last: { from: string; text: string } };
+      const listed = async (as: string) => (await json<Conversation[]>(api('/me/conversations', as))).filter((c) => c.orderId === res.orderId);
+      const say = (as: string, text: string) => api(`/orders/${res.orderId}/messages`, as, { method: 'POST', body: JSON.stringify({ messageId: randomUUID(), text }) });
+      expect((await say('customer', 'Is the colour right?')).status).toBe(201);
+      expect(await listed('customer')).toEqual([expect.objectContaining({ as: 'customer', last: expect.objectContaining({ from: 'customer', text: 'Is the colour right?' }) })]);
+      // The operator of the printer the order was given to sees it once they are part of it; strangers never do.
+      await until('order given to the printer', () => json<{ attempts: { printerId: string }[] }>(api(`/orders/${res.orderId}`, 'customer')), (o) => o.attempts.some((a) => a.printerId === res.printerId));
+      expect((await say('printer', 'It is.')).status).toBe(201);
+      expect(await listed('printer')).toEqual([expect.objectContaining({ as: 'printer', last: expect.objectContaining({ from: 'printer', text: 'It is.' }) })]);
+      expect(await listed('customer')).toEqual([expect.objectContaining({ last: expect.objectContaining({ text: 'It is.' }) })]);
+      for (const stranger of ['customer-2', 'printer-2', 'designer', 'partner']) expect(await listed(stranger)).toEqual([]);
     });
 
     it('PUT /me edits the caller’s own profile only', async () => {

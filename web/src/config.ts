@@ -9,6 +9,8 @@ export interface WebConfig {
   userPoolClientId: string;
   /** The Cognito endpoint: cognito-local on the embedded platform, `https://cognito-idp.<region>.amazonaws.com` in AWS. */
   cognitoEndpoint: string;
+  /** Where the platform's tags point (PUBLIC_BASE_URL), when it differs from this site: the scanner accepts both. */
+  publicBaseUrl?: string;
 }
 
 let loaded: WebConfig | undefined;

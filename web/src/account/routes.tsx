@@ -1,4 +1,7 @@
 // The account area's pages. Pages load on first visit (React Router's lazy), so other areas do not carry them.
 import type { RouteObject } from 'react-router';
 
-export const accountRoutes: RouteObject[] = [];
+export const accountRoutes: RouteObject[] = [
+  { path: 'profile', lazy: () => import('./ProfilePage') },
+  { path: 'inbox', lazy: () => import('./InboxPage') },
+];

@@ -48,7 +48,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setTokens(t);
   }, []);
 
-  useEffect(() => {
+  // Plugged in while rendering, not in an effect: a page's effects run before its provider's, so a page that calls the
+  // API on mount after a reload would call without the token, and the 401 would then end the session.
+  useMemo(() => {
     let refreshing: Promise<Tokens | undefined> | undefined;
     setTokenSource(
       async () => {
@@ -65,6 +67,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       },
       () => save(undefined),
     );
+  }, [save]);
+
+  useEffect(() => {
     // Another tab signing in or out.
     const onStorage = (e: StorageEvent) => e.key === storageKey && setTokens(stored());
     window.addEventListener('storage', onStorage);

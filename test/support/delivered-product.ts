@@ -1,0 +1,86 @@
+// A product that went the whole way, for tests that start where an order ends: a listed design, a virtual printer
+// with its agent over MQTT, an order printed, tagged, shipped and delivered, and its memory on the ledger. The same
+// steps as test/e2e/order-end-to-end.test.ts, shared by the browser tests.
+import { join } from 'node:path';
+import { startPrinterAgent } from '../../cli/printer-agent.js';
+import { generateDeviceKeys, publicKeys } from '../../shared/printing/device-keys.js';
+import { binaryStl, box } from './meshes.js';
+import type { TestPlatform } from './test-platform.js';
+import { until } from './until.js';
+
+export type PrinterAgent = Awaited<ReturnType<typeof startPrinterAgent>>;
+
+export interface DeliveredProduct {
+  orderId: string;
+  productId: string;
+  designId: string;
+  printerId: string;
+  tag: { gtin: string; serial: string; url: string };
+  agent: PrinterAgent;
+  /** The tag's printed Digital Link on the test platform's host. */
+  printedUrl: string;
+  /** A fresh NFC tap of the product's tag, on the test platform's host: each call advances the tag's counter. */
+  tap(): string;
+}
+
+async function expectOk(res: Response, what: string): Promise<Response> {
+  if (!res.ok) throw new Error(`${what}: HTTP ${res.status} ${await res.text()}`);
+  return res;
+}
+
+export async function listDesign(t: TestPlatform, title = 'Desk hook'): Promise<string> {
+  const terms = { priceCents: 1500, royaltyCents: 900, editionSize: 5, allowedMaterials: ['PLA'], commercialUse: false };
+  const res = await expectOk(await t.api('/designs', 'designer', { method: 'POST', body: JSON.stringify({ title, terms }) }), 'create design');
+  const created = (await res.json()) as { design: { designId: string }; upload: { url: string; contentType: string } };
+  await fetch(created.upload.url, { method: 'PUT', headers: { 'content-type': created.upload.contentType }, body: binaryStl(box(20, 20, 6)) });
+  await expectOk(await t.api(`/designs/${created.design.designId}/ingest`, 'designer', { method: 'POST' }), 'ingest design');
+  return created.design.designId;
+}
+
+export async function addPrinter(t: TestPlatform, name: string): Promise<{ printerId: string; agent: PrinterAgent }> {
+  const keys = generateDeviceKeys();
+  const config = { name, region: 'Lyon', profile: { bed: { x: 220, y: 220 }, maxZ: 250 }, loadedMaterials: [{ type: 'PLA', color: 'black' }] };
+  const terms = { feePerHourCents: 200, feePerGramCents: 5, text: 'Printed within two days; one reprint if a print fails.' };
+  const res = await expectOk(await t.api('/printers', 'printer', { method: 'POST', body: JSON.stringify({ config, terms, deviceKeys: publicKeys(keys) }) }), 'register printer');
+  const { printer, credentials } = (await res.json()) as { printer: { printerId: string }; credentials: { username: string; password: string; endpoint: string } };
+  const agent = await startPrinterAgent({
+    thing: printer.printerId,
+    mqttUrl: credentials.endpoint,
+    username: credentials.username,
+    password: credentials.password,
+    keys,
+    timeScale: 5000,
+    telemetryMs: 60_000,
+    workDir: join(t.dataDir, `agent-${printer.printerId}`),
+  });
+  await until(
+    'printer online',
+    async () => (await (await t.api('/printers')).json()) as { printerId: string; online: boolean }[],
+    (list) => list.some((p) => p.printerId === printer.printerId && p.online),
+  );
+  return { printerId: printer.printerId, agent };
+}
+
+/** Orders a print of a fresh design on a fresh printer and follows it to delivery and the ledger (5 memory steps). */
+export async function deliverTaggedProduct(t: TestPlatform): Promise<DeliveredProduct> {
+  const designId = await listDesign(t);
+  const { printerId, agent } = await addPrinter(t, 'Workshop MK4');
+  const quoted = (await (await expectOk(await t.api('/quotes', 'customer', { method: 'POST', body: JSON.stringify({ designId, material: 'PLA', printerId }) }), 'quote')).json()) as {
+    licenseVersion: number;
+    printerTermsVersion: number;
+  };
+  const body = { clientOrderId: crypto.randomUUID(), designId, material: 'PLA', printerId, acceptedLicenseVersion: quoted.licenseVersion, acceptedPrinterTermsVersion: quoted.printerTermsVersion, paymentMethod: 'pm_card_visa' };
+  const { orderId } = (await (await expectOk(await t.api('/orders', 'customer', { method: 'POST', body: JSON.stringify(body) }), 'place order')).json()) as { orderId: string };
+  type View = { status: string; productId?: string; tag?: { gtin: string; serial: string; url: string } };
+  const orderOf = async () => (await (await t.api(`/orders/${orderId}`, 'customer')).json()) as View;
+  const shipped = await until('order shipped', orderOf, (o) => ['shipped', 'refunded', 'cancelled'].includes(o.status), 600);
+  if (shipped.status !== 'shipped') throw new Error(`the order ended ${shipped.status}`);
+  await expectOk(await t.api(`/orders/${orderId}/delivery`, 'customer', { method: 'POST' }), 'confirm delivery');
+  const done = await until('order completed', orderOf, (o) => o.status === 'completed');
+  const local = (url: string) => url.replace(/^https?:\/\/[^/]+/, t.platform.gatewayUrl);
+  const printedUrl = local(done.tag!.url);
+  // The printed code (no NFC parameters) can be checked any number of times: wait until the delivery is on the ledger.
+  await until('memory on the ledger', async () => (await (await fetch(printedUrl, { headers: { accept: 'application/json' } })).json()) as { memory?: unknown[] }, (v) => v.memory?.length === 5);
+  const written = agent.tag(done.tag!.serial)!;
+  return { orderId, productId: done.productId!, designId, printerId, tag: done.tag!, agent, printedUrl, tap: () => local(written.tap()) };
+}
