@@ -114,9 +114,7 @@ function Figure({ title, value, caption, children }: { title: string; value: str
   return (
     <Card>
       <h2 className="figure-title">{title}</h2>
-      <p className="figure-value" aria-label={`${title}: ${value}`}>
-        {value}
-      </p>
+      <p className="figure-value">{value}</p>
       <p className="figure-caption">{caption}</p>
       {children}
     </Card>
