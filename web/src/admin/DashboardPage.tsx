@@ -135,7 +135,7 @@ function Figures({ s, gauges }: { s: OperationsSnapshot; gauges: Gauges }) {
             <ul className="figure-list">
               {s.workflowFailures.recent.map((f) => (
                 <li key={f.order}>
-                  <code>{f.order.slice(0, 8)}</code> {f.how} at {new Date(f.at).toLocaleTimeString()}
+                  <code>{f.order}</code> {f.how} at {new Date(f.at).toLocaleTimeString()}
                 </li>
               ))}
             </ul>
