@@ -129,11 +129,27 @@ describe('the admin area in the web app', () => {
     await page.getByRole('button', { name: 'Try again' }).click();
     await expect.poll(() => page.getByRole('alert').count()).toBe(0);
 
+    // Errors: with the ledger node down, a new design's ledger step fails and is retried; each failure is counted and
+    // the step waits in the backlog. (Last in this test: the ledger stays down.)
+    await t.platform.components.find((c) => c.name === 'ledger')!.close();
+    const terms = { priceCents: 900, royaltyCents: 300, editionSize: 5, allowedMaterials: ['PLA'], commercialUse: false };
+    const created = (await (await api('/designs', 'designer', { method: 'POST', body: JSON.stringify({ title: 'Errors hook', terms }) })).json()) as {
+      design: { designId: string };
+      upload: { url: string; contentType: string };
+    };
+    await fetch(created.upload.url, { method: 'PUT', headers: { 'content-type': created.upload.contentType }, body: binaryStl(box(10, 10, 4)) });
+    expect((await api(`/designs/${created.design.designId}/ingest`, 'designer', { method: 'POST' })).status).toBe(200);
+    await expect.poll(async () => Number(await valueOf(page, 'Errors')), { timeout: 30_000 }).toBeGreaterThan(0);
+    expect(await figure(page, 'Errors').locator('.figure-caption').textContent()).toMatch(/^[1-9]\d* ledger write failures and 0 workflows failed outright/);
+    await expect.poll(async () => Number(await valueOf(page, 'Ledger backlog')), { timeout: 30_000 }).toBeGreaterThan(0);
+    await screenshot(page, 'admin-dashboard-errors');
+
     const phone = await (await newContext(browser, { mobile: true })).newPage();
     const phoneProblems = watchConsole(phone);
     await logIn(phone, 'admin@dpm.local', 'Admin-pass-1');
     await phone.waitForURL(/\/admin$/);
     await expect.poll(() => valueOf(phone, 'Workflow failures')).toBe('1');
+    await expect.poll(async () => Number(await valueOf(phone, 'Errors'))).toBeGreaterThan(0);
     const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await screenshot(phone, 'admin-dashboard-mobile');
@@ -207,6 +223,16 @@ describe('the admin area in the web app', () => {
     await page.getByRole('dialog', { name: `Disable ${email}?` }).getByRole('button', { name: 'Disable the account' }).click();
     await expect.poll(() => row.textContent()).toContain('disabled');
     await screenshot(page, 'admin-users-disabled');
+    const phone = await (await newContext(browser, { mobile: true })).newPage();
+    const phoneProblems = watchConsole(phone);
+    await logIn(phone, 'admin@dpm.local', 'Admin-pass-1');
+    await phone.waitForURL(/\/admin$/);
+    await phone.goto(`${t.platform.gatewayUrl}/admin/users`);
+    await expect.poll(() => phone.getByRole('button', { name: `Enable ${email}` }).count()).toBe(1);
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+    await screenshot(phone, 'admin-users-mobile');
+    expect(phoneProblems).toEqual([]);
+    await phone.context().close();
 
     // Disabled: no sign-in, no renewal. (The id token already issued passes the JWT check until it expires, within an
     // hour, in AWS as here: API Gateway's JWT authorizer does not ask Cognito.)
