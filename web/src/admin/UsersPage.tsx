@@ -113,15 +113,15 @@ function Users() {
                     const self = me?.userId === u.userId;
                     return (
                       <tr key={u.username}>
-                        <td>
+                        <td data-label="E-mail">
                           {u.email}
-                          {self && <span className="badge"> you</span>}
+                          {self && <span className="badge badge-you">you</span>}
                         </td>
-                        <td>{u.roles.join(', ') || <span className="muted">no role</span>}</td>
-                        <td>
+                        <td data-label="Role">{u.roles.join(', ') || <span className="muted">no role</span>}</td>
+                        <td data-label="Status">
                           <span className={`badge ${u.enabled ? 'badge-ok' : 'badge-bad'}`}>{u.enabled ? 'active' : 'disabled'}</span>
                         </td>
-                        <td>{when(u.createdAt)}</td>
+                        <td data-label="Since">{when(u.createdAt)}</td>
                         <td>
                           {self ? (
                             <span className="muted">Another admin can change your own account.</span>
