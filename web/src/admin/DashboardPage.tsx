@@ -86,7 +86,8 @@ function Dashboard() {
         <Button type="button" variant="secondary" onClick={() => setPaused((p) => !p)} aria-pressed={paused}>
           {paused ? 'Resume updates' : 'Pause updates'}
         </Button>
-        <p className="admin-updated" role="status" aria-live="polite" aria-atomic="true">
+        {/* Not a live region: a screen reader would read it out every 5 s. Errors are announced (role=alert). */}
+        <p className="admin-updated">
           {busy && <span className="spinner" aria-hidden="true" />}{' '}
           {s ? (
             <>
