@@ -60,6 +60,11 @@ export const acknowledgements: readonly Acknowledgement[] = [
     reason: 'The CDK invoke grant covers the versions and aliases of each task function (function-arn:*); only the functions the ASL names',
   },
   {
+    rule: /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:states:[a-z0-9-]+:<AWS::AccountId>:execution:[A-Za-z0-9_-]+:\*\]$/,
+    path: new RegExp(`^${fn}DefaultPolicy/Resource$`),
+    reason: 'The admin dashboard describes the executions of the order state machine (state-machine-name:*), whose names are the orders’ ids; only that state machine',
+  },
+  {
     rule: /^AwsSolutions-APIG4$/,
     path: /^DpmApplication\/Http\/Api\/GET--(health|designs|designs--\{designId\}|designs--\{designId\}--terms|designs--\{designId\}--printability|printers|openapi\.json|01--\{gtin\}--21--\{serial\}|products--\{productId\}--(epcis|passport))\/Resource$/,
     reason: 'A route the description marks public: health probes, the public catalogue, the API description, product verification and a product’s public memory (EPCIS events, passport) need no account',

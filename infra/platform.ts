@@ -57,9 +57,10 @@ export interface Uses {
   buckets?: Partial<Record<keyof typeof buckets, Access>>;
   /** `encrypt` = GenerateDataKey/Encrypt/Decrypt; `sign` = Sign/Verify/GetPublicKey; `verify` = Verify/GetPublicKey. */
   keys?: Partial<Record<keyof typeof keys, 'encrypt' | 'decrypt' | 'sign' | 'verify'>>;
-  queues?: Partial<Record<keyof typeof queues, 'send'>>;
+  /** `send` = SendMessage; `read` = GetQueueAttributes of the queue and its dead-letter queue (depths, for the admin dashboard). */
+  queues?: Partial<Record<keyof typeof queues, 'send' | 'read'>>;
   eventBus?: 'put';
-  /** `start` = StartExecution; `respond` = SendTaskSuccess/Failure/Heartbeat; `read` = Describe/History. */
+  /** `start` = StartExecution; `respond` = SendTaskSuccess/Failure/Heartbeat; `read` = ListExecutions/DescribeExecution. */
   workflows?: Partial<Record<keyof typeof workflows, 'start' | 'respond' | 'read'>>;
   userPool?: 'admin';
   /**
@@ -192,6 +193,7 @@ const designers: RouteAuth = { kind: 'groups', groups: ['designer'] };
 const operators: RouteAuth = { kind: 'groups', groups: ['printer'] };
 const customers: RouteAuth = { kind: 'groups', groups: ['customer'] };
 const payees: RouteAuth = { kind: 'groups', groups: ['designer', 'printer'] };
+
 const admins: RouteAuth = { kind: 'groups', groups: ['admin'] };
 const orderTask = { kind: 'workflowTask', workflow: 'order' } as const;
 /**
@@ -651,6 +653,51 @@ export const functions = {
     routes: [{ method: 'GET', path: '/products/{productId}/passport', auth: { kind: 'public' } }],
     triggers: [],
     uses: { tables: { main: 'read' }, ledger: true },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
+  adminOperations: {
+    entry: 'functions/admin/get-operations.ts',
+    description: 'The admin dashboard: orders per minute, workflow failures, ledger backlog and commit latency, printers online, errors',
+    routes: [{ method: 'GET', path: '/admin/operations', auth: admins }],
+    triggers: [],
+    uses: { tables: { main: 'read' }, queues: { ledger: 'read' }, workflows: { order: 'read' }, printerShadows: true },
+    timeoutSeconds: 15,
+    memoryMb: 256,
+  },
+  adminListUsers: {
+    entry: 'functions/admin/list-users.ts',
+    description: 'Accounts with their roles and whether they may sign in, searchable by e-mail',
+    routes: [{ method: 'GET', path: '/admin/users', auth: admins }],
+    triggers: [],
+    uses: { userPool: 'admin' },
+    timeoutSeconds: 15,
+    memoryMb: 256,
+  },
+  adminChangeUserRole: {
+    entry: 'functions/admin/change-user-role.ts',
+    description: 'Gives an account one role; an admin cannot remove their own admin role',
+    routes: [{ method: 'PUT', path: '/admin/users/{username}/role', auth: admins }],
+    triggers: [],
+    uses: { userPool: 'admin' },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
+  adminDisableUser: {
+    entry: 'functions/admin/disable-user.ts',
+    description: 'Disables an account (it can no longer sign in); an admin cannot disable themselves',
+    routes: [{ method: 'POST', path: '/admin/users/{username}/disable', auth: admins }],
+    triggers: [],
+    uses: { userPool: 'admin' },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
+  adminEnableUser: {
+    entry: 'functions/admin/enable-user.ts',
+    description: 'Enables a disabled account again',
+    routes: [{ method: 'POST', path: '/admin/users/{username}/enable', auth: admins }],
+    triggers: [],
+    uses: { userPool: 'admin' },
     timeoutSeconds: 10,
     memoryMb: 256,
   },

@@ -8,6 +8,8 @@ import { parseLedgerEvent } from '../../events/ledger-events.js';
 import { BigchainDbHttpLedger } from '../../shared/adapters/bigchaindb-http-ledger.js';
 import { DynamoDbCustodialKeys } from '../../shared/adapters/dynamodb-custodial-keys.js';
 import { DynamoDbLedgerBook } from '../../shared/adapters/dynamodb-ledger-book.js';
+import { DynamoDbOperationsTally } from '../../shared/adapters/dynamodb-operations-tally.js';
+import type { TallyName } from '../../shared/admin/operations.js';
 import { KmsDataKeys } from '../../shared/adapters/kms-data-keys.js';
 import { KmsPlatformSigner } from '../../shared/adapters/kms-platform-signer.js';
 import { writeLedgerStep } from '../../shared/ledger/write-ledger-step.js';
@@ -35,12 +37,23 @@ const deps = {
   book: new DynamoDbLedgerBook(dynamo, config.TABLE_MAIN, config.TABLE_IDEMPOTENCY),
 };
 
+// The admin dashboard's own tally of the same measurements (see shared/admin/operations.ts). Losing one is better
+// than failing a step that was written, so a tally that cannot be saved is only logged.
+const tally = new DynamoDbOperationsTally(dynamo, config.TABLE_MAIN);
+const count = (name: TallyName, value: number) =>
+  tally.record(name, value, new Date()).catch((err: unknown) => logger.warn('Could not tally a ledger measurement', { name, error: err as Error }));
+
 export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
   const response = await processBatch(event.Records, sqs, async (record) => {
     const step = parseLedgerEvent(JSON.parse(record.body));
     const t0 = performance.now();
-    const result = await writeLedgerStep(step, deps);
-    metrics.addMetric('LedgerCommitLatency', MetricUnit.Milliseconds, performance.now() - t0);
+    const result = await writeLedgerStep(step, deps).catch(async (err: unknown) => {
+      await count('LedgerWriteFailures', 1);
+      throw err;
+    });
+    const latency = performance.now() - t0;
+    metrics.addMetric('LedgerCommitLatency', MetricUnit.Milliseconds, latency);
+    await count('LedgerCommitLatency', latency);
     logger.info('Ledger step written', { eventId: step.eventId, type: step.type, txId: result.txId, outcome: result.outcome });
   });
   metrics.publishStoredMetrics();

@@ -18,6 +18,7 @@ import { ProfileInput } from '../../shared/profiles/profile.js';
 import { SignUpInput } from '../../shared/profiles/sign-up.js';
 import { PayoutAccountInput } from '../../shared/payments/payout-accounts.js';
 import { RefundInput } from '../../shared/orders/refunds.js';
+import { ChangeRoleInput, ListUsersQuery } from '../../shared/admin/users.js';
 
 export interface RouteSchemas {
   body?: z.ZodType;
@@ -40,6 +41,9 @@ export const PrintabilityRequest = z.strictObject({ printerId: z.string().min(1)
 
 /** A tapped or scanned Digital Link: `s` (the link's signature) and, from an NFC tap, `uid`, `ctr` and `cmac`. */
 export const VerifyQuery = z.record(z.string(), z.string().max(512));
+
+/** The dashboard's window, in minutes (the figures' history has one point per minute). */
+export const OperationsQuery = z.strictObject({ windowMinutes: z.coerce.number().int().min(5).max(60).default(15) });
 
 export const routeSchemas = {
   'GET /health': { summary: 'Health of each component' },
@@ -96,6 +100,11 @@ export const routeSchemas = {
   'POST /webhooks/suppliers/{partnerId}': { summary: 'A supplier’s material certificate, signed the Standard Webhooks way', body: MaterialCertificateInput },
   'POST /webhooks/carriers/{partnerId}': { summary: 'A carrier’s status update, signed the Standard Webhooks way (webhook-id, webhook-timestamp, webhook-signature)', body: CarrierStatus },
   'GET /openapi.json': { summary: 'This document' },
+  'GET /admin/operations': { summary: 'The admin dashboard: orders per minute, workflow failures, ledger backlog and commit latency, printers online, errors', query: OperationsQuery },
+  'GET /admin/users': { summary: 'Accounts with their roles and status; `q` searches by e-mail prefix', query: ListUsersQuery },
+  'PUT /admin/users/{username}/role': { summary: 'Give an account one role (not your own admin role)', body: ChangeRoleInput },
+  'POST /admin/users/{username}/disable': { summary: 'Disable an account: it can no longer sign in (not your own)' },
+  'POST /admin/users/{username}/enable': { summary: 'Enable a disabled account' },
 } as const satisfies Record<string, RouteSchemas>;
 
 export type RouteKey = keyof typeof routeSchemas;

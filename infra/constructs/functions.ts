@@ -24,6 +24,8 @@ export interface StatefulResources {
   buckets: Record<string, s3.IBucket>;
   keys: Record<string, kms.IKey>;
   queues: Record<string, sqs.IQueue>;
+  /** Each queue's dead-letter queue, by the same key. */
+  deadLetterQueues?: Record<string, sqs.IQueue>;
   bus: events.IEventBus;
   userPool: cognito.IUserPool;
   userPoolClient: cognito.IUserPoolClient;
@@ -104,10 +106,16 @@ export class PlatformFunctions extends Construct {
         else if (use === 'verify') kmsKey.grant(fn, 'kms:Verify', 'kms:GetPublicKey');
         else kmsKey.grant(fn, 'kms:Sign', 'kms:Verify', 'kms:GetPublicKey');
       }
-      for (const q of Object.keys(u.queues ?? {})) {
+      for (const [q, use] of Object.entries(u.queues ?? {})) {
         const queue = r.queues[q]!;
         fn.addEnvironment(envName.queue(q), queue.queueUrl);
-        queue.grantSendMessages(fn);
+        if (use === 'send') queue.grantSendMessages(fn);
+        else {
+          // Depths only: the queue's and its dead-letter queue's attributes (found through its RedrivePolicy).
+          const dlq = r.deadLetterQueues?.[q];
+          fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:GetQueueAttributes'], resources: [queue.queueArn, ...(dlq ? [dlq.queueArn] : [])] }));
+          if (dlq) fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:GetQueueUrl'], resources: [dlq.queueArn] }));
+        }
       }
       if (u.eventBus) {
         fn.addEnvironment(envName.eventBus, r.bus.eventBusName);
@@ -173,12 +181,15 @@ export class PlatformFunctions extends Construct {
       respond: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
       read: ['states:DescribeStateMachine', 'states:ListExecutions'],
     } as const;
+    // DescribeExecution is granted on the state machine's executions, not on the state machine itself.
+    const executionsOf = (arn: string) => `${arn.replace(':stateMachine:', ':execution:')}:*`;
     for (const [key, spec] of Object.entries(specs)) {
       const fn = this.functions[key]!;
       for (const [w, use] of Object.entries(spec.uses.workflows ?? {})) {
         const arn = arns[w]!;
         fn.addEnvironment(envName.workflow(w), arn);
         fn.addToRolePolicy(new iam.PolicyStatement({ actions: [...actions[use]], resources: [arn] }));
+        if (use === 'read') fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:DescribeExecution'], resources: [executionsOf(arn)] }));
       }
     }
   }

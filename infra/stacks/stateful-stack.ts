@@ -28,6 +28,7 @@ export class StatefulStack extends Stack {
       buckets: buckets.buckets,
       keys: keys.keys,
       queues: this.messaging.queues,
+      deadLetterQueues: this.messaging.deadLetterQueues,
       bus: this.messaging.bus,
       userPool: this.users.pool,
       userPoolClient: this.users.client,

@@ -16,7 +16,8 @@ import {
   UserNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { spawn } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -53,12 +54,16 @@ export async function startCognito(opts: CognitoOptions) {
 async function startCognitoOnce(opts: CognitoOptions) {
   const host = opts.host ?? '127.0.0.1';
   const port = await reservePort(opts.port ?? 0, host, 'cognito');
-  await mkdir(opts.dataDir, { recursive: true });
+  // cognito-local lets a disabled user sign in and refresh (it never reads `Enabled` there), so it runs on a port of
+  // its own behind a small proxy on `port` that refuses those as Cognito does. Tokens still name `port` as issuer.
+  const innerPort = await reservePort(0, host, 'cognito');
+  await mkdir(join(opts.dataDir, '.cognito'), { recursive: true });
+  await writeFile(join(opts.dataDir, '.cognito', 'config.json'), JSON.stringify({ TokenConfig: { IssuerDomain: `http://${host}:${port}` } }));
   const bin = join(createRequire(import.meta.url).resolve('cognito-local/package.json'), '..', 'lib', 'bin', 'start.js');
   // cognito-local keeps `.cognito/` under its working directory; HOST and PORT also set the tokens' issuer.
   const child = spawn(process.execPath, [bin], {
     cwd: opts.dataDir,
-    env: { ...process.env, PORT: String(port), HOST: host, NODE_NO_WARNINGS: '1' },
+    env: { ...process.env, PORT: String(innerPort), HOST: host, NODE_NO_WARNINGS: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -76,9 +81,14 @@ async function startCognitoOnce(opts: CognitoOptions) {
   process.once('exit', killOnExit);
 
   const url = `http://${host}:${port}`;
-  const idp = new CognitoIdentityProviderClient({ endpoint: url, region: localRegion, credentials: localCredentials, maxAttempts: 1 });
+  const innerUrl = `http://${host}:${innerPort}`;
+  const idp = new CognitoIdentityProviderClient({ endpoint: innerUrl, region: localRegion, credentials: localCredentials, maxAttempts: 1 });
+  let proxy: Server | undefined;
+  let userPoolIdOf = '';
   const stop = async () => {
     process.off('exit', killOnExit);
+    if (proxy) await new Promise<void>((r) => proxy!.close(() => r()));
+    proxy?.closeAllConnections();
     idp.destroy();
     if (exited !== undefined) return;
     child.kill('SIGTERM');
@@ -103,10 +113,13 @@ async function startCognitoOnce(opts: CognitoOptions) {
       }
     }
 
+    proxy = await startDisabledUserGate({ host, port, innerHost: host, innerPort, idp: () => idp, userPoolId: () => userPoolIdOf });
+
     const pools = await idp.send(new ListUserPoolsCommand({ MaxResults: 60 }));
-    const userPoolId =
+    const userPoolId: string =
       pools.UserPools?.find((p) => p.Name === poolName)?.Id ??
       (await idp.send(new CreateUserPoolCommand({ PoolName: poolName, UsernameAttributes: ['email'], AutoVerifiedAttributes: ['email'] }))).UserPool!.Id!;
+    userPoolIdOf = userPoolId;
     const clients = await idp.send(new ListUserPoolClientsCommand({ UserPoolId: userPoolId, MaxResults: 60 }));
     const clientId =
       clients.UserPoolClients?.find((c) => c.ClientName === clientName)?.ClientId ??
@@ -154,4 +167,68 @@ async function startCognitoOnce(opts: CognitoOptions) {
     await stop();
     throw err;
   }
+}
+
+const signInFlows = new Set(['USER_PASSWORD_AUTH', 'ADMIN_USER_PASSWORD_AUTH', 'ADMIN_NO_SRP_AUTH', 'REFRESH_TOKEN_AUTH', 'REFRESH_TOKEN']);
+
+/**
+ * Passes every request to cognito-local, except a sign-in or a refresh of a disabled user, which it answers as Cognito
+ * does: 400 NotAuthorizedException "User is disabled.". The user is named by the request (USERNAME) or, for a refresh,
+ * by cognito-local's refresh token (a JWT carrying cognito:username).
+ */
+async function startDisabledUserGate(o: { host: string; port: number; innerHost: string; innerPort: number; idp: () => CognitoIdentityProviderClient; userPoolId: () => string }): Promise<Server> {
+  const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
+    const upstream = httpRequest({ host: o.innerHost, port: o.innerPort, method: req.method, path: req.url, headers: req.headers }, (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+    });
+    upstream.on('error', () => {
+      if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/x-amz-json-1.1' });
+      res.end(JSON.stringify({ __type: 'InternalErrorException', message: 'cognito-local did not answer' }));
+    });
+    upstream.end(body);
+  };
+  const disabled = async (body: Buffer): Promise<boolean> => {
+    let b: { AuthFlow?: string; AuthParameters?: Record<string, string> };
+    try {
+      b = JSON.parse(body.toString() || '{}') as typeof b;
+    } catch {
+      return false;
+    }
+    if (!b.AuthFlow || !signInFlows.has(b.AuthFlow)) return false;
+    let username = b.AuthParameters?.USERNAME;
+    const refresh = b.AuthParameters?.REFRESH_TOKEN;
+    if (!username && refresh) {
+      try {
+        username = (JSON.parse(Buffer.from(refresh.split('.')[1] ?? '', 'base64url').toString()) as Record<string, string>)['cognito:username'];
+      } catch {
+        return false;
+      }
+    }
+    if (!username || !o.userPoolId()) return false;
+    const user = await o.idp().send(new AdminGetUserCommand({ UserPoolId: o.userPoolId(), Username: username })).catch(() => undefined);
+    return user?.Enabled === false;
+  };
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const target = String(req.headers['x-amz-target'] ?? '');
+      if (req.method !== 'POST' || !/\.(Admin)?InitiateAuth$/.test(target)) return forward(req, res, body);
+      disabled(body).then(
+        (refuse) => {
+          if (!refuse) return forward(req, res, body);
+          res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1', 'access-control-allow-origin': '*', 'x-amzn-errortype': 'NotAuthorizedException' });
+          res.end(JSON.stringify({ __type: 'NotAuthorizedException', message: 'User is disabled.' }));
+        },
+        () => forward(req, res, body),
+      );
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE' ? new PortInUseError('cognito', o.port) : err));
+    server.listen(o.port, o.host, () => resolve());
+  });
+  return server;
 }

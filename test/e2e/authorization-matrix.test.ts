@@ -118,6 +118,12 @@ const cases: Record<string, RouteCase> = {
   'GET /partner/webhook-deliveries': { partnerKey: true },
   'POST /partner/webhook-deliveries/{deliveryId}/replay': { params: { deliveryId: () => 'msg_00000000000000000000000000000000' }, partnerKey: true },
   'POST /webhooks/suppliers/{partnerId}': { params: { partnerId: () => 'partner-unknown' }, body: () => materialCertificate, signedWebhook: true },
+  // Admin routes; the account named does not exist, so an allowed call ends in 404 and changes nobody.
+  'GET /admin/operations': {},
+  'GET /admin/users': {},
+  'PUT /admin/users/{username}/role': { params: { username: () => 'matrix-nobody@dpm.local' }, body: () => ({ role: 'customer' }) },
+  'POST /admin/users/{username}/disable': { params: { username: () => 'matrix-nobody@dpm.local' } },
+  'POST /admin/users/{username}/enable': { params: { username: () => 'matrix-nobody@dpm.local' } },
   'POST /webhooks/carriers/{partnerId}': { params: { partnerId: () => 'partner-unknown' }, body: () => ({ reference: 'ord_000000000000000000000000', trackingNumber: 'X', status: 'delivered', at: '2026-12-02T00:00:00Z' }), signedWebhook: true },
   'GET /products/{productId}/epcis': { params: { productId: () => 'prd_000000000000000000000000' } },
   'GET /products/{productId}/passport': { params: { productId: () => 'prd_000000000000000000000000' } },

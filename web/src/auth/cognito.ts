@@ -35,6 +35,10 @@ export async function signIn(email: string, password: string): Promise<Tokens> {
     if (!r?.IdToken || !r.RefreshToken) throw new SignInRefused(out.ChallengeName ? `This account needs a step the web app does not support yet (${out.ChallengeName}).` : 'Signing in failed. Try again.');
     return { idToken: r.IdToken, refreshToken: r.RefreshToken, expiresAt: Date.now() + (r.ExpiresIn ?? 3600) * 1000 };
   } catch (err) {
+    // Cognito refuses a disabled account with NotAuthorizedException "User is disabled." (so does the local gate).
+    if ((err as Error).name === 'NotAuthorizedException' && /disabled/i.test((err as Error).message)) {
+      throw new SignInRefused('This account is disabled. Ask an admin of the platform to enable it again.');
+    }
     // Cognito answers a wrong password with NotAuthorizedException; cognito-local with InvalidPasswordException.
     if (wrongCredentials.has((err as Error).name)) throw new SignInRefused('The e-mail or the password is wrong.');
     if (err instanceof SignInRefused) throw err;

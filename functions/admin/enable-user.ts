@@ -1,0 +1,8 @@
+// POST /admin/users/{username}/enable: a disabled account may sign in again.
+import { setUserEnabled } from '../../shared/admin/users.js';
+import { httpRoute } from '../lib/http.js';
+import { actingAdmin, userDirectory } from './wiring.js';
+
+const deps = { directory: userDirectory() };
+
+export const handler = httpRoute({ run: async ({ caller, path }) => ({ body: await setUserEnabled({ actor: actingAdmin(caller), username: path.username!, enabled: true }, deps) }) });
