@@ -66,7 +66,7 @@ export function userOf(caller: Caller): Extract<Caller, { kind: 'user' }> {
   return caller;
 }
 
-function authorize(routeKey: string, caller: Caller): void {
+export function authorize(routeKey: string, caller: Caller): void {
   const auth = routeAuth.get(routeKey);
   // A handler reached through a route the description does not know is a wiring bug: refuse rather than guess.
   if (!auth) throw new Forbidden(`Route ${routeKey} is not described`);
