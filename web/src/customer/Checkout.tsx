@@ -77,7 +77,9 @@ function OrderForm({ design }: { design: DesignView }) {
     if (declined) declineRef.current?.focus();
   }, [declined]);
 
-  const chosen = quote?.candidates.find((c) => c.printerId === quote.printerId);
+  // The customer's pick shows at once; its own quote (and the Pay button) follow when it arrives.
+  const selected = printerId ?? quote?.printerId;
+  const chosen = quote?.candidates.find((c) => c.printerId === selected);
   const errors = cardErrors(card, new Date());
   const problems = [
     ...(acceptLicence ? [] : ['Tick the box to accept the design’s licence terms.']),
@@ -88,7 +90,7 @@ function OrderForm({ design }: { design: DesignView }) {
   async function pay(e: FormEvent) {
     e.preventDefault();
     setShowErrors(true);
-    if (problems.length || !quote || phase !== 'form') return;
+    if (problems.length || !quote || quoting || phase !== 'form') return;
     setPayError(undefined);
     setDeclined(undefined);
     setPhase('placing');
@@ -161,8 +163,8 @@ function OrderForm({ design }: { design: DesignView }) {
           <fieldset className="printers" aria-busy={quoting}>
             <legend>Choose who prints it (best rated first)</legend>
             {quote.candidates.map((c) => (
-              <label key={c.printerId} className={`printer-option ${c.printerId === quote.printerId ? 'selected' : ''}`}>
-                <input type="radio" name="printer" value={c.printerId} checked={c.printerId === quote.printerId} onChange={() => setPrinterId(c.printerId)} />
+              <label key={c.printerId} className={`printer-option ${c.printerId === selected ? 'selected' : ''}`}>
+                <input type="radio" name="printer" value={c.printerId} checked={c.printerId === selected} onChange={() => setPrinterId(c.printerId)} />
                 <span className="printer-name">{c.name}</span>
                 <span className="muted small">{c.region}</span>
                 <span aria-label={c.ratingCount ? `Rated ${c.rating} of 5 from ${c.ratingCount} orders` : 'Not rated yet'}>
