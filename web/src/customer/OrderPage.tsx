@@ -28,6 +28,11 @@ function Tracking() {
   const [confirmed, setConfirmed] = useState<OrderView>();
   const order = live.order ?? confirmed ?? first.data;
   const justPaid = (location.state as { justPaid?: boolean } | null)?.justPaid;
+  // Names for the ids the order carries; the ids stay as a fallback while these load (or if they fail).
+  const designId = order?.designId;
+  const design = useAsync((signal) => (designId ? call<{ title: string }, 'GET /designs/{designId}'>('GET /designs/{designId}', { params: { designId }, signal }) : Promise.resolve(undefined)), [designId]);
+  const printers = useAsync((signal) => call<{ printerId: string; name: string; region: string }[], 'GET /printers'>('GET /printers', { signal }), []);
+  const printer = printers.data?.find((p) => p.printerId === order?.printerId);
 
   if (!order) return <AsyncView state={first} label="Loading your order…">{() => null}</AsyncView>;
   return (
@@ -57,7 +62,7 @@ function Tracking() {
             <dl className="facts">
               <dt>Design</dt>
               <dd>
-                <Link to={`/designs/${encodeURIComponent(order.designId)}`}>{order.designId}</Link>
+                <Link to={`/designs/${encodeURIComponent(order.designId)}`}>{design.data?.title ?? order.designId}</Link>
               </dd>
               <dt>Material</dt>
               <dd>
@@ -70,7 +75,7 @@ function Tracking() {
                 {order.printNumber !== undefined && `, print no. ${order.printNumber}`}
               </dd>
               <dt>Printer</dt>
-              <dd>{order.printerId ?? 'being matched'}</dd>
+              <dd>{printer ? `${printer.name}, ${printer.region}` : (order.printerId ?? 'being matched')}</dd>
               <dt>Placed</dt>
               <dd>{when(order.createdAt)}</dd>
               <dt>Total</dt>
