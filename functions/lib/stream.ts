@@ -54,11 +54,14 @@ export function sseRoute(opts: {
     // `retry`: how long the browser waits before it reconnects after the stream ends at its time limit.
     sink.open(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no' });
     sink.write('retry: 1000\n\n');
+    // A comment now and then, so proxies (CloudFront waits 30 s by default) do not take a quiet stream for a dead one.
+    const beat = setInterval(() => sink.write(': keep-alive\n\n'), 15_000);
     try {
       for (let r = first; !r.done && !sink.signal.aborted; r = await events.next()) sink.write(sseFrame(opts.event, r.value));
     } catch (err) {
       logger.error('Stream failed', { routeKey: event.routeKey, error: err as Error });
     } finally {
+      clearInterval(beat);
       await events.return?.();
       sink.end();
     }
