@@ -20,6 +20,8 @@ describe('the customer in the web app', () => {
     [t, { browser, close: closeBrowser }] = await Promise.all([startTestPlatform(), launchBrowser()]);
     const terms = { priceCents: 1500, royaltyCents: 900, editionSize: 10, allowedMaterials: ['PLA'], commercialUse: false };
     designId = await listDesign(t, 'Desk hook', terms, [20, 20, 6], { description: 'A sturdy hook for the edge of a desk.', tags: ['hook', 'desk'] });
+    // A second version of the terms, so the page has a past version to show.
+    expect((await t.api(`/designs/${designId}/terms`, 'designer', { method: 'PUT', body: JSON.stringify({ ...terms, editionSize: 12 }) })).status).toBe(200);
     // A decoy that the filters must leave out.
     await listDesign(t, 'Desk organiser tray', { ...terms, priceCents: 4000 }, [30, 30, 8]);
     // Slow enough that the print's layers arrive over several seconds.
@@ -62,7 +64,7 @@ describe('the customer in the web app', () => {
     await logIn(page, '/designs');
 
     // Search: the filters go into the address, and the address alone gives the same results (shareable).
-    await page.getByLabel('Search').fill('desk');
+    await page.getByLabel('Search', { exact: true }).fill('desk');
     await page.getByLabel('Material').selectOption('PLA');
     await page.getByLabel('Max. price (€)').fill('abc');
     await page.getByRole('button', { name: 'Search' }).click();
@@ -73,7 +75,7 @@ describe('the customer in the web app', () => {
     await expect.poll(() => page.getByRole('heading', { name: /designs? match|^\d+ designs?$/ }).textContent()).toBe('1 design');
     const shared = page.url();
     await page.goto(shared);
-    await expect.poll(() => page.getByLabel('Search').inputValue()).toBe('desk');
+    await expect.poll(() => page.getByLabel('Search', { exact: true }).inputValue()).toBe('desk');
     await expect.poll(() => page.getByRole('link', { name: 'Desk hook' }).count()).toBe(1);
     expect(await page.getByRole('link', { name: 'Desk organiser tray' }).count()).toBe(0);
     await screenshot(page, 'customer-search');
@@ -81,8 +83,12 @@ describe('the customer in the web app', () => {
     // The design's page: facts, licence terms, a placeholder for the 3D preview, and the printers that can print it.
     await page.getByRole('link', { name: 'Desk hook' }).click();
     await page.waitForURL(new RegExp(`/designs/${designId}$`));
-    await expect.poll(() => page.getByRole('heading', { name: 'Desk hook' }).count()).toBe(1);
-    expect(await page.getByRole('heading', { name: 'Licence terms (version 1)' }).count()).toBe(1);
+    // The page loads on first visit: until it has, the results (with their own "Desk hook" heading) stay on screen.
+    await expect.poll(() => page.getByRole('heading', { name: 'Licence terms (version 2)' }).count()).toBe(1);
+    expect(await page.getByRole('heading', { name: 'Desk hook', level: 1 }).count()).toBe(1);
+    await page.getByText('Past versions of the licence terms').click();
+    await expect.poll(() => page.getByRole('heading', { name: /^Version 1 / }).count()).toBe(1);
+    expect(await page.locator('.history').textContent()).toContain('at most 10 prints');
     expect(await page.getByRole('img', { name: /3D preview/ }).count()).toBe(1);
     await expect.poll(() => page.getByRole('radio').count(), { timeout: 20_000 }).toBe(2);
 
@@ -105,8 +111,11 @@ describe('the customer in the web app', () => {
     await fillCard(page, '4242424242424242');
     expect(await page.getByLabel('Card number').inputValue()).toBe('4242 4242 4242 4242');
     await screenshot(page, 'customer-checkout');
-    await page.getByRole('button', { name: /^Pay / }).click();
+    // A double click places one order (one client order id per checkout; the button is busy after the first).
+    const ordersBefore = ((await (await t.api('/me/orders', 'customer')).json()) as unknown[]).length;
+    await page.getByRole('button', { name: /^Pay / }).dblclick();
     await page.waitForURL(/\/orders\/ord_[0-9a-f]{24}$/, { timeout: 60_000 });
+    expect(((await (await t.api('/me/orders', 'customer')).json()) as unknown[]).length).toBe(ordersBefore + 1);
     const orderId = /ord_[0-9a-f]{24}/.exec(page.url())![0];
     await expect.poll(() => page.getByRole('status').filter({ hasText: 'Payment accepted' }).count()).toBe(1);
 
