@@ -106,7 +106,7 @@ function Tracking() {
 }
 
 function LiveBadge({ state }: { state: StreamState }) {
-  const text = { connecting: 'Connecting to live updates…', live: 'Live: this page updates by itself', reconnecting: 'Reconnecting to live updates…', ended: 'Live updates stopped: this order is finished' }[state];
+  const text = { connecting: 'Connecting to live updates…', live: 'Live: this page updates by itself', reconnecting: 'Reconnecting to live updates…', ended: 'Live updates stopped: this order is finished', refused: 'No live updates for this order' }[state];
   return (
     <p className={`live live-${state}`} role="status">
       <span className="dot" aria-hidden="true" /> {text}

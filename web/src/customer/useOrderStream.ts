@@ -5,7 +5,7 @@ import type { OrderView } from '../../../shared/orders/order';
 import { ApiError, apiUrl, authHeaders } from '../api/client';
 import { endedStatuses, SseParser } from './tracking';
 
-export type StreamState = 'connecting' | 'live' | 'reconnecting' | 'ended';
+export type StreamState = 'connecting' | 'live' | 'reconnecting' | 'ended' | 'refused';
 
 export function useOrderStream(orderId: string): { order: OrderView | undefined; state: StreamState; error: unknown } {
   const [order, setOrder] = useState<OrderView>();
@@ -45,7 +45,7 @@ export function useOrderStream(orderId: string): { order: OrderView | undefined;
           // Someone else's order, or signed out: trying again would not help.
           if (err instanceof ApiError && err.status >= 400 && err.status < 500) {
             setError(err);
-            setState('ended');
+            setState('refused');
             return;
           }
           failures++;
