@@ -101,6 +101,12 @@ export interface FunctionSpec {
   uses: Uses;
   timeoutSeconds: number;
   memoryMb: number;
+  /**
+   * The handler streams its response (Server-Sent Events) with Lambda response streaming. HTTP APIs buffer responses,
+   * so in AWS such a route needs a function URL (InvokeMode RESPONSE_STREAM) or a REST API method with streaming; the
+   * local gateway streams it directly.
+   */
+  responseStreaming?: boolean;
 }
 
 export interface EventRuleSpec {
@@ -418,6 +424,16 @@ export const functions = {
     uses: { tables: { main: 'read' } },
     timeoutSeconds: 10,
     memoryMb: 256,
+  },
+  watchOrder: {
+    entry: 'functions/orders/watch-order.ts',
+    description: 'An order as Server-Sent Events, sent again whenever it changes (status, layer of the print), for those who may see it',
+    routes: [{ method: 'GET', path: '/orders/{orderId}/events', auth: anyUser }],
+    triggers: [],
+    uses: { tables: { main: 'read' } },
+    timeoutSeconds: 60,
+    memoryMb: 256,
+    responseStreaming: true,
   },
   listMyOrders: {
     entry: 'functions/orders/list-my-orders.ts',

@@ -9,6 +9,7 @@ import { bearerToken } from '../shared/platform/sign-ins.js';
 import { closeServer, listen, type LocalServer } from './server.js';
 import type { RouteSpec } from '../infra/platform.js';
 import { apiPath, type webSite } from './web-site.js';
+import type { ResponseSink, StreamingHandler } from '../functions/lib/stream.js';
 
 /** API Gateway HTTP API refuses payloads above 10 MB with 413. */
 export const maxPayloadBytes = 10 * 1024 * 1024;
@@ -19,6 +20,8 @@ export interface GatewayRoute extends RouteSpec {
   functionKey: string;
   invoke: LambdaHandler;
   timeoutSeconds: number;
+  /** A response-streaming handler (`responseStreaming` in the description): written to the client as it writes. */
+  stream?: StreamingHandler;
 }
 
 export interface JwtAuthorizerConfig {
@@ -273,6 +276,7 @@ export async function startGateway(opts: GatewayOptions): Promise<LocalServer & 
 
     const timeoutMs = match.c.route.timeoutSeconds * 1000;
     const context = lambdaContext(match.c.route.functionKey, requestId, started + timeoutMs);
+    if (match.c.route.stream) return streamTo(res, match.c.route.stream, event, context, cors, (error) => log({ level: 'error', msg: 'handler failed', routeKey: match.c.routeKey, requestId, error }));
     let result: APIGatewayProxyStructuredResultV2;
     try {
       const out = await withTimeout(match.c.route.invoke(event, context), timeoutMs);
@@ -316,6 +320,34 @@ export async function startGateway(opts: GatewayOptions): Promise<LocalServer & 
     },
     routeKeys: () => compiled.map((c) => c.routeKey),
   };
+}
+
+/** Lambda response streaming, locally: each write goes out as it is made; the handler hears when the client leaves. */
+async function streamTo(res: ServerResponse, handler: StreamingHandler, event: APIGatewayProxyEventV2, context: Context, cors: Record<string, string>, fail: (error: string) => void): Promise<void> {
+  const left = new AbortController();
+  res.on('close', () => left.abort());
+  const sink: ResponseSink = {
+    open(status, headers) {
+      res.writeHead(status, { ...cors, ...headers });
+      res.flushHeaders();
+    },
+    write(chunk) {
+      if (!res.writableEnded) res.write(chunk);
+    },
+    end() {
+      if (!res.writableEnded) res.end();
+    },
+    signal: left.signal,
+  };
+  try {
+    await handler(event, sink, context);
+  } catch (err) {
+    fail(String((err as Error)?.stack ?? err));
+    if (!res.headersSent) return send(res, 500, { message: 'Internal Server Error' }, cors);
+    res.destroy();
+    return;
+  }
+  sink.end();
 }
 
 class HandlerTimeout extends Error {}

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { platform, envName, type FunctionKey, type FunctionSpec } from '../infra/platform.js';
 import { lambdaContext, startGateway, type GatewayRoute, type LambdaHandler } from './gateway.js';
+import type { StreamingHandler } from '../functions/lib/stream.js';
 import type { LocalConfig } from './local-config.js';
 import { localNames } from './names.js';
 import { provisionTables } from './provision-tables.js';
@@ -222,7 +223,13 @@ export async function startPlatform(cfg: LocalConfig, log: Log = () => undefined
     const routes: GatewayRoute[] = [];
     for (const [key, spec] of Object.entries(platform.functions) as [string, FunctionSpec][]) {
       for (const r of spec.routes) {
-        routes.push({ ...r, functionKey: key, timeoutSeconds: spec.timeoutSeconds, invoke: async (event, ctx) => (await handlerOf(key))(event, ctx) });
+        routes.push({
+          ...r,
+          functionKey: key,
+          timeoutSeconds: spec.timeoutSeconds,
+          invoke: async (event, ctx) => (await handlerOf(key))(event, ctx),
+          ...(spec.responseStreaming ? { stream: async (event, sink, ctx) => ((await handlerOf(key)) as unknown as StreamingHandler)(event, sink, ctx) } : {}),
+        });
       }
     }
     const components = (): LocalServer[] => started;

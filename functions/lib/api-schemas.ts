@@ -68,6 +68,7 @@ export const routeSchemas = {
   'POST /quotes': { summary: 'An itemized quote on a chosen or matched printer', body: QuoteInput },
   'POST /orders': { summary: 'Place an order (idempotent on clientOrderId) and start its workflow', body: PlaceOrderInput },
   'GET /orders/{orderId}': { summary: 'An order, for those involved in it' },
+  'GET /orders/{orderId}/events': { summary: 'An order as Server-Sent Events (`event: order`), sent again whenever it changes; reconnect when the stream ends' },
   'GET /me/orders': { summary: 'The caller’s orders' },
   'GET /me/notifications': { summary: 'The caller’s in-app notifications, newest first' },
   'GET /me/payments': { summary: 'The caller’s accounts (payments, royalties, payouts; the platform’s for admins) with statements' },

@@ -92,7 +92,7 @@ async function optionalCaller(event: Event, signIns: SignIns): Promise<Caller> {
   return { kind: 'user', userId: user.userId, username: user.username, email: user.email, groups: parseGroups(user.groups) };
 }
 
-function authorize(routeKey: string, caller: Caller): void {
+export function authorize(routeKey: string, caller: Caller): void {
   const auth = routeAuth.get(routeKey);
   // A handler reached through a route the description does not know is a wiring bug: refuse rather than guess.
   if (!auth) throw new Forbidden(`Route ${routeKey} is not described`);

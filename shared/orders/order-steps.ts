@@ -178,7 +178,13 @@ export type JobReport = {
   busy?: boolean;
   materialLot?: string;
   percent?: number;
+  /** Progress reports: the layer just finished (1-based) of how many, and the printer's estimate of the time left. */
+  layer?: number;
+  layers?: number;
+  remainingSeconds?: number;
 };
+
+const count = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
 
 // From the printers' `status` and `progress` topics: answers to offers, progress as heartbeats, and the end of a print.
 // Reports must be signed with the device key of the printer the job was offered to.
@@ -196,6 +202,16 @@ export async function recordJobReport(input: { thing: string; signed: SignedRepo
 
   if (report.event === undefined) {
     if (waiting?.step === 'print') await deps.callbacks.heartbeat(waiting.token);
+    if (count(report.layer) && count(report.layers) && report.layer <= report.layers && count(report.remainingSeconds) && !Number.isNaN(Date.parse(report.at))) {
+      const progress = { jobId: report.jobId, layer: report.layer, layers: report.layers, percent: count(report.percent) ? Math.min(100, report.percent) : (100 * report.layer) / report.layers, remainingSeconds: report.remainingSeconds, at: report.at };
+      // Kept on the order for its tracking page; reports arrive out of order, so only a later layer of the current
+      // job replaces what is there, and an ended job keeps its last word.
+      await update(deps.orders, orderId, deps.now, (o) => {
+        if (o.attempts.at(-1)?.jobId !== report.jobId || o.printResult?.jobId === report.jobId) return undefined;
+        if (o.progress?.jobId === report.jobId && o.progress.layer >= progress.layer) return undefined;
+        return { ...o, progress };
+      });
+    }
     return { handled: true };
   }
   if (report.event === 'accepted' || report.event === 'rejected') {

@@ -57,7 +57,39 @@ export interface Candidate {
   rating: number;
   /** Orders assigned and not yet printed. */
   queueLength: number;
+  /** How many ratings the mean is of (absent = not counted). */
+  ratingCount?: number;
 }
+
+/** Door-to-door days the flat shipping inside the regional network is priced for. */
+export const shippingDays = 2;
+
+/**
+ * When a print would arrive: the jobs ahead of it (counted at this print's length, the only estimate there is), its
+ * own print time, then shipping.
+ */
+export function expectedDelivery(est: Quote['estimate'], queueLength: number, now: Date): string {
+  const printMs = est.printSeconds * 1000 * (queueLength + 1);
+  return new Date(now.getTime() + printMs + shippingDays * 86_400_000).toISOString();
+}
+
+/** A printer the customer may choose, as the checkout lists it: its price, standing and expected delivery. */
+export function quoteOption(design: Extract<Design, { status: 'listed' }>, c: Candidate, material: Material, now: Date) {
+  const q = quote(design, c.printer, material);
+  return {
+    printerId: c.printer.printerId,
+    name: c.printer.config.name,
+    region: c.printer.config.region,
+    rating: Math.round(c.rating * 10) / 10,
+    ratingCount: c.ratingCount ?? 0,
+    queueLength: c.queueLength,
+    terms: { version: c.printer.terms.version, text: c.printer.terms.text, feePerHourCents: c.printer.terms.feePerHourCents, feePerGramCents: c.printer.terms.feePerGramCents },
+    loadedColors: c.printer.config.loadedMaterials.filter((m) => m.type === material).map((m) => m.color),
+    totalCents: q.totalCents,
+    expectedDeliveryAt: expectedDelivery(q.estimate, c.queueLength, now),
+  };
+}
+export type QuoteOption = ReturnType<typeof quoteOption>;
 
 export type OrderStatus =
   | 'placed'
@@ -120,9 +152,21 @@ export interface Order {
   dispute?: { disputeId: string; reason: string; amountCents: number; status: 'open' | 'won' | 'lost' | 'closed'; openedAt: string; closedAt?: string };
   /** A confirmation that arrived before the workflow started waiting for it. */
   deliveryConfirmedBy?: 'carrier' | 'customer-scan';
+  /** The printer's latest progress report on the current job (what the customer's tracking page shows). */
+  progress?: PrintProgress;
   createdAt: string;
   updatedAt: string;
   revision: number;
+}
+
+export interface PrintProgress {
+  jobId: string;
+  layer: number;
+  layers: number;
+  percent: number;
+  remainingSeconds: number;
+  /** When the printer reported it (its clock): the expected finish is this plus the remaining time. */
+  at: string;
 }
 
 /** Order ids are derived from the customer and their client order id: a retried POST names the same order. */
@@ -209,7 +253,7 @@ export function assertMayView(order: Order, viewer: Viewer): void {
   throw new NotFound(`Order ${order.orderId} not found`);
 }
 
-/** What the customer (and other viewers) see: never task tokens or the payment method. */
+/** What the customer (and other viewers) see: never task tokens or the payment method. Progress only for the current job. */
 export function orderView(o: Order) {
   return {
     orderId: o.orderId,
@@ -227,10 +271,23 @@ export function orderView(o: Order) {
     ...(o.shipment ? { shipment: o.shipment } : {}),
     ...(o.failure ? { failure: o.failure } : {}),
     ...(o.deliveredAt ? { deliveredAt: o.deliveredAt } : {}),
+    ...(o.progress && o.progress.jobId === o.attempts.at(-1)?.jobId
+      ? {
+          progress: {
+            layer: o.progress.layer,
+            layers: o.progress.layers,
+            percent: o.progress.percent,
+            expectedFinishAt: new Date(Date.parse(o.progress.at) + o.progress.remainingSeconds * 1000).toISOString(),
+            reportedAt: o.progress.at,
+          },
+        }
+      : {}),
     createdAt: o.createdAt,
     updatedAt: o.updatedAt,
   };
 }
+
+export type OrderView = ReturnType<typeof orderView>;
 
 const order_: OrderStatus[] = ['placed', 'licensed', 'paid', 'dispatched', 'printing', 'printed', 'shipped', 'delivered', 'completed'];
 

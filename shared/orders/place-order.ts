@@ -13,6 +13,7 @@ import {
   orderIdFor,
   orderView,
   quote,
+  quoteOption,
   unsuitability,
   type Candidate,
   type Order,
@@ -39,7 +40,7 @@ export async function candidates(deps: Pick<CatalogueDeps, 'printers' | 'shadows
     all.map(async (printer) => {
       const [reported, rating] = await Promise.all([deps.shadows.reported(printer.printerId), deps.ratings.printerRating(printer.printerId)]);
       const status = typeof reported?.status === 'string' ? reported.status : undefined;
-      return { printer, online: status !== undefined && status !== 'offline', rating: rating.mean, queueLength: reported?.job ? 1 : 0 };
+      return { printer, online: status !== undefined && status !== 'offline', rating: rating.mean, ratingCount: rating.count, queueLength: reported?.job ? 1 : 0 };
     }),
   );
 }
@@ -54,17 +55,30 @@ async function pickPrinter(input: QuoteInput, deps: CatalogueDeps) {
     if (!chosen) throw new NotFound(`Printer ${input.printerId} not found`);
     const why = unsuitability(design, chosen, input.material);
     if (why) throw new RuleViolation(`Printer ${input.printerId} cannot take this order: ${why}`);
-    return { design, printer: chosen.printer };
+    return { design, printer: chosen.printer, all };
   }
   const best = matchPrinters(design, all, input.material)[0];
   if (!best) throw new RuleViolation(`No online printer has ${input.material} loaded and room for this design`);
-  return { design, printer: best.printer };
+  return { design, printer: best.printer, all };
 }
 
-export async function quoteOrder(input: QuoteInput, deps: CatalogueDeps) {
-  const { design, printer } = await pickPrinter(input, deps);
-  return { designId: design.designId, licenseVersion: design.terms.version, printerId: printer.printerId, printerTermsVersion: printer.terms.version, quote: quote(design, printer, input.material) };
+/**
+ * The itemized quote on the chosen (or best) printer, and every printer that could take the order, best first, with
+ * its rating and expected delivery, so the customer can choose another.
+ */
+export async function quoteOrder(input: QuoteInput, deps: CatalogueDeps & { now: () => Date }) {
+  const { design, printer, all } = await pickPrinter(input, deps);
+  const now = deps.now();
+  return {
+    designId: design.designId,
+    licenseVersion: design.terms.version,
+    printerId: printer.printerId,
+    printerTermsVersion: printer.terms.version,
+    quote: quote(design, printer, input.material),
+    candidates: matchPrinters(design, all, input.material).map((c) => quoteOption(design, c, input.material, now)),
+  };
 }
+export type QuoteView = Awaited<ReturnType<typeof quoteOrder>>;
 
 export async function placeOrder(
   input: PlaceOrderInput & { customerId: string },

@@ -6,15 +6,14 @@
 import driver from 'bigchaindb-driver';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPrinterAgent } from '../../cli/printer-agent.js';
 import { secretBytes, signWebhook } from '../../shared/partners/partners.js';
 import { main as dpm } from '../../cli/main.js';
 import type { RunningPlatform } from '../../local/runtime.js';
-import { generateDeviceKeys, publicKeys } from '../../shared/printing/device-keys.js';
 import { binaryStl, box } from '../support/meshes.js';
 import { until } from '../support/until.js';
+import { addPrinter as addSharedPrinter, listDesign } from '../support/marketplace.js';
 import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 
 interface OrderView {
@@ -60,45 +59,13 @@ describe('an order, from the quote to the release of the escrow', () => {
   const api = (path: string, as?: string, init: RequestInit = {}) => t.api(path, as, init);
   const orderOf = async (id: string, as = 'customer') => (await (await api(`/orders/${id}`, as)).json()) as OrderView;
 
-  async function addPrinter(name: string, behaviour: { declines?: boolean; failsAt?: number } = {}) {
-    const keys = generateDeviceKeys();
-    const config = { name, region: 'Lyon', profile: { bed: { x: 220, y: 220 }, maxZ: 250 }, loadedMaterials: [{ type: 'PLA', color: 'black' }] };
-    const terms = { feePerHourCents: 200, feePerGramCents: 5, text: 'Printed within two days; one reprint if a print fails.' };
-    const res = await api('/printers', 'printer', { method: 'POST', body: JSON.stringify({ config, terms, deviceKeys: publicKeys(keys) }) });
-    expect(res.status).toBe(201);
-    const { printer, credentials } = (await res.json()) as { printer: { printerId: string }; credentials: { username: string; password: string; endpoint: string } };
-    const agent = await startPrinterAgent({
-      thing: printer.printerId,
-      mqttUrl: credentials.endpoint,
-      username: credentials.username,
-      password: credentials.password,
-      keys,
-      timeScale: 5000,
-      telemetryMs: 60_000,
-      workDir: join(t.dataDir, `agent-${printer.printerId}`),
-      ...(behaviour.declines ? { acceptJobs: false } : {}),
-      ...(behaviour.failsAt !== undefined ? { faults: { thermalAt: behaviour.failsAt } } : {}),
-    });
-    agents.push(agent);
-    await until(
-      'printer online',
-      async () => (await (await api('/printers')).json()) as { printerId: string; online: boolean }[],
-      (list) => list.some((p) => p.printerId === printer.printerId && p.online),
-    );
-    return printer.printerId;
-  }
+  const addPrinter = (name: string, behaviour: { declines?: boolean; failsAt?: number } = {}) => addSharedPrinter(t, agents, name, behaviour);
 
   beforeAll(async () => {
     t = await startTestPlatform();
     ({ platform } = t);
     const terms = { priceCents: 1500, royaltyCents: 900, editionSize: 2, allowedMaterials: ['PLA'], commercialUse: false };
-    const created = (await (await api('/designs', 'designer', { method: 'POST', body: JSON.stringify({ title: 'Desk hook', terms }) })).json()) as {
-      design: { designId: string };
-      upload: { url: string; contentType: string };
-    };
-    designId = created.design.designId;
-    await fetch(created.upload.url, { method: 'PUT', headers: { 'content-type': created.upload.contentType }, body: binaryStl(box(20, 20, 6)) });
-    expect((await api(`/designs/${designId}/ingest`, 'designer', { method: 'POST' })).status).toBe(200);
+    designId = await listDesign(t, 'Desk hook', terms, [20, 20, 6]);
     printerId = await addPrinter('Workshop MK4');
   }, 60_000);
 

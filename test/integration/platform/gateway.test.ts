@@ -7,6 +7,7 @@ import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { tables } from '../../../infra/platform.js';
 import { maxPayloadBytes, startGateway, type GatewayRoute, type LambdaHandler } from '../../../local/gateway.js';
+import type { StreamingHandler } from '../../../functions/lib/stream.js';
 import { provisionTables } from '../../../local/provision-tables.js';
 import { localCredentials, localRegion } from '../../../local/servers/local-aws.js';
 
@@ -17,6 +18,9 @@ let jwks: Server;
 let privateKey: CryptoKey;
 let gateway: Awaited<ReturnType<typeof startGateway>>;
 const seen: unknown[] = [];
+let readFirst: () => void = () => undefined;
+const firstRead = new Promise<void>((r) => (readFirst = r));
+let streamAbortedAtEnd: boolean | undefined;
 const log = vi.fn();
 
 async function token(groups: string[], sub = randomUUID(), aud = clientId) {
@@ -54,6 +58,16 @@ beforeAll(async () => {
   const crash: LambdaHandler = async () => {
     throw new Error('boom: secret internals');
   };
+  // Writes a first event, then waits for the test to have read it before the second: the first must not be held back.
+  const streamer: StreamingHandler = async (_event, sink) => {
+    sink.open(200, { 'content-type': 'text/event-stream' });
+    sink.write('data: first\n\n');
+    await firstRead;
+    sink.write('data: second\n\n');
+    await new Promise((r) => setTimeout(r, 50));
+    streamAbortedAtEnd = sink.signal.aborted;
+    sink.end();
+  };
   const route = (path: string, method: GatewayRoute['method'], invoke: LambdaHandler, auth: GatewayRoute['auth']): GatewayRoute => ({
     path,
     method,
@@ -69,6 +83,7 @@ beforeAll(async () => {
       route('/me', 'PUT', updateMe, { kind: 'groups', groups: ['designer', 'customer'] }),
       route('/echo/{id}', 'POST', echo, { kind: 'public' }),
       route('/crash', 'GET', crash, { kind: 'public' }),
+      { ...route('/stream', 'GET', echo, { kind: 'public' }), stream: streamer },
     ],
     authorizer: { issuer, jwksUrl: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`, audience: [clientId] },
     log,
@@ -167,5 +182,22 @@ describe('local gateway', () => {
     const text = await res.text();
     expect(text).not.toMatch(/secret internals/);
     expect(log).toHaveBeenCalledWith(expect.objectContaining({ level: 'error', error: expect.stringMatching(/secret internals/) }));
+  });
+});
+
+describe('a response-streaming route', () => {
+  it('sends each write as it is made, before the handler returns', async () => {
+    const res = await fetch(`${gateway.url}/stream`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/event-stream');
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = '';
+    while (!text.includes('first')) text += (await reader.read()).value ?? '';
+    // The handler is still waiting for this: the first event arrived while it ran.
+    expect(text).not.toContain('second');
+    readFirst();
+    for (let r = await reader.read(); !r.done; r = await reader.read()) text += r.value;
+    expect(text).toBe('data: first\n\ndata: second\n\n');
+    expect(streamAbortedAtEnd).toBe(false);
   });
 });

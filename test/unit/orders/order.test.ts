@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Design } from '../../../shared/designs/design.js';
 import { checkPrintability } from '../../../shared/designs/printability.js';
-import { assertMayView, commissionBps, matchPrinters, orderIdFor, orderIdOfJob, jobIdFor, quote, reached, shippingCents, unsuitability, type Candidate, type Order } from '../../../shared/orders/order.js';
+import { assertMayView, commissionBps, expectedDelivery, matchPrinters, quoteOption, shippingDays, orderIdFor, orderIdOfJob, jobIdFor, quote, reached, shippingCents, unsuitability, type Candidate, type Order } from '../../../shared/orders/order.js';
 import { gtinCheckDigit } from '../../../shared/orders/order-steps.js';
 import type { Printer } from '../../../shared/printers/printer.js';
 import { defaultProfile } from '../../../shared/slicing/printer-profile.js';
@@ -73,6 +73,22 @@ describe('matching printers', () => {
     expect(unsuitability(design, all[0]!, 'PLA')).toBe('offline');
     expect(unsuitability(design, all[1]!, 'PLA')).toBe('PLA is not loaded');
     expect(unsuitability(design, all[2]!, 'PLA')).toBe('the design does not fit its build volume');
+  });
+});
+
+describe('the printers a customer can choose from', () => {
+  it('lists each with its terms, rating, price on this design and a delivery expected after the jobs ahead, the print and shipping', async () => {
+    const design = await listedDesign([40, 40, 40]);
+    const now = new Date(at);
+    const p = printer('lyon-1', { materials: ['PLA', 'PETG'] });
+    const option = quoteOption(design, candidate(p, { rating: 4.666, ratingCount: 3, queueLength: 1 }), 'PLA', now);
+    const q = quote(design, p, 'PLA');
+    expect(option).toMatchObject({ printerId: 'lyon-1', name: 'lyon-1', region: 'Lyon', rating: 4.7, ratingCount: 3, queueLength: 1, totalCents: q.totalCents, loadedColors: ['black'] });
+    expect(option.terms).toEqual({ version: 1, text: 'Printed within two days.', feePerHourCents: 300, feePerGramCents: 4 });
+    // One job ahead: twice this print's time, then the shipping days.
+    expect(Date.parse(option.expectedDeliveryAt) - now.getTime()).toBe(2 * q.estimate.printSeconds * 1000 + shippingDays * 86_400_000);
+    expect(expectedDelivery({ printSeconds: 3600, grams: 1 }, 0, now)).toBe(new Date(now.getTime() + 3_600_000 + shippingDays * 86_400_000).toISOString());
+    expect(quoteOption(design, candidate(p), 'PLA', now).ratingCount).toBe(0);
   });
 });
 

@@ -39,6 +39,12 @@ export function setTokenSource(source: () => Promise<string | undefined>, unauth
   onUnauthorized = unauthorized;
 }
 
+/** The bearer header for requests `call` cannot make (streams read with fetch): empty when signed out. */
+export async function authHeaders(): Promise<Record<string, string>> {
+  const token = await tokenSource();
+  return token ? { authorization: `Bearer ${token}` } : {};
+}
+
 export function apiUrl(path: string): string {
   return `${config().apiBase}${path}`;
 }
