@@ -41,6 +41,9 @@ export class SfnWorkflowRuns implements WorkflowRuns {
       }
       runs.push({ name: e.name!, status: e.status as WorkflowRun['status'], startedAt: e.startDate!, stoppedAt: e.stopDate, refunded });
     }
+    // Verdicts of executions that left the window are no longer needed: the cache stays as small as the window.
+    const kept = new Set(relevant.map((e) => e.executionArn));
+    for (const arn of this.refunded.keys()) if (!kept.has(arn)) this.refunded.delete(arn);
     return runs;
   }
 }
