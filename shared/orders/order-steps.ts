@@ -213,7 +213,8 @@ export async function recordJobReport(input: { thing: string; signed: SignedRepo
   const waiting = order.waiting?.jobId === report.jobId ? order.waiting : undefined;
 
   if (report.event === undefined) {
-    if (waiting?.step === 'print') await deps.callbacks.heartbeat(waiting.token);
+    // Progress while printing, or an offer its printer holds for its operator's decision: either keeps the step alive.
+    if (waiting) await deps.callbacks.heartbeat(waiting.token);
     return { handled: true };
   }
   if (report.event === 'accepted' || report.event === 'rejected') {

@@ -92,6 +92,9 @@ const cases: Record<string, RouteCase> = {
   'POST /orders/{orderId}/delivery': { params: { orderId: (r) => r.orderId } },
   'POST /products/{productId}/transfer': { params: { productId: () => 'prd_000000000000000000000000' }, body: () => ({ transferId: '8e0f6a55-7c6b-4a51-9c1d-2b9f1f1d3a10', toOwnerId: 'someone' }) },
   'GET /me/payments': {},
+  'GET /me/jobs': {},
+  // Not held by the printer (it decides by itself here): the handler answers 404 or 409, past authorization.
+  'POST /jobs/{jobId}/decision': { params: { jobId: (r) => `${r.orderId}.0` }, body: () => ({ decision: 'reject', reason: 'matrix' }) },
   'POST /partners': { body: () => ({ name: 'Matrix carrier', kind: 'supplier' }) },
   'POST /webhooks/carriers/{partnerId}': { params: { partnerId: () => 'partner-unknown' }, body: () => ({ reference: 'ord_000000000000000000000000', trackingNumber: 'X', status: 'delivered', at: '2026-12-02T00:00:00Z' }), signedWebhook: true },
   'GET /products/{productId}/epcis': { params: { productId: () => 'prd_000000000000000000000000' } },
