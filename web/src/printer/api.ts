@@ -1,0 +1,114 @@
+// What the printer pages read from the API, typed from the domain's own view types (type imports only), and the
+// reading of a printer's reported shadow, which is the device's free-form word and so is checked field by field.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Material } from '../../../shared/designs/printability';
+import type { OperatorJobView } from '../../../shared/orders/operator-jobs';
+import type { paymentHistory } from '../../../shared/payments/accounting';
+import type { MyPrinterView } from '../../../shared/printers/manage-printer';
+
+export type { MyPrinterView, OperatorJobView };
+export type PaymentAccount = Awaited<ReturnType<typeof paymentHistory>>[number];
+
+/** The materials a printer can load (the domain's list; `satisfies` keeps the two in step). */
+export const materialOptions = ['PLA', 'PETG', 'ABS', 'ASA', 'TPU', 'PA'] as const satisfies readonly Material[];
+
+/** How often the dashboard asks again while it is open. Polling, not a push channel: a few seconds is fresh enough here. */
+export const refreshMs = 5000;
+
+export interface Telemetry {
+  nozzleC?: number;
+  bedC?: number;
+  material?: { type: string; levelPct: number };
+  job?: string;
+  progress?: { jobId: string; layer: number; layers: number; percent: number };
+  alerts: { type: string; at: string; jobId?: string; detail?: string }[];
+  approveJobs?: boolean;
+}
+
+const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+const obj = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
+
+export function telemetryOf(reported: Record<string, unknown> | null): Telemetry {
+  const r = reported ?? {};
+  const m = obj(r.material);
+  const p = obj(r.progress);
+  const material = m && str(m.type) && num(m.levelPct) !== undefined ? { type: str(m.type)!, levelPct: num(m.levelPct)! } : undefined;
+  const progress =
+    p && str(p.jobId) && num(p.layer) !== undefined && num(p.layers) !== undefined && num(p.percent) !== undefined
+      ? { jobId: str(p.jobId)!, layer: num(p.layer)!, layers: num(p.layers)!, percent: num(p.percent)! }
+      : undefined;
+  const alerts = Array.isArray(r.alerts)
+    ? r.alerts.flatMap((a) => {
+        const o = obj(a);
+        return o && str(o.type) && str(o.at) ? [{ type: str(o.type)!, at: str(o.at)!, ...(str(o.jobId) ? { jobId: str(o.jobId)! } : {}), ...(str(o.detail) ? { detail: str(o.detail)! } : {}) }] : [];
+      })
+    : [];
+  return {
+    ...(num(r.nozzleC) !== undefined ? { nozzleC: num(r.nozzleC)! } : {}),
+    ...(num(r.bedC) !== undefined ? { bedC: num(r.bedC)! } : {}),
+    ...(material ? { material } : {}),
+    ...(str(r.job) ? { job: str(r.job)! } : {}),
+    ...(progress ? { progress } : {}),
+    alerts,
+    ...(typeof r.approveJobs === 'boolean' ? { approveJobs: r.approveJobs } : {}),
+  };
+}
+
+/** An alert type as a sentence. */
+export function alertText(type: string): string {
+  const known: Record<string, string> = {
+    'filament-runout': 'Filament ran out',
+    'thermal-runaway': 'Thermal alert: heaters shut down',
+    'invalid-job': 'A job message could not be read',
+    'tag-not-written': 'An NFC tag could not be written',
+    'unknown-decision': 'A decision arrived for an offer the printer no longer holds',
+  };
+  return known[type] ?? type.replace(/-/g, ' ');
+}
+
+export interface Poll<T> {
+  data: T | undefined;
+  error: unknown;
+  /** When the data shown was fetched. */
+  updatedAt: Date | undefined;
+  reload(): void;
+}
+
+/**
+ * Loads now and again every `ms` while the page is visible. A failed refresh keeps the last data (with the error
+ * beside it), so a blip does not blank the dashboard.
+ */
+export function usePoll<T>(load: (signal: AbortSignal) => Promise<T>, ms: number): Poll<T> {
+  const [state, setState] = useState<{ data?: T; error?: unknown; updatedAt?: Date }>({});
+  const loadRef = useRef(load);
+  loadRef.current = load;
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    const ac = new AbortController();
+    loadRef.current(ac.signal).then(
+      (data) => !ac.signal.aborted && setState({ data, updatedAt: new Date() }),
+      (error: unknown) => !ac.signal.aborted && (error as Error).name !== 'AbortError' && setState((s) => ({ ...s, error })),
+    );
+    const timer = setTimeout(() => {
+      if (document.visibilityState === 'visible') setTick((t) => t + 1);
+    }, ms);
+    const onVisible = () => document.visibilityState === 'visible' && setTick((t) => t + 1);
+    document.addEventListener('visibilitychange', onVisible);
+    return () => {
+      ac.abort();
+      clearTimeout(timer);
+      document.removeEventListener('visibilitychange', onVisible);
+    };
+  }, [tick, ms]);
+  const reload = useCallback(() => setTick((t) => t + 1), []);
+  return { data: state.data, error: state.error, updatedAt: state.updatedAt, reload };
+}
+
+/** Field errors from a 400's `details.issues` (zod paths such as `profile.bed.x`), by path. */
+export function fieldErrors(details: unknown): Record<string, string> {
+  const issues = (details as { issues?: { path?: string; message?: string }[] } | undefined)?.issues;
+  const out: Record<string, string> = {};
+  for (const i of issues ?? []) if (i.path !== undefined && i.message && !out[i.path]) out[i.path] = i.message;
+  return out;
+}
