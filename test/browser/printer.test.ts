@@ -110,8 +110,9 @@ describe('the printer operator’s pages', () => {
     await screenshot(page, 'printer-job-offered');
     await job.getByRole('button', { name: 'Accept job' }).click();
     await expect.poll(() => job.getByText('Printing', { exact: true }).count(), { timeout: 30_000, interval: 200 }).toBe(1);
-    await expect.poll(() => card.textContent(), { timeout: 30_000, interval: 200 }).toMatch(/Printing job .*: layer \d+ of \d+/);
+    await expect.poll(() => card.textContent(), { timeout: 30_000, interval: 200 }).toMatch(new RegExp(`Printing order ${orderId.slice(4, 12)}: layer \\d+ of \\d+`));
     expect(await card.textContent()).toMatch(/Nozzle\s*210 °C/);
+    expect(await card.textContent()).toContain('Loaded: PLA (black), PETG (orange)');
     await screenshot(page, 'printer-job-printing');
 
     // The layer viewer: a G-code file from this computer, the slider moved with the keyboard.

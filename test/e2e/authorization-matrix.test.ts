@@ -307,6 +307,17 @@ describe('authorization matrix: every route × every role', () => {
       expect(after).toMatchObject({ name: before!.name, region: before!.region, terms: before!.terms });
     });
 
+    it('a second operator neither sees nor decides the jobs of the first operator’s printers (404)', async () => {
+      const jobId = `${res.orderId}.0`;
+      // The first operator's printer took the order's first offer and lists the job once it has printed it.
+      await until('the job in its operator’s list', () => json<{ jobId: string }[]>(api('/me/jobs', 'printer')), (l) => l.some((j) => j.jobId === jobId));
+      expect((await json<{ jobId: string }[]>(api('/me/jobs', 'printer-2'))).map((j) => j.jobId)).not.toContain(jobId);
+      const decide = (as: string) => api(`/jobs/${jobId}/decision`, as, { method: 'POST', body: JSON.stringify({ decision: 'reject' }) });
+      expect((await decide('printer-2')).status).toBe(404);
+      // Its own operator is told why not instead: the printer decided by itself, and the job moved on.
+      expect((await decide('printer')).status).toBe(409);
+    });
+
     it('a second customer can neither read nor confirm the delivery of the first customer’s order (404)', async () => {
       const path = `/orders/${res.orderId}`;
       expect((await api(path, 'customer')).status).toBe(200);

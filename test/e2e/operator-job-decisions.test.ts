@@ -105,6 +105,21 @@ describe('the operator accepts or rejects the jobs their printer holds', () => {
     expect((await jobs()).find((j) => j.jobId === job.jobId)).toMatchObject({ state: 'rejected', reason: expect.stringContaining('nozzle change today') });
   });
 
+  it('keeps a printer’s alerts: an overheating print shows on its card and as a failed job', async () => {
+    const hot = await addPrinter(t, 'Overheating MK2', { agent: { faults: { thermalAt: 0.3 } } });
+    agents.push(hot.agent);
+    const orderId = await orderOn(t, designId, hot.printerId);
+    const mine = await until(
+      'the alert in the printer’s report',
+      async () => (await (await t.api('/me/printers', 'printer')).json()) as MyPrinter[],
+      (l) => (l.find((p) => p.printerId === hot.printerId)?.reported?.alerts ?? []).length > 0,
+    );
+    const p = mine.find((m) => m.printerId === hot.printerId)!;
+    expect(p.reported?.alerts).toEqual([expect.objectContaining({ type: 'thermal-runaway', jobId: `${orderId}.0`, detail: expect.stringContaining('heaters shut down'), at: expect.any(String) })]);
+    const failed = await until('the failed job', jobs, (l) => l.some((j) => j.jobId === `${orderId}.0` && j.state === 'failed'));
+    expect(failed.find((j) => j.jobId === `${orderId}.0`)?.reason).toContain('thermal alert');
+  });
+
   it('a printer that stops says so: its operator sees it offline', async () => {
     await agents[1]!.stop();
     const mine = await until(

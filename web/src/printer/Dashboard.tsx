@@ -75,6 +75,7 @@ function PrinterCard({ printer: p }: { printer: MyPrinterView }) {
       <p className="muted">
         {p.region} · {p.buildVolume.x}×{p.buildVolume.y}×{p.buildVolume.z} mm · nozzle {p.nozzleDiameter} mm
       </p>
+      <p className="muted">Loaded: {p.loadedMaterials.map((m) => `${m.type} (${m.color})`).join(', ')}</p>
       <dl className="telemetry">
         <div>
           <dt>Nozzle</dt>
@@ -105,8 +106,8 @@ function PrinterCard({ printer: p }: { printer: MyPrinterView }) {
       {t.job ? (
         <div className="current-job">
           <p>
-            Printing job <code>{t.job}</code>
-            {t.progress && t.progress.jobId === t.job ? `: layer ${t.progress.layer} of ${t.progress.layers}` : ''}
+            Printing order {t.job.slice(4, 12)}
+            {t.progress && t.progress.jobId === t.job ? `: layer ${t.progress.layer} of ${t.progress.layers}, ${Math.round(t.progress.percent)} %` : ''}
           </p>
           {t.progress && t.progress.jobId === t.job && <progress max={100} value={t.progress.percent} aria-label={`${p.name} print progress`} />}
         </div>
@@ -199,7 +200,7 @@ function JobItem({ job: j, sent, onSent, onDecided }: { job: OperatorJobView; se
       </div>
       <p className="muted">
         {j.material}
-        {j.color ? ` (${j.color})` : ''} · about {Math.round(j.estimate.printSeconds / 60)} min, {j.estimate.grams} g · you earn {money(j.payoutCents)} on delivery · offered {when(j.offeredAt)}
+        {j.color ? ` (${j.color})` : ''} · about {Math.round(j.estimate.printSeconds / 60)} min, {j.estimate.grams} g · payout {money(j.payoutCents)} once delivered · offered {when(j.offeredAt)}
       </p>
       {j.progress && j.state === 'printing' && <progress max={100} value={j.progress.percent} aria-label={`${title}: ${j.progress.percent}% printed`} />}
       {j.reason && <p className="muted">Reason: {j.reason}</p>}
