@@ -2,11 +2,14 @@
 // edits its configuration (a mistake is named beside its field first), accepts a job the printer holds for them and
 // sees it printing, opens a G-code file in the layer viewer and moves through the layers with the keyboard, and sees
 // the payout of the delivered order. On a desktop and a phone viewport, with a clean console.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPrinterAgent } from '../../cli/printer-agent.js';
+import { main as printerCli } from '../../cli/printer-main.js';
+import type { DeviceKeys } from '../../shared/printing/device-keys.js';
 import { toGcode } from '../../shared/slicing/gcode.js';
 import { defaultProfile, defaultSettings } from '../../shared/slicing/printer-profile.js';
 import { slice } from '../../shared/slicing/slice.js';
@@ -161,6 +164,43 @@ describe('the printer operator’s pages', () => {
     expect(await page.getByRole('row', { name: new RegExp(orderId) }).textContent()).toContain(euros);
     await screenshot(page, 'printer-payouts');
 
+    expect(problems).toEqual([]);
+    await ctx.close();
+  });
+
+  it('registers a printer from the public keys dpm-printer init printed; the command it shows brings the printer online', async () => {
+    const ctx = await newContext(browser);
+    const page = await ctx.newPage();
+    const problems = watchConsole(page);
+    await logIn(page);
+    await page.getByRole('link', { name: 'Register a printer' }).click();
+    await page.getByLabel('A name for the keys on that computer').fill('bench-3');
+    const state = join(dir, 'agent-state');
+    let printed = '';
+    expect(await printerCli(['init', '--thing', 'bench-3', '--state', state], (s) => (printed += s))).toBe(0);
+    await page.getByLabel('Public keys (the output of dpm-printer init)').fill(printed);
+    await page.getByLabel('Printer name').fill('Bench printer');
+    await page.getByLabel('Region').fill('Grenoble');
+    await page.getByLabel('Colour of material 1').fill('white');
+    await page.getByLabel('What you promise and exclude (shown to customers)').fill('Printed within three days; no rush orders.');
+    await page.getByRole('button', { name: 'Register the printer' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Bench printer is registered' }).count(), eventually).toBe(1);
+    const command = (await page.getByLabel('Command that starts the printer agent').textContent())!;
+    expect(command).toMatch(/^npx dpm-printer run --mqtt mqtt:\/\/\S+ --thing printer-[0-9a-f-]+ --device bench-3 --password \S+$/);
+    await screenshot(page, 'printer-registered');
+
+    // The agent, started as the page says, with the keys init made: the printer comes online on the dashboard.
+    const arg = (name: string) => new RegExp(`--${name} (\\S+)`).exec(command)![1]!;
+    const keys = JSON.parse(await readFile(join(state, 'bench-3', 'device-keys.json'), 'utf8')) as DeviceKeys;
+    const bench = await startPrinterAgent({ thing: arg('thing'), mqttUrl: arg('mqtt'), username: arg('thing'), password: arg('password'), keys, timeScale: 1000, telemetryMs: 2000, workDir: join(state, 'jobs') });
+    try {
+      await page.getByRole('link', { name: 'your printers' }).click();
+      const card = page.getByRole('listitem', { name: 'Bench printer', exact: true });
+      await expect.poll(() => card.getByText('Online, idle').count(), eventually).toBe(1);
+      expect(await card.textContent()).toContain('Loaded: PLA (white)');
+    } finally {
+      await bench.stop();
+    }
     expect(problems).toEqual([]);
     await ctx.close();
   });
