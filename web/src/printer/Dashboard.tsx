@@ -1,7 +1,7 @@
 // The operator's dashboard: each printer as it last reported (presence, temperatures, material, the job and its
 // progress, recent alerts) and the jobs on their printers, with accept and reject for offers a printer holds.
 // Everything here refreshes every few seconds while the page is open (polling; the API has no push channel).
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { call, describeError } from '../api/client';
 import { RequireRole } from '../app/guards';
@@ -177,6 +177,11 @@ function JobItem({ job: j, sent, onSent, onDecided }: { job: OperatorJobView; se
   const [busy, setBusy] = useState<'accept' | 'reject'>();
   const [error, setError] = useState<unknown>();
   const [reason, setReason] = useState('');
+  const notice = useRef<HTMLParagraphElement>(null);
+  // The buttons go once a decision is sent: focus moves to what happened, not to the top of the page.
+  useEffect(() => {
+    if (sent) notice.current?.focus();
+  }, [sent]);
   const title = `Order ${j.orderId.slice(4, 12)} on ${j.printerName}`;
   async function decide(decision: 'accept' | 'reject') {
     setBusy(decision);
@@ -219,7 +224,7 @@ function JobItem({ job: j, sent, onSent, onDecided }: { job: OperatorJobView; se
         </div>
       )}
       {sent && j.state === 'awaiting-decision' && (
-        <p className="notice" role="status">
+        <p className="notice" role="status" tabIndex={-1} ref={notice}>
           {sent}
         </p>
       )}
