@@ -223,7 +223,7 @@ function JobItem({ job: j, sent, onSent, onDecided }: { job: OperatorJobView; se
           </div>
         </div>
       )}
-      {sent && j.state === 'awaiting-decision' && (
+      {sent && (
         <p className="notice" role="status" tabIndex={-1} ref={notice}>
           {sent}
         </p>
