@@ -215,10 +215,10 @@ function JobItem({ job: j, sent, onSent, onDecided }: { job: OperatorJobView; se
           <input id={`reason-${j.jobId}`} value={reason} maxLength={200} onChange={(e) => setReason(e.target.value)} />
           <div className="actions">
             <Button busy={busy === 'accept'} disabled={busy !== undefined} onClick={() => void decide('accept')}>
-              Accept job
+              Accept job<span className="visually-hidden">: {title}</span>
             </Button>
             <Button variant="danger" busy={busy === 'reject'} disabled={busy !== undefined} onClick={() => void decide('reject')}>
-              Reject job
+              Reject job<span className="visually-hidden">: {title}</span>
             </Button>
           </div>
         </div>
