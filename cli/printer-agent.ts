@@ -1,7 +1,11 @@
 // The printer agent: what runs beside a printer (here, beside a virtual one). It connects over MQTT with its own
 // credentials, keeps its shadow up to date, takes a job, downloads the print file sealed for it alone, checks its
 // hash, runs it on a virtual printer (time-scaled, layer by layer from our G-code simulator), reports progress,
-// telemetry and alerts signed with its device key, and deletes the decrypted G-code when the job ends.
+// telemetry and alerts signed with its device key, and deletes the decrypted G-code when the job ends. Its shadow
+// carries what its operator's dashboard shows (temperatures, material, progress, recent alerts, offers held for the
+// operator), refreshed with each telemetry tick. With `approveJobs` in its configuration it holds each offer until its
+// operator decides (the platform forwards the decision on the printer's `decisions` topic) and answers the order
+// itself, signed, as it does when it decides alone.
 import mqtt, { type MqttClient } from 'mqtt';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -30,6 +34,8 @@ export interface PrinterAgentOptions {
   material?: { type: string; levelPct: number; spoolMm: number };
   /** Whether the operator takes offered jobs (default: yes); a declined job is reported as rejected. */
   acceptJobs?: boolean;
+  /** How often a held offer tells the waiting order step it is still being considered (default 30 s, under its 120 s heartbeat). */
+  holdHeartbeatMs?: number;
   /** Where the printer keeps the decrypted G-code while it prints. */
   workDir: string;
   log?: (line: string) => void;
@@ -41,7 +47,20 @@ export interface Job {
   gcodeSha256: string;
 }
 
-type Status = 'idle' | 'printing' | 'failed';
+type Status = 'idle' | 'printing' | 'failed' | 'offline';
+
+/** How many recent alerts (and ended jobs) the shadow keeps for the operator's dashboard. */
+const keptAlerts = 5;
+
+type Json = Record<string, unknown>;
+const isObj = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** A shadow delta holds only the changed leaves; merged into what the agent has, it gives the whole configuration. */
+function mergeDeep(target: Json, patch: Json): Json {
+  const out: Json = { ...target };
+  for (const [k, v] of Object.entries(patch)) out[k] = isObj(v) && isObj(out[k]) ? mergeDeep(out[k] as Json, v) : v;
+  return out;
+}
 
 export async function startPrinterAgent(o: PrinterAgentOptions) {
   const log = o.log ?? (() => undefined);
@@ -52,6 +71,17 @@ export async function startPrinterAgent(o: PrinterAgentOptions) {
   let bedC = 23;
   let config: Record<string, unknown> = {};
   let current: { jobId: string; cancel: boolean } | undefined;
+  let progress: { jobId: string; layer: number; layers: number; percent: number } | null = null;
+  const alerts: { type: string; at: string; jobId?: string; detail?: string }[] = [];
+  /** Offers waiting for the operator's decision, by job id. */
+  const held = new Map<string, { job: Job; offeredAt: string; material?: string; color?: string }>();
+  /** The last jobs this printer finished or turned down, newest first, so its operator still sees them for a while. */
+  const recent: { jobId: string; outcome: string; at: string }[] = [];
+  const remember = (jobId: string, outcome: string) => {
+    recent.unshift({ jobId, outcome, at: new Date().toISOString() });
+    recent.length = Math.min(recent.length, keptAlerts);
+  };
+  const approveJobs = () => (config.config as { approveJobs?: unknown } | undefined)?.approveJobs === true;
   await mkdir(o.workDir, { recursive: true });
 
   const client: MqttClient = await mqtt.connectAsync(o.mqttUrl, {
@@ -63,15 +93,65 @@ export async function startPrinterAgent(o: PrinterAgentOptions) {
   });
   const publish = (kind: string, report: object) => client.publishAsync(topic(kind), JSON.stringify(signReport({ thing: o.thing, at: new Date().toISOString(), ...report }, o.keys)), { qos: 1 });
   const reportShadow = (reported: object) => client.publishAsync(`$aws/things/${o.thing}/shadow/update`, JSON.stringify({ state: { reported } }), { qos: 1 });
-  const snapshot = () => ({ status, nozzleC, bedC, material: { type: material.type, levelPct: Math.round(material.levelPct * 10) / 10 }, job: current?.jobId ?? null, config });
+  const alert = async (a: { type: string; jobId?: string; detail?: string } & Json) => {
+    alerts.unshift({ type: a.type, at: new Date().toISOString(), ...(a.jobId ? { jobId: a.jobId } : {}), ...(a.detail ? { detail: a.detail } : {}) });
+    alerts.length = Math.min(alerts.length, keptAlerts);
+    await publish('alerts', a);
+  };
+  const snapshot = () => ({
+    status,
+    // When this was true: the operator's dashboard calls a printer whose last report is old offline.
+    at: new Date().toISOString(),
+    heartbeatSeconds: Math.round(o.telemetryMs / 1000),
+    nozzleC,
+    bedC,
+    material: { type: material.type, levelPct: Math.round(material.levelPct * 10) / 10 },
+    job: current?.jobId ?? null,
+    progress,
+    alerts,
+    approveJobs: approveJobs(),
+    recent,
+    offers: [...held.entries()].map(([jobId, h]) => ({ jobId, offeredAt: h.offeredAt, ...(h.material ? { material: h.material } : {}), ...(h.color ? { color: h.color } : {}) })),
+    config,
+  });
 
   /** How each job ended, by job id, so a job offered again is answered rather than printed twice. */
   const ended = new Map<string, { event: 'completed' } | { event: 'failed'; reason: string }>();
   /** NFC tags this printer wrote, by serial (a virtual printer keeps them so they can be tapped). */
   const tags = new Map<string, { tag: SimulatedTag; url: string }>();
-  await client.subscribeAsync([topic('jobs'), topic('tags'), topic('printability-requests'), `$aws/things/${o.thing}/shadow/update/delta`], { qos: 1 });
+  const shadowGot = `$aws/things/${o.thing}/shadow/get/accepted`;
+  const shadowNone = `$aws/things/${o.thing}/shadow/get/rejected`;
+  await client.subscribeAsync([topic('jobs'), topic('tags'), topic('printability-requests'), topic('decisions'), `$aws/things/${o.thing}/shadow/update/delta`, shadowGot, shadowNone], { qos: 1 });
+  // The configuration set before this start (at registration, or while the printer was off) arrives as no delta:
+  // read it from the shadow, as a device does when it comes up.
+  const initial = new Promise<void>((resolve) => {
+    const onGot = (t: string, payload: Buffer) => {
+      if (t !== shadowGot && t !== shadowNone) return;
+      client.off('message', onGot);
+      if (t === shadowNone) return resolve();
+      try {
+        const desired = (JSON.parse(payload.toString()) as { state?: { desired?: Json } }).state?.desired;
+        if (desired) config = mergeDeep(config, desired);
+      } catch {
+        // An unreadable shadow leaves the defaults; the next delta brings the configuration.
+      }
+      resolve();
+    };
+    client.on('message', onGot);
+    setTimeout(resolve, 3000).unref();
+  });
+  await client.publishAsync(`$aws/things/${o.thing}/shadow/get`, '', { qos: 1 });
+  await initial;
   await reportShadow(snapshot());
-  const telemetry = setInterval(() => void publish('telemetry', snapshot()).catch(() => undefined), o.telemetryMs);
+  const telemetry = setInterval(() => {
+    const now = snapshot();
+    void publish('telemetry', now).catch(() => undefined);
+    void reportShadow(now).catch(() => undefined);
+  }, o.telemetryMs);
+  // A held offer keeps the order's dispatch step waiting (signed, like every report about a job).
+  const holding = setInterval(() => {
+    for (const jobId of held.keys()) void publish('status', { jobId, awaiting: 'operator' }).catch(() => undefined);
+  }, o.holdHeartbeatMs ?? 30_000);
 
   client.on('message', (t, payload) => {
     let message: unknown;
@@ -81,10 +161,15 @@ export async function startPrinterAgent(o: PrinterAgentOptions) {
       log(`ignored a message on ${t} that is not JSON`);
       return;
     }
+    if (t === shadowGot || t === shadowNone) return;
     if (t.endsWith('/shadow/update/delta')) {
       // The operator's desired configuration: take it, and say so.
-      config = { ...config, ...((message as { state?: Record<string, unknown> }).state ?? {}) };
-      void reportShadow({ config });
+      config = mergeDeep(config, (message as { state?: Json }).state ?? {});
+      void reportShadow({ config, approveJobs: approveJobs() });
+      return;
+    }
+    if (t === topic('decisions')) {
+      decide(message as Partial<{ jobId: string; decision: string; reason: string }>);
       return;
     }
     if (t === topic('tags')) {
@@ -95,9 +180,9 @@ export async function startPrinterAgent(o: PrinterAgentOptions) {
       void answerPrintability(message as Partial<PrintabilityQuestion>);
       return;
     }
-    const job = message as Partial<Job>;
+    const job = message as Partial<Job> & { material?: string; color?: string };
     if (typeof job.jobId !== 'string' || typeof job.printFileUrl !== 'string' || typeof job.gcodeSha256 !== 'string') {
-      void publish('alerts', { type: 'invalid-job', detail: 'a job needs jobId, printFileUrl and gcodeSha256' });
+      void alert({ type: 'invalid-job', detail: 'a job needs jobId, printFileUrl and gcodeSha256' });
       return;
     }
     const finished = ended.get(job.jobId);
@@ -116,27 +201,61 @@ export async function startPrinterAgent(o: PrinterAgentOptions) {
       void publish('status', { jobId: job.jobId, event: 'rejected', reason: 'the operator declined the job' });
       return;
     }
+    if (held.has(job.jobId)) {
+      // Offered again while the operator decides: a fresh link to the same print file.
+      held.set(job.jobId, { ...held.get(job.jobId)!, job: job as Job });
+      return;
+    }
+    if (approveJobs()) {
+      held.set(job.jobId, { job: job as Job, offeredAt: new Date().toISOString(), ...(job.material ? { material: job.material } : {}), ...(job.color ? { color: job.color } : {}) });
+      void publish('status', { jobId: job.jobId, awaiting: 'operator' }).catch(() => undefined);
+      void reportShadow(snapshot()).catch(() => undefined);
+      return;
+    }
     void run(job as Job);
   });
+
+  /** The operator's answer to a held offer: the printer answers the order with it, signed, as if it had decided alone. */
+  function decide(m: Partial<{ jobId: string; decision: string; reason: string }>) {
+    const h = typeof m.jobId === 'string' ? held.get(m.jobId) : undefined;
+    if (!h || (m.decision !== 'accept' && m.decision !== 'reject')) {
+      void alert({ type: 'unknown-decision', ...(typeof m.jobId === 'string' ? { jobId: m.jobId } : {}), detail: 'a decision for no held offer' });
+      return;
+    }
+    held.delete(h.job.jobId);
+    if (m.decision === 'reject') {
+      const reason = typeof m.reason === 'string' && m.reason.trim() ? `the operator declined the job: ${m.reason.trim().slice(0, 200)}` : 'the operator declined the job';
+      remember(h.job.jobId, 'rejected');
+      void publish('status', { jobId: h.job.jobId, event: 'rejected', reason });
+      void reportShadow(snapshot()).catch(() => undefined);
+      return;
+    }
+    if (current) {
+      void publish('status', { jobId: h.job.jobId, event: 'rejected', busy: true, reason: `busy with job ${current.jobId}` });
+      void reportShadow(snapshot()).catch(() => undefined);
+      return;
+    }
+    void run(h.job);
+  }
 
   /** Writes a product's NFC tag: its key arrives sealed to this printer's device key, and only this printer can open it. */
   function writeTag(m: Partial<{ serial: string; url: string; uid: string; sealedKey: string; keySha256: string }>) {
     if (typeof m.serial !== 'string' || typeof m.url !== 'string' || typeof m.uid !== 'string' || typeof m.sealedKey !== 'string') {
-      void publish('alerts', { type: 'invalid-tag-request' });
+      void alert({ type: 'invalid-tag-request' });
       return;
     }
     try {
       const key = openPrintFile(Buffer.from(m.sealedKey, 'base64'), { printerId: o.thing, ...o.keys.encryption }, { jobId: `tag:${m.serial}`, gcodeSha256: m.keySha256, now: new Date() });
       if (!tags.has(m.serial)) tags.set(m.serial, { tag: new SimulatedTag(key, m.uid), url: m.url });
     } catch (err) {
-      void publish('alerts', { type: 'tag-not-written', serial: m.serial, detail: (err as Error).message });
+      void alert({ type: 'tag-not-written', serial: m.serial, detail: (err as Error).message });
     }
   }
 
   /** Checks a design's size against this printer's own configured build volume, and signs the answer. */
   async function answerPrintability(q: Partial<PrintabilityQuestion>) {
     if (typeof q.requestId !== 'string' || typeof q.designId !== 'string' || !Array.isArray(q.size) || q.size.length !== 3) {
-      await publish('alerts', { type: 'invalid-printability-request' });
+      await alert({ type: 'invalid-printability-request' });
       return;
     }
     const configured = (config.config ?? {}) as { profile?: { bed?: { x?: number; y?: number }; maxZ?: number }; version?: number };
@@ -174,20 +293,15 @@ export async function startPrinterAgent(o: PrinterAgentOptions) {
         const share = layer.cumulativeSeconds / total;
         if (o.faults?.runoutAt !== undefined && share >= o.faults.runoutAt) {
           material.levelPct = 0;
-          await publish('alerts', { jobId: job.jobId, type: 'filament-runout', layer: layer.index });
+          await alert({ jobId: job.jobId, type: 'filament-runout', detail: `filament ran out at layer ${layer.index + 1}`, layer: layer.index });
           throw new Error('filament ran out');
         }
         if (o.faults?.thermalAt !== undefined && share >= o.faults.thermalAt) {
-          await publish('alerts', { jobId: job.jobId, type: 'thermal-runaway', layer: layer.index, nozzleC: 295 });
+          await alert({ jobId: job.jobId, type: 'thermal-runaway', detail: `nozzle at 295 °C at layer ${layer.index + 1}; heaters shut down`, layer: layer.index, nozzleC: 295 });
           throw new Error('thermal alert: heaters shut down');
         }
-        await publish('progress', {
-          jobId: job.jobId,
-          layer: layer.index + 1,
-          layers: plan.layers.length,
-          percent: Math.round(share * 1000) / 10,
-          remainingSeconds: Math.round(total - layer.cumulativeSeconds),
-        });
+        progress = { jobId: job.jobId, layer: layer.index + 1, layers: plan.layers.length, percent: Math.round(share * 1000) / 10 };
+        await publish('progress', { ...progress, remainingSeconds: Math.round(total - layer.cumulativeSeconds) });
       }
       outcome = { event: 'completed' };
       status = 'idle';
@@ -200,8 +314,10 @@ export async function startPrinterAgent(o: PrinterAgentOptions) {
       nozzleC = 24;
       bedC = 23;
       current = undefined;
+      progress = null;
     }
     ended.set(job.jobId, outcome);
+    remember(job.jobId, outcome.event);
     await publish('status', { jobId: job.jobId, ...outcome }).catch(() => undefined);
     await reportShadow(snapshot()).catch(() => undefined);
   }
@@ -215,7 +331,11 @@ export async function startPrinterAgent(o: PrinterAgentOptions) {
     },
     async stop() {
       clearInterval(telemetry);
+      clearInterval(holding);
       if (current) current.cancel = true;
+      // Said on the way out, so the dashboard need not wait for the report to go stale.
+      status = 'offline';
+      await reportShadow({ ...snapshot(), job: null, progress: null, offers: [] }).catch(() => undefined);
       await client.endAsync();
     },
   };

@@ -1,6 +1,8 @@
 // `dpm-printer`: the printer agent's command line.
 //   dpm-printer init --thing NAME [--state DIR]           make the device keys; prints the public keys to register
-//   dpm-printer run --mqtt URL --thing NAME --password P [--state DIR] [--time-scale N] [--runout-at 0.5] [--thermal-at 0.3]
+//   dpm-printer run --mqtt URL --thing NAME --password P [--device NAME] [--state DIR] [--time-scale N] [--runout-at 0.5] [--thermal-at 0.3]
+//     (--device: the NAME given to init, when it is not the printer id the registration gave; the web app's
+//     registration page prints this command)
 //   dpm-printer run --mqtt mqtts://ENDPOINT:8883 --thing NAME --cert cert.pem --key key.pem [--ca AmazonRootCA1.pem]   (AWS IoT Core)
 //   dpm-printer run --mqtt URL --fleet N --credentials FILE [--state DIR] [--time-scale N]
 //     (FILE: a JSON array of {"thing", "password"}; N virtual printers in one process)
@@ -13,7 +15,7 @@ import { startPrinterAgent } from './printer-agent.js';
 
 const usage = `Usage:
   dpm-printer init --thing NAME [--state DIR]
-  dpm-printer run --mqtt URL --thing NAME --password P [--state DIR] [--time-scale N] [--runout-at 0..1] [--thermal-at 0..1]
+  dpm-printer run --mqtt URL --thing NAME --password P [--device NAME] [--state DIR] [--time-scale N] [--runout-at 0..1] [--thermal-at 0..1]
   dpm-printer run --mqtt mqtts://ENDPOINT:8883 --thing NAME --cert FILE --key FILE [--ca FILE] [...]
   dpm-printer run --mqtt URL --fleet N --credentials FILE [--state DIR] [--time-scale N]`;
 
@@ -41,6 +43,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
       options: {
         mqtt: { type: 'string' },
         thing: { type: 'string' },
+        device: { type: 'string' },
         password: { type: 'string' },
         state: { type: 'string' },
         fleet: { type: 'string' },
@@ -88,6 +91,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
       if (!values.thing || (!values.password && !tls)) throw new UsageError('--thing and --password (or --cert and --key) are required, or --fleet N --credentials FILE');
       printers = [{ thing: values.thing, password: values.password }];
     }
+    if (values.device && values.fleet) throw new UsageError('--device names the keys of one printer; not with --fleet');
     const agents = await Promise.all(
       printers.map(async (p) =>
         startPrinterAgent({
@@ -96,7 +100,8 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
           username: p.thing,
           password: p.password,
           tls,
-          keys: await keysFor(stateDir, p.thing, true),
+          // Keys made by `init` under another name are used, never replaced: the platform knows only those.
+          keys: values.device ? await keysFor(stateDir, values.device, false) : await keysFor(stateDir, p.thing, true),
           timeScale,
           telemetryMs: 5000,
           faults: { runoutAt: share('runout-at', values['runout-at']), thermalAt: share('thermal-at', values['thermal-at']) },

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { LicenseTermsInput, DesignDraftInput, materials } from '../../shared/designs/design.js';
 import { PlaceOrderInput, QuoteInput } from '../../shared/orders/order.js';
+import { JobDecisionInput } from '../../shared/orders/operator-jobs.js';
 import { RatingInput } from '../../shared/orders/ratings.js';
 import { TransferInput } from '../../shared/orders/ownership.js';
 import { MessageInput } from '../../shared/orders/messages.js';
@@ -71,6 +72,8 @@ export const routeSchemas = {
   'GET /orders/{orderId}/events': { summary: 'An order as Server-Sent Events (`event: order`), sent again whenever it changes; reconnect when the stream ends' },
   'GET /me/orders': { summary: 'The caller’s orders' },
   'GET /me/notifications': { summary: 'The caller’s in-app notifications, newest first' },
+  'GET /me/jobs': { summary: 'The operator’s jobs: offers held for their decision, jobs printing and just finished' },
+  'POST /jobs/{jobId}/decision': { summary: 'Accept or reject an offer the operator’s printer holds; the printer answers the order', body: JobDecisionInput },
   'GET /me/payments': { summary: 'The caller’s accounts (payments, royalties, payouts; the platform’s for admins) with statements' },
   'POST /me/payout-account': { summary: 'Open the caller’s payout account (Stripe Express, once) and get a fresh onboarding link', body: PayoutAccountInput },
   'GET /me/payout-account': { summary: 'The caller’s payout account: ready for transfers, charges and payouts enabled, requirements due' },

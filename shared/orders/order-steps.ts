@@ -201,7 +201,8 @@ export async function recordJobReport(input: { thing: string; signed: SignedRepo
   const waiting = order.waiting?.jobId === report.jobId ? order.waiting : undefined;
 
   if (report.event === undefined) {
-    if (waiting?.step === 'print') await deps.callbacks.heartbeat(waiting.token);
+    // Progress while printing, or an offer its printer holds for its operator's decision: either keeps the step alive.
+    if (waiting) await deps.callbacks.heartbeat(waiting.token);
     if (count(report.layer) && count(report.layers) && report.layer <= report.layers && count(report.remainingSeconds) && !Number.isNaN(Date.parse(report.at))) {
       const progress = { jobId: report.jobId, layer: report.layer, layers: report.layers, percent: count(report.percent) ? Math.min(100, report.percent) : (100 * report.layer) / report.layers, remainingSeconds: report.remainingSeconds, at: report.at };
       // Kept on the order for its tracking page; reports arrive out of order, so only a later layer of the current

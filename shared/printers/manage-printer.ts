@@ -30,11 +30,33 @@ export async function updatePrinterTerms(input: { operatorId: string; printerId:
   return publicPrinterView(updated);
 }
 
-/** The operator's own printers, with what each one last reported (status, temperatures, material, alerts). */
-export async function listMyPrinters(input: { operatorId: string }, deps: { printers: PrinterStore; shadows: PrinterShadows }) {
-  const mine = await deps.printers.listByOperator(input.operatorId);
-  return Promise.all(mine.map(async (p) => ({ ...publicPrinterView(p), deviceKeys: p.deviceKeys, reported: (await deps.shadows.reported(p.printerId)) ?? null })));
+/**
+ * Whether a printer is there: its last report says it is, and is recent. A printer refreshes its report with each
+ * telemetry tick (`heartbeatSeconds`); one that missed three ticks (and at least 90 s) died without saying so.
+ */
+export function presence(reported: Record<string, unknown> | undefined, now: Date): { online: boolean; status: string; lastReportAt: string | null } {
+  const status = typeof reported?.status === 'string' ? reported.status : 'unknown';
+  const at = typeof reported?.at === 'string' && !Number.isNaN(Date.parse(reported.at)) ? reported.at : null;
+  if (!reported || status === 'offline') return { online: false, status: reported ? 'offline' : 'never connected', lastReportAt: at };
+  // Reports from agents older than the `at` field carry no time: trusted as before, on their status alone.
+  if (!at) return { online: true, status, lastReportAt: null };
+  const beat = typeof reported.heartbeatSeconds === 'number' && reported.heartbeatSeconds > 0 ? reported.heartbeatSeconds : 60;
+  const stale = now.getTime() - Date.parse(at) > Math.max(90, 3 * beat) * 1000;
+  return stale ? { online: false, status: 'offline', lastReportAt: at } : { online: true, status, lastReportAt: at };
 }
+
+/** The operator's own printers, with what each one last reported (status, temperatures, material, alerts). */
+export async function listMyPrinters(input: { operatorId: string }, deps: { printers: PrinterStore; shadows: PrinterShadows; now: () => Date }) {
+  const mine = await deps.printers.listByOperator(input.operatorId);
+  return Promise.all(
+    mine.map(async (p) => {
+      const reported = (await deps.shadows.reported(p.printerId)) ?? null;
+      return { ...publicPrinterView(p), ...presence(reported ?? undefined, deps.now()), config: p.config, deviceKeys: p.deviceKeys, reported };
+    }),
+  );
+}
+
+export type MyPrinterView = Awaited<ReturnType<typeof listMyPrinters>>[number];
 
 export async function listPrinters(deps: { printers: PrinterStore; shadows: PrinterShadows }) {
   const all = await deps.printers.list();

@@ -21,6 +21,8 @@ export const PrinterConfigInput = z.strictObject({
   region: z.string().trim().min(2).max(80),
   profile: PrinterProfile,
   loadedMaterials: z.array(z.strictObject({ type: z.enum(materials), color: z.string().trim().min(1).max(40) })).min(1).max(16),
+  /** The printer holds each offered job until its operator accepts or rejects it (default: the printer decides). */
+  approveJobs: z.boolean().optional(),
 });
 export type PrinterConfigInput = z.infer<typeof PrinterConfigInput>;
 

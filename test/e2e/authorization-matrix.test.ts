@@ -105,6 +105,9 @@ const cases: Record<string, RouteCase> = {
   'POST /webhooks/stripe': { body: () => ({ id: 'evt_matrix', object: 'event', type: 'account.updated', created: 1_764_633_600, data: { object: { id: 'acct_matrix', object: 'account' } } }), signedWebhook: true },
   // The matrix's order is still in its workflow, which an admin refund refuses (409): past authorization all the same.
   'POST /orders/{orderId}/refund': { params: { orderId: (r) => r.orderId }, body: () => ({ reason: 'Matrix refund' }) },
+  'GET /me/jobs': {},
+  // Not held by the printer (it decides by itself here): the handler answers 404 or 409, past authorization.
+  'POST /jobs/{jobId}/decision': { params: { jobId: (r) => `${r.orderId}.0` }, body: () => ({ decision: 'reject', reason: 'matrix' }) },
   'POST /partners': { body: () => ({ name: 'Matrix carrier', kind: 'supplier' }) },
   'POST /partners/{partnerId}/keys': { params: { partnerId: () => 'partner-unknown' }, body: () => ({ label: 'Matrix key', scopes: ['webhooks:manage'] }) },
   'GET /partners/{partnerId}/keys': { params: { partnerId: () => 'partner-unknown' } },
@@ -387,6 +390,17 @@ describe('authorization matrix: every route × every role', () => {
       // Nothing changed: same name, region and terms version as before the attempts.
       const after = await listed();
       expect(after).toMatchObject({ name: before!.name, region: before!.region, terms: before!.terms });
+    });
+
+    it('a second operator neither sees nor decides the jobs of the first operator’s printers (404)', async () => {
+      const jobId = `${res.orderId}.0`;
+      // The first operator's printer took the order's first offer and lists the job once it has printed it.
+      await until('the job in its operator’s list', () => json<{ jobId: string }[]>(api('/me/jobs', 'printer')), (l) => l.some((j) => j.jobId === jobId));
+      expect((await json<{ jobId: string }[]>(api('/me/jobs', 'printer-2'))).map((j) => j.jobId)).not.toContain(jobId);
+      const decide = (as: string) => api(`/jobs/${jobId}/decision`, as, { method: 'POST', body: JSON.stringify({ decision: 'reject' }) });
+      expect((await decide('printer-2')).status).toBe(404);
+      // Its own operator is told why not instead: the printer decided by itself, and the job moved on.
+      expect((await decide('printer')).status).toBe(409);
     });
 
     it('a second customer can neither read nor confirm the delivery of the first customer’s order (404)', async () => {

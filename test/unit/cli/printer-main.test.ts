@@ -34,4 +34,16 @@ describe('dpm-printer', () => {
     expect(await main(['init'], quiet, quiet)).toBe(2);
     expect(await main(['run', '--mqtt', 'mqtts://x', '--thing', 't', '--cert', 'c.pem'], quiet, quiet)).toBe(2);
   });
+
+  it('runs with the keys `init` made under another name (--device), and never makes new ones for it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'dpm-printer-'));
+    try {
+      let err = '';
+      expect(await main(['run', '--mqtt', 'mqtt://127.0.0.1:1', '--thing', 'printer-1', '--password', 'p', '--device', 'workshop', '--state', dir], () => undefined, (s) => (err += s))).toBe(2);
+      expect(err).toContain('No device keys for workshop');
+      await expect(stat(join(dir, 'workshop'))).rejects.toThrow();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
