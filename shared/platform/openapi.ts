@@ -10,6 +10,8 @@ export interface ApiRoute {
   summary: string;
   body?: z.ZodType;
   query?: z.ZodType;
+  /** The media type of a successful answer, when it is not JSON (binary STL previews). */
+  produces?: string;
 }
 
 const errorStatuses = { '400': 'Invalid input', '401': 'No valid token', '403': 'Not allowed for the caller’s groups', '404': 'Not found', '409': 'Conflict with the current state', '413': 'Body too large', '422': 'A business rule refuses it', '503': 'A dependency is unavailable' };
@@ -42,7 +44,11 @@ export function openApiDocument(routes: readonly ApiRoute[], info: { title: stri
       ...(r.auth.kind === 'groups' ? { security: [{ cognito: [] }], 'x-dpm-groups': r.auth.groups } : { security: [] }),
       parameters: [...pathParams, ...(r.query ? queryParameters(r.query) : [])],
       ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(r.body) } } } } : {}),
-      responses: { '200': { description: 'OK', content: { 'application/json': {} } }, ...errors, '500': { description: 'Internal error (logged)' } },
+      responses: {
+        '200': { description: 'OK', content: r.produces ? { [r.produces]: { schema: { type: 'string', contentMediaType: r.produces } } } : { 'application/json': {} } },
+        ...errors,
+        '500': { description: 'Internal error (logged)' },
+      },
     };
   }
   return {

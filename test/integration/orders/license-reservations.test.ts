@@ -21,7 +21,7 @@ const terms = { priceCents: 1000, royaltyCents: 300, editionSize: 5, allowedMate
 describe('edition licences', () => {
   const designs = new DynamoDbDesignStore(dynamo, table);
   const licenses = new DynamoDbLicenseReservations(dynamo, table);
-  const deps = { designs, uploads: new InMemoryBlobStore(), sealedFiles: new InMemoryBlobStore(), dataKeys: new InMemoryDataKeys(), events: new RecordedDesignEvents(), newId: () => randomUUID(), now: () => new Date() };
+  const deps = { designs, uploads: new InMemoryBlobStore(), sealedFiles: new InMemoryBlobStore(), previews: new InMemoryBlobStore(), dataKeys: new InMemoryDataKeys(), events: new RecordedDesignEvents(), newId: () => randomUUID(), now: () => new Date() };
 
   async function listedDesign(): Promise<string> {
     const { design } = await createDesign({ designerId: 'alice', draft: { title: 'Limited vase', description: '', tags: [], terms } }, deps);
