@@ -39,6 +39,12 @@ export function setTokenSource(source: () => Promise<string | undefined>, unauth
   onUnauthorized = unauthorized;
 }
 
+/** The signed-in caller's authorization header (empty when signed out), for requests made outside `call`: a 3D preview. */
+export async function authHeaders(): Promise<Record<string, string>> {
+  const token = await tokenSource();
+  return token ? { authorization: `Bearer ${token}` } : {};
+}
+
 export function apiUrl(path: string): string {
   return `${config().apiBase}${path}`;
 }
