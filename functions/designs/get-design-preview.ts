@@ -13,7 +13,7 @@ export const handler = httpRoute({
   run: async ({ route, caller, path, headers }) => {
     const own = route === ownRoute;
     const answer = await designPreview({ designId: path.designId!, callerId: own ? userOf(caller).userId : undefined, ifNoneMatch: headers['if-none-match'] }, deps);
-    const cache = { etag: answer.etag, 'cache-control': own ? 'private, max-age=3600' : 'public, max-age=86400', vary: 'authorization' };
+    const cache: Record<string, string> = own ? { etag: answer.etag, 'cache-control': 'private, max-age=3600', vary: 'authorization' } : { etag: answer.etag, 'cache-control': 'public, max-age=86400' };
     if (answer.kind === 'not-modified') return { status: 304, headers: cache };
     return { body: answer.bytes, headers: { ...cache, 'content-type': previewContentType, 'content-disposition': 'inline; filename="preview.stl"' } };
   },
