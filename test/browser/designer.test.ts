@@ -3,10 +3,14 @@
 // reaching 100 %, read the printability report and see the platform's preview drawn by WebGL; then publish a second
 // version of the terms, see both versions, withdraw the design after confirming, and find it withdrawn on the
 // dashboard. The console stays clean; screenshots at desktop and phone sizes go to test-results/browser/.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { binaryStl, torus } from '../support/meshes.js';
+import { localNames } from '../../local/names.js';
+import { localCredentials, localRegion } from '../../local/servers/local-aws.js';
+import { DynamoDbDesignStore } from '../../shared/adapters/dynamodb-design-store.js';
+import { binaryStl, box, torus } from '../support/meshes.js';
 import { launchBrowser, newContext, screenshot, watchConsole } from '../support/browser.js';
 import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 
@@ -63,7 +67,9 @@ describe('the designer area in the web app', () => {
     await page.getByLabel('E-mail').fill(email);
     await page.getByLabel('Password').fill(password);
     await page.getByRole('button', { name: 'Log in' }).click();
-    await page.waitForURL(/\/designer$/);
+    // The login page's own address ends in ?next=/designer: wait for the path itself.
+    await page.waitForURL((u) => u.pathname === '/designer');
+    await page.getByRole('heading', { name: 'Your designs' }).waitFor();
   }
 
   it('creates a design by keyboard, uploads it with progress, shows its report and preview, versions its terms and withdraws it', async () => {
@@ -191,7 +197,7 @@ describe('the designer area in the web app', () => {
     await page.getByRole('button', { name: 'Withdraw…' }).click();
     await dialog.getByRole('button', { name: 'Withdraw the design' }).click();
     await poll(() => page.locator('h1 .badge').textContent()).toBe('Withdrawn');
-    await poll(() => page.getByText('The design is withdrawn from sale.').count()).toBe(1);
+    await poll(() => page.getByRole('status').filter({ hasText: /^Withdrawn from sale on / }).count()).toBe(1);
     await screenshot(page, 'designer-design-page');
 
     await page.getByRole('link', { name: 'Your designs' }).first().click();
@@ -218,7 +224,13 @@ describe('the designer area in the web app', () => {
 
     await page.goto(`${t.platform.gatewayUrl}/designer/designs/${designId}`);
     const preview = page.locator('figure.viewer');
-    await poll(() => preview.getAttribute('data-state')).toBe('ready');
+    try {
+      await preview.waitFor({ timeout: 30_000 });
+      await poll(async () => `${await preview.getAttribute('data-state')}: ${await preview.textContent()}`).toMatch(/^ready: /);
+    } catch (err) {
+      await screenshot(page, 'designer-failed-mobile');
+      throw new Error(`${(err as Error).message}\n${await page.locator('main').innerText()}`, { cause: err });
+    }
     expect(await drawnPixels(preview)).toBeGreaterThan(0.02);
     expect(await overflow()).toBeLessThanOrEqual(0);
     await screenshot(page, 'designer-design-page-mobile');
@@ -227,6 +239,59 @@ describe('the designer area in the web app', () => {
     await page.getByLabel('Title').waitFor();
     expect(await overflow()).toBeLessThanOrEqual(0);
     await screenshot(page, 'designer-new-design-mobile');
+
+    expect(problems).toEqual([]);
+    await ctx.close();
+  });
+
+  it('says “No preview yet” for a design ingested before previews existed, and shows a rejected upload with its reason', async () => {
+    const ctx = await newContext(browser);
+    const page = await ctx.newPage();
+    const problems = watchConsole(page);
+    await logIn(page);
+    // Two more designs, made through the API with the signed-in designer's own token.
+    const token = await page.evaluate(() => (JSON.parse(localStorage.getItem('dpm.session') ?? '{}') as { idToken?: string }).idToken);
+    const make = async (title: string, stl: Uint8Array<ArrayBuffer>) => {
+      const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+      const res = await fetch(`${t.platform.gatewayUrl}/designs`, { method: 'POST', headers: auth, body: JSON.stringify({ title, terms: { priceCents: 900, royaltyCents: 300, editionSize: 5, allowedMaterials: ['PLA'], commercialUse: false } }) });
+      expect(res.status, await res.clone().text()).toBe(201);
+      const created = (await res.json()) as {
+        design: { designId: string };
+        upload: { url: string; contentType: string };
+      };
+      expect((await fetch(created.upload.url, { method: 'PUT', headers: { 'content-type': created.upload.contentType }, body: stl })).status).toBe(200);
+      expect((await fetch(`${t.platform.gatewayUrl}/designs/${created.design.designId}/ingest`, { method: 'POST', headers: auth })).status).toBe(200);
+      return created.design.designId;
+    };
+    const legacyId = await make('Old bracket', binaryStl(box(40, 20, 5)));
+    const rejectedId = await make('Open box', binaryStl(box(30, 30, 30).slice(18)));
+    // As every design ingested before previews existed: a record without one.
+    const dynamo = new DynamoDBClient({ endpoint: t.platform.urls.dynamodb, region: localRegion, credentials: localCredentials });
+    const store = new DynamoDbDesignStore(dynamo, localNames.table('main'));
+    const record = (await store.get(legacyId))!;
+    const { preview: _dropped, ...old } = record;
+    expect(await store.save({ ...old, revision: record.revision + 1 }, record.revision)).toBe(true);
+    dynamo.destroy();
+
+    await page.goto(`${t.platform.gatewayUrl}/designer/designs/${legacyId}`);
+    const missing = page.locator('figure.viewer');
+    await poll(() => missing.getAttribute('data-state')).toBe('missing');
+    expect(await missing.textContent()).toBe('No preview yetThis design was ingested before previews were made.');
+    expect(await page.getByRole('region', { name: 'Printability report' }).count()).toBe(1);
+
+    await page.goto(`${t.platform.gatewayUrl}/designer/designs/${rejectedId}`);
+    await page.getByRole('heading', { name: /^Open box/ }).waitFor();
+    expect(await page.locator('h1 .badge').textContent()).toBe('Rejected');
+    expect(await page.getByText(/^Not accepted: The design is not printable: 4 open edges/).count()).toBe(1);
+    const report = page.getByRole('region', { name: 'Printability report' });
+    expect(await report.locator('dt:text-is("Watertight") + dd').textContent()).toBe('No: 4 open edges.');
+    expect(await report.locator('dt:text-is("Volume") + dd').textContent()).toBe('Not measured: the mesh is not watertight.');
+    expect(await report.locator('dt:text-is("Warnings") + dd li').allTextContents()).toEqual(['4 open edges: the surface has holes']);
+    // Its designer still sees what was refused.
+    const preview = page.locator('figure.viewer');
+    await poll(() => preview.getAttribute('data-state')).toBe('ready');
+    expect(await drawnPixels(preview)).toBeGreaterThan(0.02);
+    await screenshot(page, 'designer-rejected-design');
 
     expect(problems).toEqual([]);
     await ctx.close();

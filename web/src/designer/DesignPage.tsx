@@ -6,6 +6,7 @@ import { Link, useParams } from 'react-router';
 import { ApiError, call } from '../api/client';
 import { RequireRole } from '../app/guards';
 import { AsyncView, Button, Card, ErrorMessage, money, useAsync, when } from '../ui/kit';
+import { NoPreview } from '../ui/viewer/ModelViewer';
 import { OwnPreview, PrintabilityReportView, StatusBadge, Stars, TermsFields, termsFromForm, termsSummary, type TermsErrors } from './parts';
 import type { Feedback, LicenseTerms, MyDesign } from './types';
 
@@ -76,10 +77,16 @@ function Loaded({ design, reload }: { design: MyDesign; reload: () => void }) {
           This design has no file yet: its upload link was handed out when it was created and lasts 15 minutes. <Link to="/designer/designs/new">Create the design again</Link> to upload its file.
         </p>
       )}
-      {owner.status === 'withdrawn' && <p className="notice">Withdrawn from sale on {when(owner.withdrawnAt)}. Prints already sold keep their licence; its history stays on the ledger.</p>}
+      {owner.status === 'withdrawn' && (
+        <p className="notice" role="status">
+          Withdrawn from sale on {when(owner.withdrawnAt)}. Prints already sold keep their licence; its history stays on the ledger.
+        </p>
+      )}
 
       <div className="two-col">
-        <Card title="Preview">{hasFile ? <OwnPreview designId={design.designId} title={design.title} /> : <p className="muted">No file, so no preview yet.</p>}</Card>
+        <Card title="Preview">
+          {hasFile ? <OwnPreview design={design} /> : <NoPreview message="The design has no file yet." />}
+        </Card>
         <Card title="About">
           <dl className="facts">
             <dt>Prints sold</dt>
@@ -129,7 +136,7 @@ function Loaded({ design, reload }: { design: MyDesign; reload: () => void }) {
 
       <DesignRatings designId={design.designId} />
       <Terms design={design} onSaved={(v) => (setNotice(`Version ${v} of the terms is published.`), reload())} />
-      {owner.status === 'listed' && <Withdraw design={design} onDone={() => (setNotice('The design is withdrawn from sale.'), reload())} />}
+      {owner.status === 'listed' && <Withdraw design={design} onDone={() => (setNotice(undefined), reload())} />}
     </>
   );
 }
@@ -296,7 +303,7 @@ function Withdraw({ design, onDone }: { design: MyDesign; onDone: () => void }) 
       </Button>
       <dialog ref={dialog} className="confirm" aria-labelledby="withdraw-title" aria-describedby="withdraw-text" onClose={() => setError(undefined)}>
         <h2 id="withdraw-title">Withdraw “{design.title}”?</h2>
-        <p id="withdraw-text">It can not be listed again afterwards: to sell it again you would upload it as a new design.</p>
+        <p id="withdraw-text">It cannot be listed again afterwards: to sell it again you would upload it as a new design.</p>
         <ErrorMessage error={error} />
         <div className="actions">
           <Button type="button" variant="danger" busy={busy} onClick={() => void confirm()}>

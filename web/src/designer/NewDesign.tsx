@@ -270,7 +270,7 @@ function Result({ design, fileName, headingRef, onAnother }: { design: OwnerDesi
           <div>{report ? <PrintabilityReportView report={report} /> : <p>No report: the file could not be read.</p>}</div>
           <div>
             <h2>Preview</h2>
-            <OwnPreview designId={design.designId} title={design.title} />
+            <OwnPreview design={design} />
           </div>
         </div>
         <div className="actions">

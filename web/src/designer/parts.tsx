@@ -3,8 +3,8 @@
 import { useEffect, useState } from 'react';
 import { apiUrl, authHeaders } from '../api/client';
 import { Field, Loading, money } from '../ui/kit';
-import { ModelViewer } from '../ui/viewer/ModelViewer';
-import { materialOptions, statusLabels, type DesignStatus, type LicenseTerms, type LicenseTermsInput, type Material, type PrintabilityReport } from './types';
+import { ModelViewer, NoPreview } from '../ui/viewer/ModelViewer';
+import { materialOptions, statusLabels, type DesignStatus, type OwnerDesign, type LicenseTerms, type LicenseTermsInput, type Material, type PrintabilityReport } from './types';
 import './designer.css';
 
 export function StatusBadge({ status }: { status: DesignStatus }) {
@@ -44,11 +44,13 @@ export function PrintabilityReportView({ report, headingId = 'report-title' }: {
             <dt>Weight, printed solid</dt>
             <dd>
               <ul className="inline-list">
-                {(Object.entries(solid.massGrams) as [Material, number][]).map(([m, g]) => (
-                  <li key={m}>
-                    {m} {g.toLocaleString(undefined, { maximumFractionDigits: 1 })} g
-                  </li>
-                ))}
+                {materialOptions
+                  .filter(([m]) => solid.massGrams[m] !== undefined)
+                  .map(([m]) => (
+                    <li key={m}>
+                      {m} {solid.massGrams[m].toLocaleString(undefined, { maximumFractionDigits: 1 })} g
+                    </li>
+                  ))}
               </ul>
             </dd>
             <dt>Holes through the part</dt>
@@ -150,8 +152,13 @@ export function Stars({ value, count }: { value: number; count?: number }) {
   );
 }
 
-/** The designer's own view of a design's preview, drafts and rejected uploads included (it needs their token). */
-export function OwnPreview({ designId, title }: { designId: string; title: string }) {
+/**
+ * The designer's own view of a design's preview, drafts and rejected uploads included (it needs their token). Without
+ * a preview on record (designs ingested before previews existed) it says so without asking the API.
+ */
+export function OwnPreview({ design }: { design: OwnerDesign }) {
+  const { designId, title } = design;
+  const hasPreview = !!design.owner.preview;
   const [headers, setHeaders] = useState<Record<string, string>>();
   useEffect(() => {
     let live = true;
@@ -160,6 +167,7 @@ export function OwnPreview({ designId, title }: { designId: string; title: strin
       live = false;
     };
   }, [designId]);
+  if (!hasPreview) return <NoPreview message={design.status === 'rejected' ? 'The file could not be read, so there is nothing to draw.' : undefined} />;
   if (!headers) return <Loading label="Preparing the preview…" />;
   return <ModelViewer url={apiUrl(`/me/designs/${encodeURIComponent(designId)}/preview`)} headers={headers} label={`Preview of ${title}`} />;
 }

@@ -10,6 +10,8 @@
 //   <ModelViewer url={apiUrl(`/me/designs/${designId}/preview`)} headers={await authHeaders()} label="…" />
 //   // Triangles already in memory (a local STL read with readStl from './stl', before upload):
 //   <ModelViewer positions={mesh.positions} label="Your file" />
+//   // A design whose record has no preview (`design.preview` is absent: ingested before previews existed) — no request:
+//   <NoPreview />
 //
 // Props
 //   url + headers?   where to GET a binary or ASCII STL (a 404 shows “No preview yet” with the API's message)
@@ -64,6 +66,7 @@ async function download(url: string, headers: Record<string, string> | undefined
     const body = (await res.json().catch(() => undefined)) as { message?: string } | undefined;
     throw new Missing(body?.message ?? 'There is no preview of this design yet.');
   }
+  if (res.status === 401) throw Object.assign(new Error('Your session has ended. Log in again to see this model.'), { noRetry: true });
   if (!res.ok) throw new Error(res.status >= 500 ? 'The platform could not send the model just now. Try again in a moment.' : `The model could not be loaded (HTTP ${res.status}).`);
   const total = Number(res.headers.get('content-length')) || undefined;
   if (!res.body) return new Uint8Array(await res.arrayBuffer());
@@ -84,6 +87,20 @@ async function download(url: string, headers: Record<string, string> | undefined
     at += c.length;
   }
   return out;
+}
+
+/** The place of a viewer for a model that has no preview, same size and words as the viewer's own 404 state. */
+export function NoPreview({ message = 'This design was ingested before previews were made.', height = 360 }: { message?: string; height?: CSSProperties['height'] }) {
+  return (
+    <figure className="viewer" data-state="missing">
+      <div className="viewer-stage" style={{ height }}>
+        <div className="viewer-overlay viewer-empty">
+          <p className="viewer-empty-title">No preview yet</p>
+          <p className="muted">{message}</p>
+        </div>
+      </div>
+    </figure>
+  );
 }
 
 export function ModelViewer(props: ModelViewerProps) {
