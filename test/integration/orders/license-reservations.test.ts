@@ -54,6 +54,8 @@ describe('edition licences', () => {
     const again = await licenses.reserve({ designId, orderId: 'f' });
     expect(again).toMatchObject({ outcome: 'reserved', printNumber: 6 });
     expect((await licenses.reserve({ designId, orderId: 'g' })).outcome).toBe('sold-out');
+    // What the designer's list shows: five prints held (one was refunded and taken again), six numbers handed out.
+    expect((await designs.editionCounts([designId])).get(designId)).toEqual({ sold: 5, issued: 6 });
   });
 
   it('keeps the counters when the designer edits the design, and refuses unlisted designs', async () => {
