@@ -71,6 +71,11 @@ export const acknowledgements: readonly Acknowledgement[] = [
   },
   {
     rule: /^AwsSolutions-APIG4$/,
+    path: /^DpmApplication\/Http\/Api\/GET--designs--\{designId\}--preview\/Resource$/,
+    reason: 'A listed design’s 3D preview is public like its page: a coarse stand-in made at ingest, never the design; drafts’ previews are on the authorized /me route',
+  },
+  {
+    rule: /^AwsSolutions-APIG4$/,
     path: /^DpmApplication\/Http\/Api\/POST--webhooks--(carriers|suppliers)--\{partnerId\}\/Resource$/,
     reason: 'Partners’ webhooks carry no Cognito token: each is authenticated by its HMAC signature (Standard Webhooks) under the partner’s own secret',
   },

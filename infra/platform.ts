@@ -144,6 +144,8 @@ export const keys = {
 
 export const buckets = {
   designs: { key: 'data', browserUploads: true, quarantinePrefix: 'quarantine/' },
+  /** Designs' reduced preview meshes (sealed too), apart from the designs so the public function serving them cannot read one. */
+  previews: { key: 'data', browserUploads: false },
   printFiles: { key: 'data', browserUploads: false },
 } as const satisfies Record<string, BucketSpec>;
 
@@ -268,7 +270,7 @@ export const functions = {
     description: 'Parses, checks, fingerprints and seals an uploaded STL, then registers the design',
     routes: [{ method: 'POST', path: '/designs/{designId}/ingest', auth: designers }],
     triggers: [],
-    uses: { tables: { main: 'readWrite' }, buckets: { designs: 'readWrite' }, keys: { data: 'encrypt' }, eventBus: 'put' },
+    uses: { tables: { main: 'readWrite' }, buckets: { designs: 'readWrite', previews: 'readWrite' }, keys: { data: 'encrypt' }, eventBus: 'put' },
     timeoutSeconds: 29,
     memoryMb: 2048,
   },
@@ -280,6 +282,18 @@ export const functions = {
     uses: { tables: { main: 'read' } },
     timeoutSeconds: 10,
     memoryMb: 256,
+  },
+  designPreview: {
+    entry: 'functions/designs/get-design-preview.ts',
+    description: 'A design’s reduced preview mesh (binary STL) for the 3D viewer: a listed design’s for anyone, a draft’s for its designer',
+    routes: [
+      { method: 'GET', path: '/designs/{designId}/preview', auth: { kind: 'public' } },
+      { method: 'GET', path: '/me/designs/{designId}/preview', auth: designers },
+    ],
+    triggers: [],
+    uses: { tables: { main: 'read' }, buckets: { previews: 'read' }, keys: { data: 'decrypt' } },
+    timeoutSeconds: 10,
+    memoryMb: 512,
   },
   searchDesigns: {
     entry: 'functions/designs/search-designs.ts',
@@ -294,6 +308,15 @@ export const functions = {
     entry: 'functions/designs/list-my-designs.ts',
     description: "A designer's own designs, drafts and rejections included",
     routes: [{ method: 'GET', path: '/me/designs', auth: designers }],
+    triggers: [],
+    uses: { tables: { main: 'read' } },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
+  myRatings: {
+    entry: 'functions/orders/my-ratings.ts',
+    description: 'The ratings and feedback a designer received, newest first, with their mean',
+    routes: [{ method: 'GET', path: '/me/ratings', auth: designers }],
     triggers: [],
     uses: { tables: { main: 'read' } },
     timeoutSeconds: 10,

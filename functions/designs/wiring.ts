@@ -18,6 +18,9 @@ export const designStore = () => new DynamoDbDesignStore(dynamoDbClient(aws), re
 /** Quarantined uploads and sealed designs share the designs bucket, under different prefixes. */
 export const designFiles = () => new S3BlobStore(s3Client(aws), readConfig(z.object({ BUCKET_DESIGNS: z.string().min(1) })).BUCKET_DESIGNS);
 
+/** Designs' preview meshes, in a bucket of their own (sealed like the designs). */
+export const designPreviews = () => new S3BlobStore(s3Client(aws), readConfig(z.object({ BUCKET_PREVIEWS: z.string().min(1) })).BUCKET_PREVIEWS);
+
 export const designDataKeys = () => new KmsDataKeys(new KMSClient({ region: aws.AWS_REGION }), readConfig(z.object({ KEY_DATA: z.string().min(1) })).KEY_DATA);
 
 export const clock = { now: () => new Date() };

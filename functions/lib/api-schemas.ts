@@ -27,6 +27,8 @@ export interface RouteSchemas {
   summary: string;
   /** A partner route (public at the gateway): the API key scope its use case requires. */
   partnerScope?: PartnerScope;
+  /** The media type of a successful answer, when it is not JSON. */
+  produces?: string;
 }
 
 export const SearchDesignsQuery = z.strictObject({
@@ -55,7 +57,10 @@ export const routeSchemas = {
   'POST /designs/{designId}/ingest': { summary: 'Check, fingerprint, seal and register an uploaded STL' },
   'GET /designs/{designId}': { summary: 'The public page of a listed design' },
   'GET /designs': { summary: 'Search the catalogue', query: SearchDesignsQuery },
-  'GET /me/designs': { summary: 'The caller’s designs, drafts included' },
+  'GET /me/designs': { summary: 'The caller’s designs, drafts included, with the prints taken from each edition' },
+  'GET /designs/{designId}/preview': { summary: 'A listed design’s preview: a reduced mesh as binary STL (never the design itself)', produces: 'model/stl' },
+  'GET /me/designs/{designId}/preview': { summary: 'The preview of one of the caller’s designs, drafts and rejected uploads included (binary STL)', produces: 'model/stl' },
+  'GET /me/ratings': { summary: 'The ratings and feedback the calling designer received, with their mean' },
   'PUT /designs/{designId}/terms': { summary: 'Publish a new version of a design’s licence terms', body: LicenseTermsInput },
   'GET /designs/{designId}/terms': { summary: 'Every version of a listed design’s licence terms' },
   'DELETE /designs/{designId}': { summary: 'Withdraw a design from sale' },

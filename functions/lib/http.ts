@@ -16,6 +16,8 @@ import { logger } from './observability.js';
 export type Caller = { kind: 'anonymous'; rejectedToken?: true } | { kind: 'user'; userId: string; username: string; email?: string; groups: UserGroup[] };
 
 export interface HttpRequest<B, Q> {
+  /** The route that matched, e.g. `GET /designs/{designId}`: a function serving two routes tells them apart by it. */
+  route: string;
   caller: Caller;
   body: B;
   query: Q;
@@ -27,6 +29,7 @@ export interface HttpRequest<B, Q> {
 
 export interface HttpResult {
   status?: number;
+  /** JSON, or bytes (sent base64-encoded to API Gateway, which passes them on as binary). */
   body?: unknown;
   headers?: Record<string, string>;
 }
@@ -138,6 +141,7 @@ export function httpRoute<B = undefined, Q = Record<string, string>>(opts: {
     if (caller.kind === 'anonymous' && opts.optionalSignIn && routeAuth.get(event.routeKey)?.kind === 'public') caller = await optionalCaller(event, opts.optionalSignIn);
     authorize(event.routeKey, caller);
     const req: HttpRequest<B, Q> = {
+      route: event.routeKey,
       caller,
       body: parseBody(event, opts.body),
       query: opts.query ? parseWith(opts.query, event.queryStringParameters ?? {}, 'query string') : ((event.queryStringParameters ?? {}) as Q),
@@ -147,6 +151,14 @@ export function httpRoute<B = undefined, Q = Record<string, string>>(opts: {
     };
     const result = await opts.run(req);
     const status = result.status ?? (result.body === undefined ? 204 : 200);
+    if (result.body instanceof Uint8Array) {
+      return {
+        statusCode: status,
+        headers: { 'content-type': 'application/octet-stream', ...result.headers },
+        body: Buffer.from(result.body.buffer, result.body.byteOffset, result.body.byteLength).toString('base64'),
+        isBase64Encoded: true,
+      };
+    }
     return {
       statusCode: status,
       headers: { 'content-type': 'application/json', ...result.headers },

@@ -4,7 +4,7 @@
 import { ConditionalCheckFailedException, TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Design, LicenseTerms } from '../designs/design.js';
-import type { DesignStore } from '../designs/ports.js';
+import type { DesignStore, EditionCounts } from '../designs/ports.js';
 import { InvalidInput } from '../errors.js';
 import { batchGet, documentClient, sortKeysUnder } from './dynamodb-document.js';
 
@@ -86,6 +86,14 @@ export class DynamoDbDesignStore implements DesignStore {
     const ids = (await sortKeysUnder(this.doc, this.tableName, `DESIGNER#${designerId}`, 'DESIGN#')).map((sk) => sk.slice('DESIGN#'.length));
     const designs = (await batchGet(this.doc, this.tableName, ids.map(designKey))).map((item) => item.design as Design);
     return designs.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  async editionCounts(designIds: readonly string[]): Promise<Map<string, EditionCounts>> {
+    // The counters live on the design item, kept there by the licence reservations.
+    const items = await batchGet(this.doc, this.tableName, designIds.map(designKey));
+    const out = new Map(designIds.map((id) => [id, { sold: 0, issued: 0 }]));
+    for (const item of items) out.set((item.design as Design).designId, { sold: Number(item.sold ?? 0), issued: Number(item.issued ?? 0) });
+    return out;
   }
 
   async catalogue(pageSize: number, after?: string): Promise<{ designs: Design[]; next?: string }> {

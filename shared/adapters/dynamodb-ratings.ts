@@ -1,9 +1,10 @@
 // Ratings in the single table: RATING#<orderId> once per order, and running totals per printer and per designer
-// (RATINGS#printer:<id> / RATINGS#designer:<id>), all written in one transaction.
+// (RATINGS#printer:<id> / RATINGS#designer:<id>, sort key TOTALS), all written in one transaction. A copy of each
+// rating sits beside its designer's totals (sort key RECEIVED#<at>#<orderId>) so the designer's list is one query.
 import { TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Rating, RatingStore } from '../orders/ratings.js';
-import { documentClient } from './dynamodb-document.js';
+import { documentClient, queryAll } from './dynamodb-document.js';
 
 const totals = (kind: 'printer' | 'designer', id: string) => ({ pk: `RATINGS#${kind}:${id}`, sk: 'TOTALS' });
 
@@ -27,6 +28,7 @@ export class DynamoDbRatings implements RatingStore {
             { Put: { TableName: this.table, Item: { pk: `RATING#${r.orderId}`, sk: 'RATING', rating: r }, ConditionExpression: 'attribute_not_exists(pk)' } },
             bump(totals('printer', r.printerId), r.printerStars),
             bump(totals('designer', r.designerId), r.designStars),
+            { Put: { TableName: this.table, Item: { pk: totals('designer', r.designerId).pk, sk: `RECEIVED#${r.at}#${r.orderId}`, rating: r } } },
           ],
         }),
       );
@@ -49,5 +51,15 @@ export class DynamoDbRatings implements RatingStore {
 
   designerRating(designerId: string) {
     return this.mean(totals('designer', designerId));
+  }
+
+  async receivedByDesigner(designerId: string): Promise<Rating[]> {
+    const items = await queryAll(this.doc, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :r)',
+      ExpressionAttributeValues: { ':pk': totals('designer', designerId).pk, ':r': 'RECEIVED#' },
+      ScanIndexForward: false,
+    });
+    return items.map((i) => i.rating as Rating);
   }
 }

@@ -1,6 +1,7 @@
 // A design and its license terms. The STL itself never appears here: only its fingerprint and where the sealed copy is.
 import { z } from 'zod';
 import { Conflict, Forbidden, RuleViolation } from '../errors.js';
+import type { StoredPreview } from './preview.js';
 import { materialDensity, type Material, type PrintabilityReport } from './printability.js';
 
 export const materials = Object.keys(materialDensity) as [Material, ...Material[]];
@@ -47,6 +48,8 @@ interface DesignBase {
   updatedAt: string;
   /** Optimistic-concurrency counter of the design record. */
   revision: number;
+  /** The reduced mesh the 3D viewer shows, made at ingest (absent for designs ingested before previews existed). */
+  preview?: StoredPreview;
 }
 
 export interface StoredStl {
@@ -97,6 +100,7 @@ export function publicView(design: Design) {
   if (design.status !== 'listed' && design.status !== 'withdrawn') return base;
   return {
     ...base,
+    preview: previewView(design.preview),
     fingerprint: design.stl.fingerprint,
     triangleCount: design.stl.triangleCount,
     boundingBox: design.report.boundingBox,
@@ -105,11 +109,16 @@ export function publicView(design: Design) {
   };
 }
 
-/** The designer sees their own drafts, rejections and reports, but not where the sealed file is stored. */
+/** Whether a design has a preview, and how detailed it is; never where it is stored. */
+function previewView(preview: StoredPreview | undefined) {
+  return preview ? { triangleCount: preview.triangleCount, sizeBytes: preview.sizeBytes, gridCells: preview.gridCells } : undefined;
+}
+
+/** The designer sees their own drafts, rejections and reports, but not where the sealed file or the preview is stored. */
 export function ownerView(design: Design) {
-  const { stl, ...mine } = design as Design & { stl?: StoredStl };
+  const { stl, preview, ...mine } = design as Design & { stl?: StoredStl };
   const stlView = stl ? { fingerprint: stl.fingerprint, format: stl.format, sizeBytes: stl.sizeBytes, triangleCount: stl.triangleCount } : undefined;
-  return { ...publicView(design), owner: { ...mine, stl: stlView } };
+  return { ...publicView(design), owner: { ...mine, stl: stlView, preview: previewView(preview) } };
 }
 
 export interface DesignSearch {

@@ -1,12 +1,15 @@
 // The uploaded STL leaves quarantine: parsed, checked, fingerprinted, sealed under its own data key, and registered.
-// Safe to retry at any point: the sealed copy is written before the record, the event is re-published on a retry
-// (the ledger writer drops duplicates), and the quarantined plaintext is deleted last.
+// A reduced preview for the 3D viewer is made from the parsed mesh (shared/designs/preview.ts), for rejected meshes
+// too, so their designer can see what was refused. Safe to retry at any point: the sealed copy and the preview are
+// written before the record, the event is re-published on a retry (the ledger writer drops duplicates), and the
+// quarantined plaintext is deleted last.
 import { createHash } from 'node:crypto';
 import { seal, type DataKeys } from '../crypto/envelope.js';
 import { Conflict, NotFound, RuleViolation } from '../errors.js';
 import { assertOwner, type Design, type LicenseTerms } from './design.js';
 import { quarantineKey } from './create-design.js';
 import type { BlobStore, DesignEvents, DesignStore } from './ports.js';
+import { storePreview, type StoredPreview } from './preview.js';
 import { checkPrintability, type PrintabilityReport } from './printability.js';
 import { InvalidStl, parseStl } from './stl.js';
 
@@ -24,6 +27,8 @@ export interface IngestDeps {
   designs: DesignStore;
   uploads: BlobStore;
   sealedFiles: BlobStore;
+  /** Where previews go: their own bucket, so the function that serves them never reads a sealed design. */
+  previews: BlobStore;
   dataKeys: DataKeys;
   events: DesignEvents;
   now: () => Date;
@@ -59,9 +64,10 @@ export async function ingestDesign(input: { designerId: string; designId: string
     return reject(design, err.message, deps);
   }
   const report = await checkPrintability(parsed.positions);
+  const preview = await storePreview(design.designId, parsed.positions, deps);
   if (!report.printable) {
     await deps.uploads.delete(key);
-    return reject(design, `The design is not printable: ${report.problems.join('; ')}`, deps, report);
+    return reject(design, `The design is not printable: ${report.problems.join('; ')}`, deps, report, preview);
   }
 
   const fingerprint = createHash('sha256').update(bytes).digest('hex');
@@ -73,6 +79,7 @@ export async function ingestDesign(input: { designerId: string; designId: string
     status: 'listed',
     stl: { fingerprint, format: parsed.format, sizeBytes: size, triangleCount: parsed.triangleCount, sealedKey },
     report,
+    ...(preview ? { preview } : {}),
     updatedAt: deps.now().toISOString(),
     revision: design.revision + 1,
   };
@@ -87,11 +94,12 @@ export async function ingestDesign(input: { designerId: string; designId: string
   return listed;
 }
 
-async function reject(design: Design, reason: string, deps: IngestDeps, report?: PrintabilityReport): Promise<Design> {
+async function reject(design: Design, reason: string, deps: IngestDeps, report?: PrintabilityReport, preview?: StoredPreview): Promise<Design> {
   const rejected: Design = {
     ...design,
     status: 'rejected',
     rejection: { reason, report },
+    ...(preview ? { preview } : {}),
     updatedAt: deps.now().toISOString(),
     revision: design.revision + 1,
   };

@@ -9,8 +9,18 @@ export interface DesignStore {
   save(design: Design, expectedRevision: number): Promise<boolean>;
   termsHistory(designId: string): Promise<LicenseTerms[]>;
   listByDesigner(designerId: string): Promise<Design[]>;
+  /** How many prints each design's edition has given out (0 for designs nothing was ordered of). */
+  editionCounts(designIds: readonly string[]): Promise<Map<string, EditionCounts>>;
   /** Every design in the catalogue, newest first, a page at a time. */
   catalogue(pageSize: number, after?: string): Promise<{ designs: Design[]; next?: string }>;
+}
+
+/** A design's edition counters, kept by the licence reservations (shared/adapters/dynamodb-license-reservations.ts). */
+export interface EditionCounts {
+  /** Licences held by orders now: taken and not given back by a refund. */
+  sold: number;
+  /** Print numbers handed out so far; a refunded order's number is never reused. */
+  issued: number;
 }
 
 /** Object storage for uploads (quarantine) and sealed files. */

@@ -54,6 +54,9 @@ export async function getDesign(input: { designId: string; callerId?: string }, 
 }
 
 
+/** A designer's own designs, with how many prints each edition has given out (`edition.sold` of `terms.editionSize`). */
 export async function listMyDesigns(input: { designerId: string }, deps: { designs: DesignStore }) {
-  return (await deps.designs.listByDesigner(input.designerId)).map(ownerView);
+  const designs = await deps.designs.listByDesigner(input.designerId);
+  const editions = await deps.designs.editionCounts(designs.map((d) => d.designId));
+  return designs.map((d) => ({ ...ownerView(d), edition: { sold: 0, issued: 0, ...editions.get(d.designId), size: d.terms.editionSize } }));
 }

@@ -26,6 +26,20 @@ export interface RatingStore {
   /** Mean stars of a printer, 0 when it has none yet. */
   printerRating(printerId: string): Promise<{ mean: number; count: number }>;
   designerRating(designerId: string): Promise<{ mean: number; count: number }>;
+  /** The ratings a designer received, newest first (those given before this list was kept count in the mean only). */
+  receivedByDesigner(designerId: string): Promise<Rating[]>;
+}
+
+/**
+ * What a designer may read of the ratings they received: the stars for the design and the customer's comment, for
+ * which design and order; not who the customer was, nor what they thought of the printer.
+ */
+export async function designerFeedback(input: { designerId: string }, deps: { ratings: Pick<RatingStore, 'designerRating' | 'receivedByDesigner'> }) {
+  const [summary, received] = await Promise.all([deps.ratings.designerRating(input.designerId), deps.ratings.receivedByDesigner(input.designerId)]);
+  return {
+    ...summary,
+    ratings: received.map((r) => ({ orderId: r.orderId, designId: r.designId, stars: r.designStars, ...(r.comment ? { comment: r.comment } : {}), at: r.at })),
+  };
 }
 
 export async function rateOrder(input: { orderId: string; customerId: string; rating: RatingInput }, deps: { orders: OrderStore; ratings: RatingStore; now: () => Date }) {

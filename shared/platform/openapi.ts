@@ -14,6 +14,8 @@ export interface ApiRoute {
   query?: z.ZodType;
   /** Partner routes: public at the gateway, authenticated by a partner API key holding this scope. */
   partnerScope?: string;
+  /** The media type of a successful answer, when it is not JSON (binary STL previews). */
+  produces?: string;
 }
 
 const errorStatuses = { '400': 'Invalid input', '401': 'No valid token (or partner API key)', '403': 'Not allowed for the caller’s groups (or the key’s scopes)', '404': 'Not found', '409': 'Conflict with the current state', '413': 'Body too large', '422': 'A business rule refuses it', '503': 'A dependency is unavailable' };
@@ -51,7 +53,11 @@ export function openApiDocument(routes: readonly ApiRoute[], info: { title: stri
           : { security: r.optionalSignIn ? [{}, { cognito: [] }] : [] }),
       parameters: [...pathParams, ...(r.query ? queryParameters(r.query) : [])],
       ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(r.body) } } } } : {}),
-      responses: { '200': { description: 'OK', content: { 'application/json': {} } }, ...errors, '500': { description: 'Internal error (logged)' } },
+      responses: {
+        '200': { description: 'OK', content: r.produces ? { [r.produces]: { schema: { type: 'string', contentMediaType: r.produces } } } : { 'application/json': {} } },
+        ...errors,
+        '500': { description: 'Internal error (logged)' },
+      },
     };
   }
   return {

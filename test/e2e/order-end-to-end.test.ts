@@ -120,6 +120,12 @@ describe('an order, from the quote to the release of the escrow', () => {
     expect((await rate('customer', { designStars: 5, printerStars: 4, comment: 'Crisp layers' })).status).toBe(201);
     expect((await rate('customer', { designStars: 1, printerStars: 1 })).status).toBe(409);
     expect((await rate('designer', { designStars: 5, printerStars: 5 })).status).toBe(403);
+    // The designer reads what was said about the design (not who said it, nor the printer's stars), and sees the print sold.
+    const feedback = (await (await api('/me/ratings', 'designer')).json()) as { count: number; ratings: Record<string, unknown>[] };
+    expect(feedback.ratings).toContainEqual({ orderId: order.orderId, designId, stars: 5, comment: 'Crisp layers', at: expect.any(String) });
+    expect(JSON.stringify(feedback)).not.toMatch(/customer|printerStars/);
+    const mineD = (await (await api('/me/designs', 'designer')).json()) as { designId: string; edition: { sold: number; issued: number; size: number } }[];
+    expect(mineD.find((d) => d.designId === designId)?.edition).toMatchObject({ sold: 1, issued: 1 });
 
     // Payment history for each role: the customer's charge, the designer's royalty, the operator's payout.
     type Account = { account: string; balanceCents: number; lines: { orderId: string; step: string; amountCents: number }[] };

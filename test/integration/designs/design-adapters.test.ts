@@ -33,6 +33,7 @@ describe('designs adapters on DynamoDB Local and s3rver', () => {
     designs: DynamoDbDesignStore;
     uploads: S3BlobStore;
     sealedFiles: S3BlobStore;
+    previews: S3BlobStore;
     dataKeys: InMemoryDataKeys;
     events: RecordedDesignEvents;
     newId: () => string;
@@ -41,7 +42,7 @@ describe('designs adapters on DynamoDB Local and s3rver', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'dpm-designs-'));
-    s3server = await startS3({ port: 0, dataDir: dir, buckets: [{ name: 'uploads', browserUploads: true }, { name: 'sealed', browserUploads: false }] });
+    s3server = await startS3({ port: 0, dataDir: dir, buckets: [{ name: 'uploads', browserUploads: true }, { name: 'sealed', browserUploads: false }, { name: 'previews', browserUploads: false }] });
     s3 = new S3Client({ endpoint: s3server.url, region: localRegion, credentials: localCredentials, forcePathStyle: true });
     await provisionTables(dynamo, { main: tables.main }, () => tableName);
     let t = 0;
@@ -49,6 +50,7 @@ describe('designs adapters on DynamoDB Local and s3rver', () => {
       designs: new DynamoDbDesignStore(dynamo, tableName),
       uploads: new S3BlobStore(s3, 'uploads'),
       sealedFiles: new S3BlobStore(s3, 'sealed'),
+      previews: new S3BlobStore(s3, 'previews'),
       dataKeys: new InMemoryDataKeys(),
       events: new RecordedDesignEvents(),
       newId: () => randomUUID(),
@@ -83,6 +85,12 @@ describe('designs adapters on DynamoDB Local and s3rver', () => {
     expect(await deps.designs.save({ ...design, title: 'stale' }, design.revision)).toBe(false);
     expect(await deps.designs.create(design)).toBe(false);
     expect((await deps.designs.listByDesigner('bob')).map((d) => d.designId)).toEqual([design.designId]);
+    expect(await deps.designs.editionCounts([design.designId, 'no-such-design'])).toEqual(
+      new Map([
+        [design.designId, { sold: 0, issued: 0 }],
+        ['no-such-design', { sold: 0, issued: 0 }],
+      ]),
+    );
   });
 
   it('pages through the catalogue with the store’s own tokens', async () => {

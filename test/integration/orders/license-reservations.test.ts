@@ -21,7 +21,7 @@ const terms = { priceCents: 1000, royaltyCents: 300, editionSize: 5, allowedMate
 describe('edition licences', () => {
   const designs = new DynamoDbDesignStore(dynamo, table);
   const licenses = new DynamoDbLicenseReservations(dynamo, table);
-  const deps = { designs, uploads: new InMemoryBlobStore(), sealedFiles: new InMemoryBlobStore(), dataKeys: new InMemoryDataKeys(), events: new RecordedDesignEvents(), newId: () => randomUUID(), now: () => new Date() };
+  const deps = { designs, uploads: new InMemoryBlobStore(), sealedFiles: new InMemoryBlobStore(), previews: new InMemoryBlobStore(), dataKeys: new InMemoryDataKeys(), events: new RecordedDesignEvents(), newId: () => randomUUID(), now: () => new Date() };
 
   async function listedDesign(): Promise<string> {
     const { design } = await createDesign({ designerId: 'alice', draft: { title: 'Limited vase', description: '', tags: [], terms } }, deps);
@@ -54,6 +54,8 @@ describe('edition licences', () => {
     const again = await licenses.reserve({ designId, orderId: 'f' });
     expect(again).toMatchObject({ outcome: 'reserved', printNumber: 6 });
     expect((await licenses.reserve({ designId, orderId: 'g' })).outcome).toBe('sold-out');
+    // What the designer's list shows: five prints held (one was refunded and taken again), six numbers handed out.
+    expect((await designs.editionCounts([designId])).get(designId)).toEqual({ sold: 5, issued: 6 });
   });
 
   it('keeps the counters when the designer edits the design, and refuses unlisted designs', async () => {

@@ -6,7 +6,7 @@ import { tables } from '../../../infra/platform.js';
 import { provisionTables } from '../../../local/provision-tables.js';
 import { localCredentials, localRegion } from '../../../local/servers/local-aws.js';
 import { DynamoDbRatings } from '../../../shared/adapters/dynamodb-ratings.js';
-import type { Rating } from '../../../shared/orders/ratings.js';
+import { designerFeedback, type Rating } from '../../../shared/orders/ratings.js';
 
 const dynamo = new DynamoDBClient({ endpoint: inject('dynamoDbUrl'), region: localRegion, credentials: localCredentials });
 const table = `ratings-${randomUUID()}`;
@@ -26,5 +26,27 @@ describe('ratings', () => {
     expect(await ratings.add(rating('o2', 2, 3))).toBe(true);
     expect(await ratings.printerRating('printer-1')).toEqual({ mean: 3.5, count: 2 });
     expect(await ratings.designerRating('alice')).toEqual({ mean: 3.5, count: 2 });
+  });
+
+  it('lists the ratings a designer received, newest first, written with the totals', async () => {
+    const ratings = new DynamoDbRatings(dynamo, table);
+    const at = (d: number) => `2026-12-0${d}T00:00:00Z`;
+    await ratings.add({ ...rating('r1', 4, 5), designerId: 'dora', at: at(1), comment: 'Lovely' });
+    await ratings.add({ ...rating('r2', 3, 2), designerId: 'dora', at: at(3) });
+    await ratings.add({ ...rating('r3', 3, 2), designerId: 'someone-else', at: at(2) });
+    expect(await ratings.add({ ...rating('r1', 1, 1), designerId: 'dora', at: at(4) })).toBe(false);
+    expect((await ratings.receivedByDesigner('dora')).map((r) => [r.orderId, r.designStars, r.comment])).toEqual([
+      ['r2', 2, undefined],
+      ['r1', 5, 'Lovely'],
+    ]);
+    expect(await designerFeedback({ designerId: 'dora' }, { ratings })).toEqual({
+      mean: 3.5,
+      count: 2,
+      ratings: [
+        { orderId: 'r2', designId: 'd', stars: 2, at: at(3) },
+        { orderId: 'r1', designId: 'd', stars: 5, comment: 'Lovely', at: at(1) },
+      ],
+    });
+    expect(await ratings.receivedByDesigner('nobody')).toEqual([]);
   });
 });

@@ -33,6 +33,11 @@ export class InMemoryDesignStore implements DesignStore {
   async listByDesigner(designerId: string) {
     return [...this.designs.values()].filter((d) => d.designerId === designerId).map(clone);
   }
+  /** Edition counters by design id, as the licence reservations would keep them on the design item. */
+  readonly editions = new Map<string, { sold: number; issued: number }>();
+  async editionCounts(designIds: readonly string[]) {
+    return new Map(designIds.map((id) => [id, { ...(this.editions.get(id) ?? { sold: 0, issued: 0 }) }]));
+  }
   async catalogue(pageSize: number, after?: string) {
     const all = [...this.designs.values()].filter((d) => d.status === 'listed').sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.designId.localeCompare(a.designId));
     const start = after ? Number(after) : 0;

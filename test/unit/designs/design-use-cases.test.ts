@@ -28,6 +28,7 @@ describe('designs', () => {
       designs: new InMemoryDesignStore(),
       uploads: new InMemoryBlobStore(),
       sealedFiles: new InMemoryBlobStore(),
+      previews: new InMemoryBlobStore(),
       dataKeys: new InMemoryDataKeys(),
       events: new RecordedDesignEvents(),
       newId: () => `d${++ids}`,
@@ -139,5 +140,14 @@ describe('designs', () => {
     expect(JSON.stringify(view)).not.toContain('sealed');
     expect(JSON.stringify(await getDesign({ designId: d.designId, callerId: 'alice' }, deps))).not.toContain('sealed');
     expect((await listMyDesigns({ designerId: 'alice' }, deps)).map((x) => x.title).sort()).toEqual(['Public', 'Secret']);
+  });
+
+  it('lists a designer’s designs with the prints each edition gave out', async () => {
+    const d = await listed('Sold well');
+    deps.designs.editions.set(d.designId, { sold: 3, issued: 4 });
+    const draftOnly = (await createDesign({ designerId: 'alice', draft: draft('Nothing sold') }, deps)).design;
+    const mine = await listMyDesigns({ designerId: 'alice' }, deps);
+    expect(mine.find((x) => x.designId === d.designId)?.edition).toEqual({ sold: 3, issued: 4, size: 100 });
+    expect(mine.find((x) => x.designId === draftOnly.designId)?.edition).toEqual({ sold: 0, issued: 0, size: 100 });
   });
 });

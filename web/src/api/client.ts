@@ -39,7 +39,7 @@ export function setTokenSource(source: () => Promise<string | undefined>, unauth
   onUnauthorized = unauthorized;
 }
 
-/** The bearer header for requests `call` cannot make (streams read with fetch): empty when signed out. */
+/** The bearer header for requests `call` cannot make (streams read with fetch, binary previews): empty when signed out. */
 export async function authHeaders(): Promise<Record<string, string>> {
   const token = await tokenSource();
   return token ? { authorization: `Bearer ${token}` } : {};
