@@ -45,8 +45,9 @@ beforeAll(() => {
   printers = Template.fromStack(stacks.printers);
   observability = Template.fromStack(stacks.observability);
   templates = Object.fromEntries(Object.values(stacks).map((s) => [s.stackName, assembly.getStackByName(s.stackName).template as Tpl]));
-  // Synth bundles every function with esbuild; on a busy 2-core machine that outlasts the default 10 s hook timeout.
-}, 120_000);
+  // Synth bundles every function with esbuild (52 of them); on a busy 2-core machine that outlasts the default 10 s
+  // hook timeout, and at times two minutes.
+}, 300_000);
 
 describe('stateful stack', () => {
   it('has the described tables: keys, GSIs, TTL, PITR, CMK encryption, retained', () => {
