@@ -78,6 +78,8 @@ describe('an order, from the quote to the release of the escrow', () => {
   const place = (body: Record<string, unknown>) => api('/orders', 'customer', { method: 'POST', body: JSON.stringify(body) });
 
   it('quotes, places, prints, tags, ships, delivers and releases; the product’s memory is on the ledger', async () => {
+    // The operator has a payout account (ready at once on the embedded platform), the designer none yet.
+    expect((await api('/me/payout-account', 'printer', { method: 'POST', body: JSON.stringify({ country: 'FR' }) })).status).toBe(201);
     const quoted = await api('/quotes', 'customer', { method: 'POST', body: JSON.stringify({ designId, material: 'PLA' }) });
     expect(quoted.status).toBe(200);
     const q = (await quoted.json()) as { printerId: string; licenseVersion: number; printerTermsVersion: number; quote: OrderView['quote'] };
@@ -137,6 +139,10 @@ describe('an order, from the quote to the release of the escrow', () => {
     const payout = (await payments('printer')).find((a) => a.account === `printer:${printerId}:payouts`)!;
     expect(payout.lines).toContainEqual(expect.objectContaining({ orderId: order.orderId, amountCents: done.quote.printingFeeCents + done.quote.shippingCents }));
     expect(JSON.stringify(await payments('customer'))).not.toContain('royalties');
+    // The operator's share went to their account; the designer's is owed until they have one.
+    const fee = done.quote.printingFeeCents + done.quote.shippingCents;
+    expect((await payments('printer')).find((a) => a.account === `printer:${printerId}:paid-out`)).toMatchObject({ balanceCents: fee });
+    expect((await payments('designer')).find((a) => a.account.endsWith(':royalties'))!.balanceCents).toBe(900);
 
     // Notifications, in-app (and in the outbox): shipped and delivered for the customer, royalty for the designer.
     const inbox = async (as: string) => ((await (await api('/me/notifications', as)).json()) as { kind: string; orderId: string }[]).filter((n) => n.orderId === order.orderId).map((n) => n.kind);
@@ -217,6 +223,20 @@ describe('an order, from the quote to the release of the escrow', () => {
     expect(((await (await fetch(badMac)).json()) as Verified).checks.tag).toBe('invalid');
     expect((await api(`/01/${done.tag!.gtin}/21/no-such-serial`)).status).toBe(404);
     expect((await api('/01/123/21/x')).status).toBe(400);
+
+    // An admin refunds the delivered order: the operator's transfer is reversed, and every account's lines for the
+    // order add up to zero again.
+    expect((await api(`/orders/${order.orderId}/refund`, 'customer', { method: 'POST', body: JSON.stringify({ reason: 'Arrived broken' }) })).status).toBe(403);
+    const refund = await api(`/orders/${order.orderId}/refund`, 'admin', { method: 'POST', body: JSON.stringify({ reason: 'Arrived broken' }) });
+    expect(await refund.json()).toEqual({ orderId: order.orderId, status: 'refunded', refundedCents: done.quote.totalCents });
+    expect((await orderOf(order.orderId)).status).toBe('refunded');
+    const all = [...(await payments('customer')), ...(await payments('designer')), ...(await payments('printer')), ...(await payments('admin'))];
+    for (const a of all) {
+      const forOrder = a.lines.filter((l) => l.orderId === order.orderId);
+      expect(forOrder.reduce((n, l) => n + l.amountCents, 0), a.account).toBe(0);
+    }
+    expect(all.find((a) => a.account === `printer:${printerId}:paid-out`)!.lines.map((l) => l.step)).toEqual(expect.arrayContaining(['payout:printing-fee', 'reversal:payout:printing-fee']));
+    expect(await inbox('printer')).toContain('payout-reversed');
   }, 120_000);
 
   it('ends a declined card in a cancelled order that gives its licence back', async () => {

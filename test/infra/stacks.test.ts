@@ -47,7 +47,8 @@ beforeAll(() => {
   observability = Template.fromStack(stacks.observability);
   web = Template.fromStack(stacks.web);
   templates = Object.fromEntries(Object.values(stacks).map((s) => [s.stackName, assembly.getStackByName(s.stackName).template as Tpl]));
-  // Synth bundles every function with esbuild; on a busy 2-core machine that outlasts the default 10 s hook timeout.
+  // Synth bundles every function with esbuild (52 of them); on a busy 2-core machine that outlasts the default 10 s
+  // hook timeout, and at times two minutes.
 }, 300_000);
 
 describe('stateful stack', () => {
