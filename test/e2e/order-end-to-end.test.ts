@@ -4,13 +4,12 @@
 // and reports completion; the product is tagged, shipped, delivered on the customer's confirmation and the escrow is
 // split. The product's memory is then read from the ledger with the official BigchainDB driver.
 import driver from 'bigchaindb-driver';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPrinterAgent } from '../../cli/printer-agent.js';
+import type { startPrinterAgent } from '../../cli/printer-agent.js';
 import { secretBytes, signWebhook } from '../../shared/partners/partners.js';
 import { main as dpm } from '../../cli/main.js';
 import type { RunningPlatform } from '../../local/runtime.js';
-import { generateDeviceKeys, publicKeys } from '../../shared/printing/device-keys.js';
+import { addPrinter as addTestPrinter } from '../support/delivered-product.js';
 import { binaryStl, box } from '../support/meshes.js';
 import { until } from '../support/until.js';
 import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
@@ -38,31 +37,9 @@ describe('an order, from the quote to the release of the escrow', () => {
   const orderOf = async (id: string, as = 'customer') => (await (await api(`/orders/${id}`, as)).json()) as OrderView;
 
   async function addPrinter(name: string, behaviour: { declines?: boolean; failsAt?: number } = {}) {
-    const keys = generateDeviceKeys();
-    const config = { name, region: 'Lyon', profile: { bed: { x: 220, y: 220 }, maxZ: 250 }, loadedMaterials: [{ type: 'PLA', color: 'black' }] };
-    const terms = { feePerHourCents: 200, feePerGramCents: 5, text: 'Printed within two days; one reprint if a print fails.' };
-    const res = await api('/printers', 'printer', { method: 'POST', body: JSON.stringify({ config, terms, deviceKeys: publicKeys(keys) }) });
-    expect(res.status).toBe(201);
-    const { printer, credentials } = (await res.json()) as { printer: { printerId: string }; credentials: { username: string; password: string; endpoint: string } };
-    const agent = await startPrinterAgent({
-      thing: printer.printerId,
-      mqttUrl: credentials.endpoint,
-      username: credentials.username,
-      password: credentials.password,
-      keys,
-      timeScale: 5000,
-      telemetryMs: 60_000,
-      workDir: join(t.dataDir, `agent-${printer.printerId}`),
-      ...(behaviour.declines ? { acceptJobs: false } : {}),
-      ...(behaviour.failsAt !== undefined ? { faults: { thermalAt: behaviour.failsAt } } : {}),
-    });
+    const { printerId: id, agent } = await addTestPrinter(t, name, behaviour);
     agents.push(agent);
-    await until(
-      'printer online',
-      async () => (await (await api('/printers')).json()) as { printerId: string; online: boolean }[],
-      (list) => list.some((p) => p.printerId === printer.printerId && p.online),
-    );
-    return printer.printerId;
+    return id;
   }
 
   beforeAll(async () => {

@@ -37,11 +37,14 @@ export async function listDesign(t: TestPlatform, title = 'Desk hook'): Promise<
   return created.design.designId;
 }
 
-export async function addPrinter(t: TestPlatform, name: string): Promise<{ printerId: string; agent: PrinterAgent }> {
+/** Registers a printer as the demo operator and starts its agent (which may decline every job, or overheat at a fraction of a print). */
+export async function addPrinter(t: TestPlatform, name: string, behaviour: { declines?: boolean; failsAt?: number } = {}): Promise<{ printerId: string; agent: PrinterAgent }> {
   const keys = generateDeviceKeys();
   const config = { name, region: 'Lyon', profile: { bed: { x: 220, y: 220 }, maxZ: 250 }, loadedMaterials: [{ type: 'PLA', color: 'black' }] };
   const terms = { feePerHourCents: 200, feePerGramCents: 5, text: 'Printed within two days; one reprint if a print fails.' };
-  const res = await expectOk(await t.api('/printers', 'printer', { method: 'POST', body: JSON.stringify({ config, terms, deviceKeys: publicKeys(keys) }) }), 'register printer');
+  const res = await t.api('/printers', 'printer', { method: 'POST', body: JSON.stringify({ config, terms, deviceKeys: publicKeys(keys) }) });
+  // A new device key is a new printer: 201, not the 200 of a retried registration.
+  if (res.status !== 201) throw new Error(`register printer: HTTP ${res.status} ${await res.text()}`);
   const { printer, credentials } = (await res.json()) as { printer: { printerId: string }; credentials: { username: string; password: string; endpoint: string } };
   const agent = await startPrinterAgent({
     thing: printer.printerId,
@@ -52,6 +55,8 @@ export async function addPrinter(t: TestPlatform, name: string): Promise<{ print
     timeScale: 5000,
     telemetryMs: 60_000,
     workDir: join(t.dataDir, `agent-${printer.printerId}`),
+    ...(behaviour.declines ? { acceptJobs: false } : {}),
+    ...(behaviour.failsAt !== undefined ? { faults: { thermalAt: behaviour.failsAt } } : {}),
   });
   await until(
     'printer online',
