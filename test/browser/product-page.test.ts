@@ -67,6 +67,7 @@ describe('the product page a QR scan opens', () => {
     await page.goto(product.printedUrl);
     expect(await verdictOf(page)).toBe('authentic');
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Authentic');
+    expect(await page.title()).toContain('Authentic');
     const why = await page.locator('.checks').innerText();
     expect(why).toContain('Signature: passed');
     expect(why).toContain('Ledger: passed');
@@ -92,7 +93,9 @@ describe('the product page a QR scan opens', () => {
     await screenshot(page, 'product-authentic-mobile');
 
     // The certificate: the verdict, the ids, every transaction id and a QR code of the product's printed link.
-    await page.getByRole('button', { name: 'Certificate of authenticity' }).click();
+    // From the keyboard: a real button, reached by focus and pressed with Enter.
+    await page.getByRole('button', { name: 'Certificate of authenticity' }).focus();
+    await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Certificate of authenticity' }).waitFor();
     const qr = page.getByRole('img', { name: /QR code/ });
     await qr.waitFor();

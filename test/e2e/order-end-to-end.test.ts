@@ -7,7 +7,7 @@ import driver from 'bigchaindb-driver';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPrinterAgent } from '../../cli/printer-agent.js';
+import type { startPrinterAgent } from '../../cli/printer-agent.js';
 import { secretBytes, signWebhook } from '../../shared/partners/partners.js';
 import { main as dpm } from '../../cli/main.js';
 import type { RunningPlatform } from '../../local/runtime.js';

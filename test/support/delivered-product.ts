@@ -1,14 +1,11 @@
 // A product that went the whole way, for tests that start where an order ends: a listed design, a virtual printer
 // with its agent over MQTT, an order printed, tagged, shipped and delivered, and its memory on the ledger. The same
 // steps as test/e2e/order-end-to-end.test.ts, shared by the browser tests.
-import { join } from 'node:path';
-import { startPrinterAgent } from '../../cli/printer-agent.js';
-import { generateDeviceKeys, publicKeys } from '../../shared/printing/device-keys.js';
-import { binaryStl, box } from './meshes.js';
+import { addPrinter as addFleetPrinter, listDesign as listFleetDesign, type Agent } from './fleet.js';
 import type { TestPlatform } from './test-platform.js';
 import { until } from './until.js';
 
-export type PrinterAgent = Awaited<ReturnType<typeof startPrinterAgent>>;
+export type PrinterAgent = Agent;
 
 export interface DeliveredProduct {
   orderId: string;
@@ -29,36 +26,14 @@ async function expectOk(res: Response, what: string): Promise<Response> {
 }
 
 export async function listDesign(t: TestPlatform, title = 'Desk hook'): Promise<string> {
-  const terms = { priceCents: 1500, royaltyCents: 900, editionSize: 5, allowedMaterials: ['PLA'], commercialUse: false };
-  const res = await expectOk(await t.api('/designs', 'designer', { method: 'POST', body: JSON.stringify({ title, terms }) }), 'create design');
-  const created = (await res.json()) as { design: { designId: string }; upload: { url: string; contentType: string } };
-  await fetch(created.upload.url, { method: 'PUT', headers: { 'content-type': created.upload.contentType }, body: binaryStl(box(20, 20, 6)) });
-  await expectOk(await t.api(`/designs/${created.design.designId}/ingest`, 'designer', { method: 'POST' }), 'ingest design');
-  return created.design.designId;
+  return listFleetDesign(t, title, [20, 20, 6], { terms: { priceCents: 1500, royaltyCents: 900, editionSize: 5, allowedMaterials: ['PLA'], commercialUse: false } });
 }
 
-export async function addPrinter(t: TestPlatform, name: string): Promise<{ printerId: string; agent: PrinterAgent }> {
-  const keys = generateDeviceKeys();
-  const config = { name, region: 'Lyon', profile: { bed: { x: 220, y: 220 }, maxZ: 250 }, loadedMaterials: [{ type: 'PLA', color: 'black' }] };
-  const terms = { feePerHourCents: 200, feePerGramCents: 5, text: 'Printed within two days; one reprint if a print fails.' };
-  const res = await expectOk(await t.api('/printers', 'printer', { method: 'POST', body: JSON.stringify({ config, terms, deviceKeys: publicKeys(keys) }) }), 'register printer');
-  const { printer, credentials } = (await res.json()) as { printer: { printerId: string }; credentials: { username: string; password: string; endpoint: string } };
-  const agent = await startPrinterAgent({
-    thing: printer.printerId,
-    mqttUrl: credentials.endpoint,
-    username: credentials.username,
-    password: credentials.password,
-    keys,
-    timeScale: 5000,
-    telemetryMs: 60_000,
-    workDir: join(t.dataDir, `agent-${printer.printerId}`),
+/** Registers a printer as the demo operator and starts its agent (which may decline every job, or overheat at a fraction of a print). */
+export async function addPrinter(t: TestPlatform, name: string, behaviour: { declines?: boolean; failsAt?: number } = {}): Promise<{ printerId: string; agent: PrinterAgent }> {
+  return addFleetPrinter(t, name, {
+    agent: { ...(behaviour.declines ? { acceptJobs: false } : {}), ...(behaviour.failsAt !== undefined ? { faults: { thermalAt: behaviour.failsAt } } : {}) },
   });
-  await until(
-    'printer online',
-    async () => (await (await t.api('/printers')).json()) as { printerId: string; online: boolean }[],
-    (list) => list.some((p) => p.printerId === printer.printerId && p.online),
-  );
-  return { printerId: printer.printerId, agent };
 }
 
 /** Orders a print of a fresh design on a fresh printer and follows it to delivery and the ledger (5 memory steps). */

@@ -20,11 +20,11 @@ export function printerConfig(name: string, extra: Record<string, unknown> = {})
 export async function addPrinter(
   t: TestPlatform,
   name: string,
-  opts: { as?: string; config?: Record<string, unknown>; agent?: Partial<PrinterAgentOptions> } = {},
+  opts: { as?: string; config?: Record<string, unknown>; terms?: typeof printerTerms; agent?: Partial<PrinterAgentOptions> } = {},
 ): Promise<{ printerId: string; agent: Agent }> {
   const as = opts.as ?? 'printer';
   const keys = generateDeviceKeys();
-  const res = await t.api('/printers', as, { method: 'POST', body: JSON.stringify({ config: printerConfig(name, opts.config), terms: printerTerms, deviceKeys: publicKeys(keys) }) });
+  const res = await t.api('/printers', as, { method: 'POST', body: JSON.stringify({ config: printerConfig(name, opts.config), terms: opts.terms ?? printerTerms, deviceKeys: publicKeys(keys) }) });
   if (res.status !== 201) throw new Error(`registering ${name}: ${res.status} ${await res.text()}`);
   const { printer, credentials } = (await res.json()) as { printer: { printerId: string }; credentials: { username: string; password: string; endpoint: string } };
   const agent = await startPrinterAgent({
@@ -47,9 +47,14 @@ export async function addPrinter(
 }
 
 /** A design of the demo designer, uploaded and ingested (listed), of a small box that prints in a few seconds. */
-export async function listDesign(t: TestPlatform, title: string, size: [number, number, number] = [20, 20, 6]): Promise<string> {
-  const terms = { priceCents: 1500, royaltyCents: 900, editionSize: 50, allowedMaterials: ['PLA'], commercialUse: false };
-  const created = (await (await t.api('/designs', 'designer', { method: 'POST', body: JSON.stringify({ title, terms }) })).json()) as {
+export async function listDesign(
+  t: TestPlatform,
+  title: string,
+  size: [number, number, number] = [20, 20, 6],
+  opts: { terms?: Record<string, unknown>; extra?: Record<string, unknown> } = {},
+): Promise<string> {
+  const terms = opts.terms ?? { priceCents: 1500, royaltyCents: 900, editionSize: 50, allowedMaterials: ['PLA'], commercialUse: false };
+  const created = (await (await t.api('/designs', 'designer', { method: 'POST', body: JSON.stringify({ title, terms, ...opts.extra }) })).json()) as {
     design: { designId: string };
     upload: { url: string; contentType: string };
   };

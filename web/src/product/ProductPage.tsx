@@ -1,7 +1,7 @@
 // The public product page a QR scan or an NFC tap opens (/01/<gtin>/21/<serial>?s=…[&uid&ctr&cmac]): the verdict,
 // why, and the product's memory as a timeline with each step's ledger transaction. No login; the query string goes to
 // the API exactly as the tag wrote it.
-import { lazy, Suspense, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { Link, useLocation, useParams } from 'react-router';
 import { AsyncView, Button, Loading, useAsync, when } from '../ui/kit';
 import type { ProductVerification } from '../../../shared/tags/verify-product';
@@ -44,6 +44,10 @@ export function Component() {
 
 function ProductView({ checked, onCertificate, onRecheck, rechecking }: { checked: Checked; onCertificate(): void; onRecheck(): void; rechecking: boolean }) {
   const v = checked.verification;
+  // The verdict names the tab too, for screen-reader users switching tabs and for the history list.
+  useEffect(() => {
+    document.title = `${verdictText(v.verdict).title} · product ${v.product.serial} · DPM`;
+  }, [v]);
   const tapped = new URLSearchParams(useLocation().search).has('ctr');
   return (
     <>
