@@ -80,7 +80,7 @@ describe('the customer in the web app', () => {
     expect(await page.getByRole('link', { name: 'Desk organiser tray' }).count()).toBe(0);
     await screenshot(page, 'customer-search');
 
-    // The design's page: facts, licence terms, a placeholder for the 3D preview, and the printers that can print it.
+    // The design's page: facts, licence terms, the 3D preview, and the printers that can print it.
     await page.getByRole('link', { name: 'Desk hook' }).click();
     await page.waitForURL(new RegExp(`/designs/${designId}$`));
     // The page loads on first visit: until it has, the results (with their own "Desk hook" heading) stay on screen.
@@ -89,7 +89,9 @@ describe('the customer in the web app', () => {
     await page.getByText('Past versions of the licence terms').click();
     await expect.poll(() => page.getByRole('heading', { name: /^Version 1 / }).count()).toBe(1);
     expect(await page.locator('.history').textContent()).toContain('at most 10 prints');
-    expect(await page.getByRole('img', { name: /3D preview/ }).count()).toBe(1);
+    expect(await page.getByRole('img', { name: '3D preview of Desk hook' }).count()).toBe(1);
+    // The preview mesh the platform made at ingest is drawn (not the design file, which is never sent).
+    await expect.poll(() => page.locator('figure.viewer').getAttribute('data-state'), { timeout: 30_000 }).toBe('ready');
     await expect.poll(() => page.getByRole('radio').count(), { timeout: 20_000 }).toBe(2);
 
     // Paying before accepting the terms is refused with what to do.

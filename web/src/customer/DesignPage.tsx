@@ -14,6 +14,8 @@ export type DesignView = ReturnType<typeof publicView> & {
   volumeMm3?: number;
   massGrams?: Record<string, number>;
   triangleCount?: number;
+  /** Present when the platform made a preview mesh at ingest. */
+  preview?: { triangleCount: number };
 };
 
 export function DesignPage() {
@@ -50,7 +52,7 @@ export function DesignPage() {
                   </ul>
                 )}
               </Card>
-              <DesignPreview designId={d.designId} facts={{ size: d.boundingBox?.size, volumeMm3: d.volumeMm3, massGrams: d.massGrams, triangleCount: d.triangleCount }} />
+              <DesignPreview designId={d.designId} title={d.title} hasPreview={!!d.preview} facts={{ size: d.boundingBox?.size, volumeMm3: d.volumeMm3, massGrams: d.massGrams, triangleCount: d.triangleCount }} />
               <LicenceTerms designId={d.designId} terms={d.terms} />
             </div>
             <div>{d.status === 'listed' && <Checkout design={d} />}</div>

@@ -1,7 +1,8 @@
-// PLACEHOLDER for the 3D preview. The designer area is building web/src/ui/viewer/ModelViewer.tsx (props `{ url }`,
-// three.js loaded lazily, orbit + auto-rotate) and GET /designs/{designId}/preview; when both are merged, replace the
-// `preview-box` element below with `<ModelViewer url={apiUrl(`/designs/${designId}/preview`)} />` (one line).
+// The public design page's 3D preview: the coarse preview mesh the platform made at ingest (never the design itself),
+// drawn by the shared ModelViewer (orbit, auto-rotate, keyboard), with the printability facts beside it.
+import { apiUrl } from '../api/client';
 import { Card } from '../ui/kit';
+import { ModelViewer, NoPreview } from '../ui/viewer/ModelViewer';
 
 export interface PrintabilityFacts {
   size?: [number, number, number];
@@ -10,12 +11,10 @@ export interface PrintabilityFacts {
   triangleCount?: number;
 }
 
-export function DesignPreview({ designId, facts }: { designId: string; facts: PrintabilityFacts }) {
+export function DesignPreview({ designId, title, hasPreview, facts }: { designId: string; title: string; hasPreview: boolean; facts: PrintabilityFacts }) {
   return (
     <Card title="3D preview">
-      <div className="preview-box" role="img" aria-label={`3D preview of design ${designId} (coming soon)`} data-design-id={designId}>
-        <span>3D preview</span>
-      </div>
+      {hasPreview ? <ModelViewer url={apiUrl(`/designs/${encodeURIComponent(designId)}/preview`)} label={`3D preview of ${title}`} /> : <NoPreview />}
       <dl className="facts">
         {facts.size && (
           <>
