@@ -6,7 +6,6 @@
 //     transferred, order by order, as soon as an `account.updated` event says the account became ready.
 // Transfers carry idempotency keys derived from the order and the share, so both paths send a share at most once.
 import { z } from 'zod';
-import { NotFound } from '../errors.js';
 import type { PrinterStore } from '../printers/ports.js';
 import { owedByOrder, payoutEntry, type Books } from './accounting.js';
 import type { ConnectedAccountStatus, PaymentGateway } from './payment-gateway.js';
@@ -67,10 +66,13 @@ export async function openPayoutAccount(input: { userId: string; email?: string;
 }
 
 /** GET /me/payout-account. */
+/**
+ * GET /me/payout-account: the caller's account, or null before they open one. Not having one yet is a normal state
+ * of one's own account (the web app asks on every visit of its payouts page), not a missing resource.
+ */
 export async function getPayoutAccount(input: { userId: string }, deps: { payoutAccounts: PayoutAccountStore }) {
   const account = await deps.payoutAccounts.get(input.userId);
-  if (!account) throw new NotFound('You have no payout account yet: POST /me/payout-account opens one');
-  return payoutAccountView(account);
+  return account ? payoutAccountView(account) : null;
 }
 
 /** One participant's share of one order. `purpose` names the share in idempotency keys and journal steps. */

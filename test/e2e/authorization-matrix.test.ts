@@ -101,7 +101,7 @@ const cases: Record<string, RouteCase> = {
   'POST /products/{productId}/transfer': { params: { productId: () => 'prd_000000000000000000000000' }, body: () => ({ transferId: '8e0f6a55-7c6b-4a51-9c1d-2b9f1f1d3a10', toOwnerId: 'someone' }) },
   'GET /me/payments': {},
   // Designers and operators open their payout account (the local gateway's onboarding completes at once); reading it
-  // before opening one is a 404, after it a 200: either is past authorization.
+  // before opening one answers null, after it the account: either is past authorization.
   'POST /me/payout-account': { body: () => ({ country: 'FR' }) },
   'GET /me/payout-account': {},
   // Stripe's events authenticate by their Stripe-Signature header: unsigned, they are refused whoever sends them.
@@ -453,7 +453,9 @@ describe('authorization matrix: every route × every role', () => {
       const { account, onboarding } = (await opened.json()) as { account: { accountId: string; ready: boolean }; onboarding: { url: string } };
       expect(account).toMatchObject({ accountId: expect.stringMatching(/^acct_local_/), ready: true });
       expect(new URL(onboarding.url).searchParams.get('account')).toBe(account.accountId);
-      expect((await api('/me/payout-account', 'designer-2')).status).toBe(404);
+      const none = await api('/me/payout-account', 'designer-2');
+      expect(none.status).toBe(200);
+      expect(await none.json()).toBeNull();
 
       // The embedded platform's endpoint secret (DPM_STRIPE_WEBHOOK_SECRET, by default whsec_dpm_local) signs it.
       const { userId } = await json<{ userId: string }>(api('/me', 'printer-2'));

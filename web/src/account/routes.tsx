@@ -4,4 +4,7 @@ import type { RouteObject } from 'react-router';
 export const accountRoutes: RouteObject[] = [
   { path: 'profile', lazy: () => import('./ProfilePage') },
   { path: 'inbox', lazy: () => import('./InboxPage') },
+  { path: 'payouts', lazy: () => import('./PayoutsPage') },
+  { path: 'payouts/onboarding/return', lazy: () => import('./PayoutsPage') },
+  { path: 'payouts/onboarding/refresh', lazy: () => import('./PayoutsPage') },
 ];
