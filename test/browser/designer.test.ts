@@ -165,8 +165,9 @@ describe('the designer area in the web app', () => {
     await screenshot(page, 'designer-new-design-listed');
 
     await page.getByRole('link', { name: 'Open the design’s page' }).click();
-    await page.waitForURL(/\/designer\/designs\/[^/]+$/);
-    designId = page.url().split('/').at(-1)!;
+    // Not /designer/designs/new, where the link was clicked.
+    await page.waitForURL((u) => /^\/designer\/designs\/[^/]+$/.test(u.pathname) && !u.pathname.endsWith('/new'));
+    designId = new URL(page.url()).pathname.split('/').at(-1)!;
     await page.getByRole('heading', { name: /^Spiral vase/ }).waitFor();
     await poll(() => page.getByText('One version').count()).toBe(1);
 
