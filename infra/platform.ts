@@ -103,11 +103,20 @@ export interface FunctionSpec {
   memoryMb: number;
   /**
    * The handler streams its response (Server-Sent Events) with Lambda response streaming. HTTP APIs buffer responses,
-   * so in AWS such a route needs a function URL (InvokeMode RESPONSE_STREAM) or a REST API method with streaming; the
-   * local gateway streams it directly.
+   * so in AWS its routes are not on the HTTP API: each is a CloudFront behaviour (`/api` + the path, parameters as `*`)
+   * to the function's URL (InvokeMode RESPONSE_STREAM, IAM auth signed by CloudFront's origin access control). No JWT
+   * authorizer stands there, so the function checks the bearer token itself (binds the pool's issuer and app client
+   * id, as `optionalSignIn` does). The local gateway streams it directly.
    */
   responseStreaming?: boolean;
 }
+
+/**
+ * Where a response-streaming function finds the viewer's `Authorization` header in AWS: CloudFront's origin access
+ * control signs the request to the function URL with SigV4 in `Authorization`, so a CloudFront Function copies the
+ * viewer's bearer token here first.
+ */
+export const viewerAuthorizationHeader = 'x-dpm-viewer-authorization';
 
 export interface EventRuleSpec {
   description: string;
@@ -970,8 +979,8 @@ function snake(k: string): string {
   return k.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
 }
 
-/** Env var names a function's `uses` binds, in a stable order. */
-export function boundEnvNames(uses: Uses): string[] {
+/** Env var names a function's `uses` binds (and its response streaming: see `responseStreaming`), in a stable order. */
+export function boundEnvNames(uses: Uses, responseStreaming = false): string[] {
   const names: string[] = [];
   for (const k of Object.keys(uses.tables ?? {})) names.push(envName.table(k));
   for (const k of Object.keys(uses.buckets ?? {})) names.push(envName.bucket(k));
@@ -980,7 +989,7 @@ export function boundEnvNames(uses: Uses): string[] {
   for (const k of Object.keys(uses.workflows ?? {})) names.push(envName.workflow(k));
   if (uses.eventBus) names.push(envName.eventBus);
   if (uses.userPool) names.push(envName.userPool);
-  if (uses.optionalSignIn) names.push(envName.userPoolIssuer, envName.userPoolClientId);
+  if (uses.optionalSignIn || responseStreaming) names.push(envName.userPoolIssuer, envName.userPoolClientId);
   if (uses.printerIdentities) names.push(envName.printerIdentities);
   if (uses.ledger) names.push(envName.ledgerUrl, envName.ledgerHeaders, envName.ledgerHeadersSecret);
   if (uses.payments) names.push(envName.payments);

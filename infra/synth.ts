@@ -2,6 +2,7 @@
 import { App, Aspects, CfnResource, Validations, type IAspect } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { join } from 'node:path';
+import { streamingPathPattern } from './constructs/streaming-urls.js';
 import { AcknowledgedAwsSolutionsChecks } from './nag-acknowledgements.js';
 import { platform } from './platform.js';
 import { ApplicationStack } from './stacks/application-stack.js';
@@ -64,6 +65,7 @@ export function buildApp(opts: { outdir?: string; context?: Record<string, strin
     description: 'DPM web app on S3 behind CloudFront, with the API under /api',
     assetsDir: webAssetsDir,
     api: application.api.api,
+    streamingRoutes: application.streaming.routes,
     userPoolId: stateful.resources.userPool.userPoolId,
     userPoolClientId: stateful.users.client.userPoolClientId,
   });
@@ -96,7 +98,9 @@ type Template = { Resources?: Record<string, { Type: string; Properties?: Record
 
 /**
  * Route keys and triggers as the synthesized CloudFormation has them: `GET /health`, `queue:<q>-><fn>`,
- * `rule:<r>-><fn>`, `workflowTask:<w>-><fn>`. Compared against the running local platform by a test.
+ * `rule:<r>-><fn>`, `workflowTask:<w>-><fn>`. Compared against the running local platform by a test. A streaming
+ * route counts only when it is wired end to end: a RESPONSE_STREAM function URL naming it (`dpm:routes`), and a
+ * CloudFront behaviour with its path pattern whose origin is that URL.
  */
 export function templateRoutesAndTriggers(templates?: Record<string, Template>): { routes: string[]; triggers: string[] } {
   const t = templates ?? synthesizedTemplates();
@@ -114,9 +118,16 @@ export function templateRoutesAndTriggers(templates?: Record<string, Template>):
   };
   const routes: string[] = [];
   const triggers: string[] = [];
+  const behaviourPatternsByUrl = streamingBehaviours(resources, refId);
   for (const [id, r] of resources) {
     const p = r.Properties ?? {};
     if (r.Type === 'AWS::ApiGatewayV2::Route') routes.push(String(p.RouteKey));
+    if (r.Type === 'AWS::Lambda::Url' && p.InvokeMode === 'RESPONSE_STREAM') {
+      const patterns = behaviourPatternsByUrl.get(id) ?? [];
+      for (const key of (r.Metadata?.['dpm:routes'] ?? '').split(',').filter(Boolean)) {
+        if (patterns.includes(streamingPathPattern(key.slice(key.indexOf(' ') + 1)))) routes.push(key);
+      }
+    }
     if (r.Type === 'AWS::Lambda::EventSourceMapping') {
       triggers.push(`queue:${metaOf(refId(p.EventSourceArn)!, 'queue')}->${metaOf(refId(p.FunctionName)!, 'function')}`);
     }
@@ -135,6 +146,23 @@ export function templateRoutesAndTriggers(templates?: Record<string, Template>):
     }
   }
   return { routes, triggers };
+}
+
+/** The path patterns of CloudFront behaviours whose origin is a function URL, by the URL's logical ID. */
+function streamingBehaviours(resources: [string, { Type: string; Properties?: Record<string, unknown> }][], refId: (v: unknown) => string | undefined): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  type Config = { Origins?: { Id: string; DomainName: unknown }[]; CacheBehaviors?: { PathPattern: string; TargetOriginId: string }[] };
+  for (const [, r] of resources) {
+    if (r.Type !== 'AWS::CloudFront::Distribution') continue;
+    const config = (r.Properties?.DistributionConfig ?? {}) as Config;
+    // A function URL origin's domain is the host of the URL: Fn::Select [2, Fn::Split ['/', <the URL>]].
+    const urlOf = new Map((config.Origins ?? []).map((o) => [o.Id, refId((o.DomainName as { 'Fn::Select'?: [number, { 'Fn::Split': [string, unknown] }] })['Fn::Select']?.[1]?.['Fn::Split']?.[1])] as const));
+    for (const b of config.CacheBehaviors ?? []) {
+      const url = urlOf.get(b.TargetOriginId);
+      if (url) out.set(url, [...(out.get(url) ?? []), b.PathPattern]);
+    }
+  }
+  return out;
 }
 
 export function synthesizedTemplates(): Record<string, Template> {

@@ -87,7 +87,11 @@ export function bearerOf(headers: Record<string, string>): string | undefined {
  * authorizer cannot be optional), so the token is checked here against the pool's keys.
  */
 async function optionalCaller(event: Event, signIns: SignIns): Promise<Caller> {
-  const header = event.headers?.authorization ?? event.headers?.Authorization;
+  return callerOfToken(event.headers?.authorization ?? event.headers?.Authorization, signIns);
+}
+
+/** The caller an `Authorization: Bearer` header names, checked against the pool's keys; no header is anonymous. */
+export async function callerOfToken(header: string | undefined, signIns: SignIns): Promise<Caller> {
   if (header === undefined) return { kind: 'anonymous' };
   const token = bearerToken(header);
   const user = token ? await signIns.userOf(token) : undefined;

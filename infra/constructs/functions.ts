@@ -130,7 +130,8 @@ export class PlatformFunctions extends Construct {
           }),
         );
       }
-      if (u.optionalSignIn) {
+      // A streaming function sits behind its function URL, with no JWT authorizer, so it checks tokens itself too.
+      if (u.optionalSignIn || spec.responseStreaming) {
         // Only the pool's public keys are read (over HTTPS, from the issuer): no IAM grant.
         fn.addEnvironment(envName.userPoolIssuer, cognitoIssuer(Stack.of(this).region, r.userPool.userPoolId));
         fn.addEnvironment(envName.userPoolClientId, r.userPoolClient.userPoolClientId);

@@ -1,4 +1,5 @@
-// The HTTP API: every route of the description, each to its function. Routes for signed-in users carry the Cognito
+// The HTTP API: every route of the description, each to its function, except response-streaming ones (see
+// PlatformStreamingUrls). Routes for signed-in users carry the Cognito
 // JWT authorizer; which groups may call them is checked in the handler, from the same description.
 import { CfnOutput, Duration } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
@@ -39,7 +40,8 @@ export class PlatformHttpApi extends Construct {
       jwtAudience: [props.client.userPoolClientId],
     });
     for (const [key, spec] of Object.entries(props.functions)) {
-      if (!spec.routes.length) continue;
+      // A response-streaming function's routes would be buffered here: they go through its function URL instead.
+      if (!spec.routes.length || spec.responseStreaming) continue;
       const integration = new HttpLambdaIntegration(`${key}Integration`, props.handlers[key]!);
       for (const route of spec.routes) {
         this.api.addRoutes({

@@ -1,10 +1,11 @@
-// The stateless application: functions, the HTTP API, triggers (the ledger writer's queue among them) and the
+// The stateless application: functions, the HTTP API, the streaming routes' function URLs, triggers (the ledger writer's queue among them) and the
 // workflows. Safe to destroy and redeploy at any time.
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type { Construct } from 'constructs';
 import { PlatformFunctions, type LedgerNetwork, type PaymentsSetup, type StatefulResources } from '../constructs/functions.js';
 import { PlatformHttpApi } from '../constructs/http-api.js';
+import { PlatformStreamingUrls } from '../constructs/streaming-urls.js';
 import { PlatformTriggers } from '../constructs/triggers.js';
 import { PlatformWorkflows } from '../constructs/workflows.js';
 import type { Platform } from '../platform.js';
@@ -12,6 +13,7 @@ import type { Platform } from '../platform.js';
 export class ApplicationStack extends Stack {
   readonly functions: PlatformFunctions;
   readonly api: PlatformHttpApi;
+  readonly streaming: PlatformStreamingUrls;
   readonly workflows: PlatformWorkflows;
   readonly triggers: PlatformTriggers;
 
@@ -28,5 +30,6 @@ export class ApplicationStack extends Stack {
     this.functions.bindWorkflows(this.workflows.arns, p.functions);
     this.triggers = new PlatformTriggers(this, 'Triggers', { functions: p.functions, handlers, queues: props.resources.queues, bus: props.resources.bus, eventRules: p.eventRules });
     this.api = new PlatformHttpApi(this, 'Http', { functions: p.functions, handlers, userPool: props.resources.userPool, client: props.userPoolClient, region: this.region });
+    this.streaming = new PlatformStreamingUrls(this, 'Streaming', { functions: p.functions, handlers });
   }
 }

@@ -110,7 +110,7 @@ const spkiPrefix = Buffer.from('302a300506032b6570032100', 'hex');
 // sign most transactions, so their key objects are kept.
 const keyObjects = new Map<string, KeyObject>();
 
-export function verifyEd25519(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+function keyObjectOf(publicKey: Uint8Array): KeyObject {
   const id = Buffer.from(publicKey).toString('hex');
   let key = keyObjects.get(id);
   if (!key) {
@@ -118,7 +118,20 @@ export function verifyEd25519(publicKey: Uint8Array, message: Uint8Array, signat
     if (keyObjects.size >= 10_000) keyObjects.clear();
     keyObjects.set(id, key);
   }
-  return verify(null, message, key, signature);
+  return key;
+}
+
+export function verifyEd25519(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+  return verify(null, message, keyObjectOf(publicKey), signature);
+}
+
+/**
+ * The same check on libuv's thread pool: a request path that verifies a signature every time (a product's Digital
+ * Link) then leaves the event loop free for other requests meanwhile, and a busy process uses its other cores.
+ */
+export function verifyEd25519Async(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): Promise<boolean> {
+  const key = keyObjectOf(publicKey);
+  return new Promise((resolve, reject) => verify(null, message, key, signature, (err, ok) => (err ? reject(err) : resolve(ok))));
 }
 
 /** Raw 32-byte Ed25519 public key from DER SubjectPublicKeyInfo (what KMS GetPublicKey returns). */

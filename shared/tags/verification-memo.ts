@@ -47,16 +47,24 @@ export class FreshReads<K, V> {
   private readonly pending = new Map<K, { running: Promise<V>; queued?: Promise<V> }>();
 
   read(key: K, load: () => Promise<V>): Promise<V> {
+    // A load that throws instead of rejecting still ends its read.
+    const start = (): Promise<V> => {
+      try {
+        return load();
+      } catch (err) {
+        return Promise.reject(err as Error);
+      }
+    };
     const entry = this.pending.get(key);
     if (!entry) {
-      const running = load();
+      const running = start();
       const started = { running };
       this.pending.set(key, started);
       this.forgetWhenDone(key, started, running);
       return running;
     }
     entry.queued ??= entry.running.then(settled, settled).then(() => {
-      const running = load();
+      const running = start();
       entry.running = running;
       entry.queued = undefined;
       this.forgetWhenDone(key, entry, running);

@@ -7,7 +7,7 @@ import bs58 from 'bs58';
 import { open, type DataKeys } from '../crypto/envelope.js';
 import { Conflict, NotFound } from '../errors.js';
 import type { PlatformSigner } from '../ledger/ports.js';
-import { verifyEd25519 } from '../ledger/transaction.js';
+import { verifyEd25519Async } from '../ledger/transaction.js';
 import { verifyHistory } from '../ledger/verify-history.js';
 import { tagKeyContext } from '../orders/order-steps.js';
 import { confirmDelivery } from '../orders/place-order.js';
@@ -122,32 +122,38 @@ async function issuedTag(gtin: string, serial: string, deps: VerifyDeps): Promis
   return tag;
 }
 
+/** The Digital Link's signature, checked on every request: it is the request's own. */
+async function signatureValid(input: { gtin: string; serial: string; query: Record<string, string | undefined> }, tag: IssuedTag, deps: VerifyDeps): Promise<boolean> {
+  const sig = Buffer.from(input.query.s ?? '', 'base64url');
+  if (sig.length !== 64) return false;
+  const path = `/01/${input.gtin}/21/${encodeURIComponent(input.serial)}`;
+  return verifyEd25519Async(bs58.decode(await deps.signer.publicKey()), new TextEncoder().encode(`${path}|${tag.productId}`), sig);
+}
+
+/** A tap's MAC under the tag's own key, then its counter against the highest one accepted so far (in the store). */
+async function tapCheck(sun: ReturnType<typeof parseSun>, tag: IssuedTag, deps: VerifyDeps): Promise<TagCheck> {
+  if (sun === undefined) return 'not-presented';
+  if (sun === 'malformed') return 'invalid';
+  const key = await open(Buffer.from(tag.sealedKey, 'base64'), deps.dataKeys, tagKeyContext(tag.gtin, tag.serial));
+  const valid = sun.uid === tag.uid && sunMacValid(key, sun);
+  key.fill(0);
+  // Only a valid tap may move the counter: otherwise anyone could burn counters with forged URLs.
+  if (!valid) return 'invalid';
+  return (await deps.tags.advanceCounter(tag.gtin, tag.serial, sun.counter)) ? 'fresh' : 'replayed';
+}
+
 export async function verifyProduct(input: { gtin: string; serial: string; query: Record<string, string | undefined>; signIn?: ScanSignIn }, deps: VerifyDeps): Promise<ProductVerification> {
   const tag = await issuedTag(input.gtin, input.serial, deps);
   if (!tag) throw new NotFound(`No product carries GTIN ${input.gtin} with serial ${input.serial}`);
-  const reasons: string[] = [];
-
-  // Checked on every request: the signature is the request's own.
-  const path = `/01/${input.gtin}/21/${encodeURIComponent(input.serial)}`;
-  const sig = Buffer.from(input.query.s ?? '', 'base64url');
-  const signature = sig.length === 64 && verifyEd25519(bs58.decode(await deps.signer.publicKey()), new TextEncoder().encode(`${path}|${tag.productId}`), sig);
-  if (!signature) reasons.push('the Digital Link signature is missing or does not verify');
-
-  let tagCheck: TagCheck = 'not-presented';
+  // The three checks are independent: they run together.
   const sun = parseSun(input.query);
-  if (sun === 'malformed') tagCheck = 'invalid';
-  else if (sun) {
-    const key = await open(Buffer.from(tag.sealedKey, 'base64'), deps.dataKeys, tagKeyContext(tag.gtin, tag.serial));
-    const valid = sun.uid === tag.uid && sunMacValid(key, sun);
-    key.fill(0);
-    // Only a valid tap may move the counter: otherwise anyone could burn counters with forged URLs.
-    tagCheck = !valid ? 'invalid' : (await deps.tags.advanceCounter(tag.gtin, tag.serial, sun.counter)) ? 'fresh' : 'replayed';
-  }
+  const [signature, tagCheck, history] = await Promise.all([signatureValid(input, tag, deps), tapCheck(sun, tag, deps), productMemory(tag.productId, deps.ledger, deps.memo)]);
+
+  const reasons: string[] = [];
+  if (!signature) reasons.push('the Digital Link signature is missing or does not verify');
   if (tagCheck === 'invalid') reasons.push('the NFC tag’s message is not valid for this product');
   if (tagCheck === 'replayed') reasons.push(`the NFC read counter ${sun && sun !== 'malformed' ? sun.counter : ''} was seen before: a copied URL or a cloned tag`.replace('  ', ' '));
   if (tagCheck === 'not-presented') reasons.push('no NFC tap: only the printed code was checked');
-
-  const history = await productMemory(tag.productId, deps.ledger, deps.memo);
   const ledgerCheck = history.ledger;
   reasons.push(...history.problems);
 

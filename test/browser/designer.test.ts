@@ -165,8 +165,9 @@ describe('the designer area in the web app', () => {
     await screenshot(page, 'designer-new-design-listed');
 
     await page.getByRole('link', { name: 'Open the design’s page' }).click();
-    await page.waitForURL(/\/designer\/designs\/[^/]+$/);
-    designId = page.url().split('/').at(-1)!;
+    // Not /designer/designs/new, where the link was clicked.
+    await page.waitForURL((u) => /^\/designer\/designs\/[^/]+$/.test(u.pathname) && !u.pathname.endsWith('/new'));
+    designId = new URL(page.url()).pathname.split('/').at(-1)!;
     await page.getByRole('heading', { name: /^Spiral vase/ }).waitFor();
     await poll(() => page.getByText('One version').count()).toBe(1);
 
@@ -293,6 +294,31 @@ describe('the designer area in the web app', () => {
     expect(await drawnPixels(preview)).toBeGreaterThan(0.02);
     await screenshot(page, 'designer-rejected-design');
 
+    expect(problems).toEqual([]);
+    await ctx.close();
+  });
+
+  it('tells a browser without WebGL what to do instead of drawing nothing', async () => {
+    const ctx = await newContext(browser);
+    const page = await ctx.newPage();
+    // As with hardware acceleration turned off: no WebGL context of any kind.
+    await page.addInitScript(() => {
+      const getContext = HTMLCanvasElement.prototype.getContext;
+      HTMLCanvasElement.prototype.getContext = function (this: HTMLCanvasElement, kind: string, ...rest: unknown[]) {
+        return /webgl/.test(kind) ? null : (getContext as (...a: unknown[]) => unknown).call(this, kind, ...rest);
+      } as typeof getContext;
+    });
+    const problems = watchConsole(page);
+    await logIn(page);
+    await page.goto(`${t.platform.gatewayUrl}/designer/designs/${designId}`);
+    const viewer = page.locator('figure.viewer');
+    await poll(() => viewer.getAttribute('data-state')).toBe('error');
+    expect(await viewer.getByRole('alert').textContent()).toBe(
+      'Your browser cannot draw 3D here: WebGL is turned off or not supported. Turn on hardware acceleration in the browser’s settings, or open this page in another browser.',
+    );
+    // Retrying cannot help, so it is not offered; the rest of the page works.
+    expect(await viewer.getByRole('button', { name: 'Try again' }).count()).toBe(0);
+    expect(await page.getByRole('region', { name: 'Printability report' }).count()).toBe(1);
     expect(problems).toEqual([]);
     await ctx.close();
   });

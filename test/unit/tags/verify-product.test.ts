@@ -215,5 +215,16 @@ describe('fresh reads', () => {
     const reads = new FreshReads<string, number>();
     await expect(reads.read('k', () => Promise.reject(new Error('ledger down')))).rejects.toThrow('ledger down');
     expect(await reads.read('k', () => Promise.resolve(7))).toBe(7);
+    await new Promise((r) => setImmediate(r));
+    // A queued read whose load throws outright fails its callers, and the next caller reads again.
+    let release!: (v: number) => void;
+    const first = reads.read('k', () => new Promise<number>((r) => (release = r)));
+    const queued = reads.read('k', () => {
+      throw new Error('no connection');
+    });
+    release(1);
+    expect(await first).toBe(1);
+    await expect(queued).rejects.toThrow('no connection');
+    expect(await reads.read('k', () => Promise.resolve(8))).toBe(8);
   });
 });

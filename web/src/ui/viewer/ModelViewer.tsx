@@ -6,11 +6,12 @@
 //
 //   // A design's preview as the API serves it (binary STL, GET /designs/{designId}/preview; public for listed designs):
 //   <ModelViewer url={apiUrl(`/designs/${designId}/preview`)} label={`Preview of ${title}`} />
-//   // The owner's view of their own (draft) design needs their token:
-//   <ModelViewer url={apiUrl(`/me/designs/${designId}/preview`)} headers={await authHeaders()} label="…" />
+//   // The owner's view of their own (draft) design needs their token (headers from `await authHeaders()`, api/client):
+//   <ModelViewer url={apiUrl(`/me/designs/${designId}/preview`)} headers={headers} label="…" />
 //   // Triangles already in memory (a local STL read with readStl from './stl', before upload):
 //   <ModelViewer positions={mesh.positions} label="Your file" />
-//   // A design whose record has no preview (`design.preview` is absent: ingested before previews existed) — no request:
+//   // A design whose view has no `preview` field (ingested before previews existed): say so without a request
+//   // (the viewer's own 404 state looks the same):
 //   <NoPreview />
 //
 // Props
