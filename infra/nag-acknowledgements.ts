@@ -66,32 +66,32 @@ export const acknowledgements: readonly Acknowledgement[] = [
   },
   {
     rule: /^AwsSolutions-APIG4$/,
-    path: /^DpmApplication\/Http\/Api\/GET--(health|designs|designs--\{designId\}|designs--\{designId\}--terms|designs--\{designId\}--printability|printers|openapi\.json|01--\{gtin\}--21--\{serial\}|products--\{productId\}--(epcis|passport))\/Resource$/,
+    path: /^DpmApi\/Http\/Api\/GET--(health|designs|designs--\{designId\}|designs--\{designId\}--terms|designs--\{designId\}--printability|printers|openapi\.json|01--\{gtin\}--21--\{serial\}|products--\{productId\}--(epcis|passport))\/Resource$/,
     reason: 'A route the description marks public: health probes, the public catalogue, the API description, product verification and a product’s public memory (EPCIS events, passport) need no account',
   },
   {
     rule: /^AwsSolutions-APIG4$/,
-    path: /^DpmApplication\/Http\/Api\/GET--designs--\{designId\}--preview\/Resource$/,
+    path: /^DpmApi\/Http\/Api\/GET--designs--\{designId\}--preview\/Resource$/,
     reason: 'A listed design’s 3D preview is public like its page: a coarse stand-in made at ingest, never the design; drafts’ previews are on the authorized /me route',
   },
   {
     rule: /^AwsSolutions-APIG4$/,
-    path: /^DpmApplication\/Http\/Api\/POST--webhooks--(carriers|suppliers)--\{partnerId\}\/Resource$/,
+    path: /^DpmApi\/Http\/Api\/POST--webhooks--(carriers|suppliers)--\{partnerId\}\/Resource$/,
     reason: 'Partners’ webhooks carry no Cognito token: each is authenticated by its HMAC signature (Standard Webhooks) under the partner’s own secret',
   },
   {
     rule: /^AwsSolutions-APIG4$/,
-    path: /^DpmApplication\/Http\/Api\/POST--webhooks--stripe\/Resource$/,
+    path: /^DpmApi\/Http\/Api\/POST--webhooks--stripe\/Resource$/,
     reason: 'Stripe’s webhooks carry no Cognito token: each is authenticated by its Stripe-Signature (HMAC-SHA256 with a timestamp) under the endpoint’s signing secret',
   },
   {
     rule: /^AwsSolutions-APIG4$/,
-    path: /^DpmApplication\/Http\/Api\/(GET|POST|PUT|DELETE)--partner--[A-Za-z0-9{}-]+\/Resource$/,
+    path: /^DpmApi\/Http\/Api\/(GET|POST|PUT|DELETE)--partner--[A-Za-z0-9{}-]+\/Resource$/,
     reason: 'Partners’ own API (/partner/…) authenticates their API keys, which the JWT authorizer cannot check: every use case behind these routes checks the key’s hash, revocation and scope before anything else',
   },
   {
     rule: /^AwsSolutions-APIG4$/,
-    path: /^DpmApplication\/Http\/Api\/POST--signup\/Resource$/,
+    path: /^DpmApi\/Http\/Api\/POST--signup\/Resource$/,
     reason: 'Opening an account cannot require one; the handler only makes designer, customer and printer-operator accounts, and the stage throttling applies',
   },
   {

@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import { streamingPathPattern } from './constructs/streaming-urls.js';
 import { AcknowledgedAwsSolutionsChecks } from './nag-acknowledgements.js';
 import { platform } from './platform.js';
+import { ApiStack } from './stacks/api-stack.js';
 import { ApplicationStack } from './stacks/application-stack.js';
 import { ObservabilityStack } from './stacks/observability-stack.js';
 import { PrintersStack } from './stacks/printers-stack.js';
 import { StatefulStack } from './stacks/stateful-stack.js';
 import { WebStack } from './stacks/web-stack.js';
 
-export const stackNames = { stateful: 'DpmStateful', application: 'DpmApplication', printers: 'DpmPrinters', observability: 'DpmObservability', web: 'DpmWeb' } as const;
+export const stackNames = { stateful: 'DpmStateful', application: 'DpmApplication', api: 'DpmApi', printers: 'DpmPrinters', observability: 'DpmObservability', web: 'DpmWeb' } as const;
 
 /** The web app's build output, which the web stack uploads (`npm run build:web` makes it). */
 export const webAssetsDir = join(import.meta.dirname, '..', 'web', 'dist');
@@ -45,14 +46,22 @@ export function buildApp(opts: { outdir?: string; context?: Record<string, strin
     },
     // The public verify site that product tags link to (context publicBaseUrl).
     publicBaseUrl: String(app.node.tryGetContext('publicBaseUrl') ?? 'https://dpm.example.com'),
-    description: 'DPM API, functions, triggers and workflows',
+    description: 'DPM functions, triggers and workflows',
+  });
+  const api = new ApiStack(app, stackNames.api, {
+    env,
+    functions: platform.functions,
+    handlers: application.functions.functions,
+    userPool: stateful.resources.userPool,
+    client: stateful.users.client,
+    description: 'DPM HTTP API: every described route, with the Cognito JWT authorizer',
   });
   const printers = new PrintersStack(app, stackNames.printers, { env, description: 'DPM printers on AWS IoT Core' });
   const observability = new ObservabilityStack(app, stackNames.observability, {
     env,
     description: 'DPM dashboard and alarms',
     observed: {
-      api: application.api.api,
+      api: api.http.api,
       functions: application.functions.functions,
       stateMachines: application.workflows.stateMachines,
       ledgerQueue: stateful.messaging.queues.ledger!,
@@ -64,13 +73,13 @@ export function buildApp(opts: { outdir?: string; context?: Record<string, strin
     env,
     description: 'DPM web app on S3 behind CloudFront, with the API under /api',
     assetsDir: webAssetsDir,
-    api: application.api.api,
+    api: api.http.api,
     streamingRoutes: application.streaming.routes,
     userPoolId: stateful.resources.userPool.userPoolId,
     userPoolClientId: stateful.users.client.userPoolClientId,
   });
   Aspects.of(app).add(new DescriptionKeys(application, stateful));
-  return { app, nag, stacks: { stateful, application, printers, observability, web } };
+  return { app, nag, stacks: { stateful, application, api, printers, observability, web } };
 }
 
 /**

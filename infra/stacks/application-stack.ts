@@ -4,7 +4,6 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type { Construct } from 'constructs';
 import { PlatformFunctions, type LedgerNetwork, type PaymentsSetup, type StatefulResources } from '../constructs/functions.js';
-import { PlatformHttpApi } from '../constructs/http-api.js';
 import { PlatformStreamingUrls } from '../constructs/streaming-urls.js';
 import { PlatformTriggers } from '../constructs/triggers.js';
 import { PlatformWorkflows } from '../constructs/workflows.js';
@@ -12,7 +11,6 @@ import type { Platform } from '../platform.js';
 
 export class ApplicationStack extends Stack {
   readonly functions: PlatformFunctions;
-  readonly api: PlatformHttpApi;
   readonly streaming: PlatformStreamingUrls;
   readonly workflows: PlatformWorkflows;
   readonly triggers: PlatformTriggers;
@@ -29,7 +27,6 @@ export class ApplicationStack extends Stack {
     this.workflows = new PlatformWorkflows(this, 'Workflows', { workflows: p.workflows, functions: p.functions, handlers });
     this.functions.bindWorkflows(this.workflows.arns, p.functions);
     this.triggers = new PlatformTriggers(this, 'Triggers', { functions: p.functions, handlers, queues: props.resources.queues, bus: props.resources.bus, eventRules: p.eventRules });
-    this.api = new PlatformHttpApi(this, 'Http', { functions: p.functions, handlers, userPool: props.resources.userPool, client: props.userPoolClient, region: this.region });
     this.streaming = new PlatformStreamingUrls(this, 'Streaming', { functions: p.functions, handlers });
   }
 }

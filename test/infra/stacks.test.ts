@@ -10,6 +10,7 @@ import { buildApp, templateRoutesAndTriggers } from '../../infra/synth.js';
 type Tpl = ReturnType<Template['toJSON']>;
 let stateful: Template;
 let application: Template;
+let api: Template;
 let printers: Template;
 let observability: Template;
 let web: Template;
@@ -43,6 +44,7 @@ beforeAll(() => {
   waived = nag.waived;
   stateful = Template.fromStack(stacks.stateful);
   application = Template.fromStack(stacks.application);
+  api = Template.fromStack(stacks.api);
   printers = Template.fromStack(stacks.printers);
   observability = Template.fromStack(stacks.observability);
   web = Template.fromStack(stacks.web);
@@ -126,6 +128,13 @@ describe('stateful stack', () => {
 });
 
 describe('application stack', () => {
+  it('keeps every stack well under CloudFormation’s 500 resources and 200 outputs', () => {
+    for (const [name, t] of Object.entries(templates)) {
+      expect(Object.keys(t.Resources ?? {}).length, name).toBeLessThan(450);
+      expect(Object.keys((t as { Outputs?: object }).Outputs ?? {}).length, name).toBeLessThan(180);
+    }
+  });
+
   it('runs every described function on nodejs24.x / arm64 with exactly the variables its uses bind', () => {
     for (const [key, spec] of Object.entries(fnSpecs)) {
       const fn = application.toJSON().Resources[functionLogicalId(key)];
@@ -137,7 +146,7 @@ describe('application stack', () => {
   });
 
   it('routes every described route but the streaming ones (function URLs), with the JWT authorizer exactly on non-public ones', () => {
-    const routes = resourcesOf(application, 'AWS::ApiGatewayV2::Route');
+    const routes = resourcesOf(api, 'AWS::ApiGatewayV2::Route');
     const described = Object.values(fnSpecs).filter((f) => !f.responseStreaming).flatMap((f) => f.routes);
     expect(routes).toHaveLength(described.length);
     for (const r of described) {
@@ -145,7 +154,7 @@ describe('application stack', () => {
       expect(found, `${r.method} ${r.path}`).toBeDefined();
       expect(found![1].Properties.AuthorizationType).toBe(r.auth.kind === 'public' ? 'NONE' : 'JWT');
     }
-    application.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { AuthorizerType: 'JWT', JwtConfiguration: Match.objectLike({ Audience: Match.anyValue() }) });
+    api.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { AuthorizerType: 'JWT', JwtConfiguration: Match.objectLike({ Audience: Match.anyValue() }) });
   });
 
   it('grants least privilege: read-only functions cannot write, and only the ledger writer may sign with the ledger key (tags have their own)', () => {
