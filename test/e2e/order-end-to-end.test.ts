@@ -426,6 +426,9 @@ describe('an order, from the quote to the release of the escrow', () => {
     };
     // A tampered token (its claims rewritten, the signature kept) and a token that is not a JWT at all: the verdict
     // is answered as for anyone, and nothing is confirmed.
+    // The ledger writer commits each step asynchronously: until the printed code verifies, the product is "not on the
+    // ledger (yet)". The printed code can be checked any number of times, unlike a tap.
+    await until('product on the ledger', () => scan(shipped.tag!.url), (v) => v.verdict === 'authentic');
     const [header, payload, signature] = t.tokens.customer!.split('.');
     const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString()) as Record<string, unknown>;
     const tampered = `${header}.${Buffer.from(JSON.stringify({ ...claims, exp: Math.floor(Date.now() / 1000) + 86_400 * 365 })).toString('base64url')}.${signature}`;
