@@ -117,6 +117,7 @@ describe('stateful stack', () => {
         "AWS::KMS::Key KeystagSigning2AF95C11",
         "AWS::S3::Bucket BucketsAccessLogsA5F88218",
         "AWS::S3::Bucket BucketsdesignsB00BEC5B",
+        "AWS::S3::Bucket Bucketspreviews071F2AE3",
         "AWS::S3::Bucket BucketsprintFiles8E771A1F",
         "AWS::SQS::Queue Messagingledger24018440",
         "AWS::SQS::Queue MessagingledgerDlqA4D48FAB",
