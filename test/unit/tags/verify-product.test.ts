@@ -222,9 +222,11 @@ describe('fresh reads', () => {
     const queued = reads.read('k', () => {
       throw new Error('no connection');
     });
+    // Its rejection is awaited from the start: it may settle before `first` does, and must never go unhandled.
+    const queuedFails = expect(queued).rejects.toThrow('no connection');
     release(1);
     expect(await first).toBe(1);
-    await expect(queued).rejects.toThrow('no connection');
+    await queuedFails;
     expect(await reads.read('k', () => Promise.resolve(8))).toBe(8);
   });
 });
