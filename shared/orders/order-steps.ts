@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { LedgerEvents, OrderStore, PrintFiles, TaskCallbacks } from './ports.js';
 import { load, tell, update, type Clock } from './order-records.js';
-import { jobIdFor, matchPrinters, maxBusyOffers, maxPrintAttempts, reached, type Order, type PrintAttempt } from './order.js';
+import { defaultPrintParams, jobIdFor, matchPrinters, type PrintParams, maxBusyOffers, maxPrintAttempts, reached, type Order, type PrintAttempt } from './order.js';
 import { candidates, type CatalogueDeps } from './place-order.js';
 import { Conflict, NotFound, RuleViolation } from '../errors.js';
 import { open, seal, type DataKeys } from '../crypto/envelope.js';
@@ -138,7 +138,7 @@ export async function dispatchPrintJob(input: { orderId: string; taskToken: stri
   const stl = await open(sealedStl, deps.dataKeys, designContext(design.designId));
   const { positions } = parseStl(stl, { maxBytes: maxDesignBytes });
   stl.fill(0);
-  const settings = SliceSettings.parse({ ...defaultSettings, filamentDensity: materialDensity[order.material] });
+  const settings = sliceSettingsFor(order.material, order.printParams ?? defaultPrintParams);
   const sliced = toGcode(slice(positions, printer.config.profile, settings), printer.config.profile, settings);
   const gcode = new TextEncoder().encode(sliced.gcode);
   const { sealed, header } = sealPrintFile(gcode, { printerId: printer.printerId, publicKey: printer.deviceKeys.encryptionKey }, { jobId, expiresAt: new Date(deps.now().getTime() + 3 * 86_400_000) });
@@ -491,4 +491,19 @@ function friendlyCause(cause: string | undefined): string {
     // Not JSON: a plain cause.
   }
   return cause.slice(0, 500);
+}
+
+/**
+ * The slicer settings of an order: the platform's defaults with the customer's layer height, infill and walls. The
+ * first layer stays at least 0.2 mm, which holds to the bed whatever the layers above it.
+ */
+export function sliceSettingsFor(material: Order['material'], params: PrintParams): SliceSettings {
+  return SliceSettings.parse({
+    ...defaultSettings,
+    layerHeight: params.layerHeightMm,
+    firstLayerHeight: Math.max(0.2, params.layerHeightMm),
+    infillDensity: params.infillPercent / 100,
+    perimeters: params.perimeters,
+    filamentDensity: materialDensity[material],
+  });
 }

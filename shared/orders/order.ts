@@ -19,12 +19,31 @@ export const maxBusyOffers = 30;
 /** A rough volumetric rate for the quote (mm³ of model per second, infill and perimeters averaged). */
 const quoteMm3PerSecond = 6;
 
+/**
+ * What the customer chooses of how the part is printed. The layer heights are the ones every FDM profile offers with a
+ * 0.4 mm nozzle; infill and walls trade weight and strength. The printer slices with them (and nothing else of the
+ * customer's), and they are priced in the quote.
+ */
+export const layerHeightsMm = [0.1, 0.15, 0.2, 0.3] as const;
+export const PrintParams = z.strictObject({
+  layerHeightMm: z
+    .number()
+    .refine((v) => (layerHeightsMm as readonly number[]).includes(v), { message: `one of ${layerHeightsMm.join(', ')} mm` })
+    .default(0.2),
+  infillPercent: z.number().int().min(0).max(100).default(20),
+  perimeters: z.number().int().min(1).max(6).default(2),
+});
+export type PrintParams = z.infer<typeof PrintParams>;
+export const defaultPrintParams: PrintParams = PrintParams.parse({});
+
 export const PlaceOrderInput = z.strictObject({
   /** Chosen by the client, so a retried POST finds the order it already placed. */
   clientOrderId: z.uuid(),
   designId: z.string().min(1).max(128),
   material: z.enum(materials),
   color: z.string().trim().min(1).max(40).optional(),
+  /** How it is printed; absent = the defaults (0.2 mm layers, 20 % infill, 2 walls). */
+  printParams: PrintParams.optional(),
   /** A printer chosen by the customer; absent = matched automatically. */
   printerId: z.string().min(1).max(128).optional(),
   /** The license terms version the customer read and accepted; it must still be the current one. */
@@ -36,7 +55,7 @@ export const PlaceOrderInput = z.strictObject({
 });
 export type PlaceOrderInput = z.infer<typeof PlaceOrderInput>;
 
-export const QuoteInput = PlaceOrderInput.pick({ designId: true, material: true, printerId: true });
+export const QuoteInput = PlaceOrderInput.pick({ designId: true, material: true, printerId: true, printParams: true });
 export type QuoteInput = z.infer<typeof QuoteInput>;
 
 export interface Quote {
@@ -74,8 +93,8 @@ export function expectedDelivery(est: Quote['estimate'], queueLength: number, no
 }
 
 /** A printer the customer may choose, as the checkout lists it: its price, standing and expected delivery. */
-export function quoteOption(design: Extract<Design, { status: 'listed' }>, c: Candidate, material: Material, now: Date) {
-  const q = quote(design, c.printer, material);
+export function quoteOption(design: Extract<Design, { status: 'listed' }>, c: Candidate, material: Material, now: Date, params: PrintParams = defaultPrintParams) {
+  const q = quote(design, c.printer, material, params);
   return {
     printerId: c.printer.printerId,
     name: c.printer.config.name,
@@ -123,6 +142,8 @@ export interface Order {
   designerId: string;
   material: Material;
   color?: string;
+  /** Absent on orders placed before print parameters existed: they were printed with the defaults. */
+  printParams?: PrintParams;
   licenseVersion: number;
   /** The printer the customer chose, if any; otherwise each attempt is matched. */
   chosenPrinterId?: string;
@@ -187,15 +208,27 @@ export function orderIdOfJob(jobId: string): string | undefined {
   return /^(ord_[0-9a-f]{24})\.\d+$/.exec(jobId)?.[1];
 }
 
-function estimate(design: Extract<Design, { status: 'listed' }>, material: Material): Quote['estimate'] {
+/**
+ * The print's length and weight, from the solid's volume and mass at the default parameters (0.2 mm, 20 %, 2 walls),
+ * scaled for the chosen ones: time goes with the number of layers; the share of the part that is walls and skins
+ * (about 40 % at the defaults, 15 % more per extra wall) is printed solid, the rest at the infill density.
+ */
+export function estimate(design: Extract<Design, { status: 'listed' }>, material: Material, params: PrintParams = defaultPrintParams): Quote['estimate'] {
   if (design.report.solid.kind !== 'solid') throw new RuleViolation('This design is not a closed solid and cannot be quoted');
   const { volumeMm3, massGrams } = design.report.solid;
-  return { printSeconds: Math.max(600, Math.round(volumeMm3 / quoteMm3PerSecond)), grams: Math.max(1, Math.round(massGrams[material])) };
+  const shell = Math.min(0.9, 0.4 + 0.15 * (params.perimeters - 2));
+  const filled = (infill: number) => shell + (1 - shell) * infill;
+  const massFactor = filled(params.infillPercent / 100) / filled(0.2);
+  const timeFactor = (0.2 / params.layerHeightMm) * (0.5 + 0.5 * massFactor);
+  return {
+    printSeconds: Math.max(600, Math.round((volumeMm3 / quoteMm3PerSecond) * timeFactor)),
+    grams: Math.max(1, Math.round(massGrams[material] * massFactor)),
+  };
 }
 
-/** The itemized price of a print of `design` in `material` on `printer`. */
-export function quote(design: Extract<Design, { status: 'listed' }>, printer: Printer, material: Material): Quote {
-  const est = estimate(design, material);
+/** The itemized price of a print of `design` in `material` on `printer`, with the chosen print parameters. */
+export function quote(design: Extract<Design, { status: 'listed' }>, printer: Printer, material: Material, params: PrintParams = defaultPrintParams): Quote {
+  const est = estimate(design, material, params);
   const printingFeeCents = Math.ceil(est.printSeconds / 3600) * printer.terms.feePerHourCents + est.grams * printer.terms.feePerGramCents;
   const designPriceCents = design.terms.priceCents;
   const commissionCents = Math.round(((designPriceCents + printingFeeCents) * commissionBps) / 10_000);
@@ -261,6 +294,7 @@ export function orderView(o: Order) {
     designId: o.designId,
     material: o.material,
     ...(o.color ? { color: o.color } : {}),
+    printParams: o.printParams ?? defaultPrintParams,
     licenseVersion: o.licenseVersion,
     ...(o.printNumber !== undefined ? { printNumber: o.printNumber } : {}),
     quote: o.quote,

@@ -9,6 +9,7 @@ import {
   assertListed,
   assertMaterialAllowed,
   assertMayView,
+  defaultPrintParams,
   matchPrinters,
   orderIdFor,
   orderView,
@@ -69,13 +70,15 @@ async function pickPrinter(input: QuoteInput, deps: CatalogueDeps) {
 export async function quoteOrder(input: QuoteInput, deps: CatalogueDeps & { now: () => Date }) {
   const { design, printer, all } = await pickPrinter(input, deps);
   const now = deps.now();
+  const params = input.printParams ?? defaultPrintParams;
   return {
     designId: design.designId,
     licenseVersion: design.terms.version,
     printerId: printer.printerId,
     printerTermsVersion: printer.terms.version,
-    quote: quote(design, printer, input.material),
-    candidates: matchPrinters(design, all, input.material).map((c) => quoteOption(design, c, input.material, now)),
+    printParams: params,
+    quote: quote(design, printer, input.material, params),
+    candidates: matchPrinters(design, all, input.material).map((c) => quoteOption(design, c, input.material, now, params)),
   };
 }
 export type QuoteView = Awaited<ReturnType<typeof quoteOrder>>;
@@ -107,9 +110,10 @@ export async function placeOrder(
     designerId: design.designerId,
     material: input.material,
     ...(input.color ? { color: input.color } : {}),
+    printParams: input.printParams ?? defaultPrintParams,
     licenseVersion: design.terms.version,
     ...(input.printerId ? { chosenPrinterId: input.printerId, printerTermsVersion: printer.terms.version } : {}),
-    quote: quote(design, printer, input.material),
+    quote: quote(design, printer, input.material, input.printParams ?? defaultPrintParams),
     royaltyCents: design.terms.royaltyCents,
     paymentMethod: input.paymentMethod,
     status: 'placed',

@@ -61,6 +61,12 @@ describe('the whole story in the browser', () => {
     await customer.getByRole('link', { name: title }).click();
     await customer.getByRole('heading', { name: title, level: 1 }).waitFor();
     await expect.poll(() => customer.locator('figure.viewer').getAttribute('data-state'), { timeout: 30_000 }).toBe('ready');
+    // Print parameters: finer layers and more infill cost more, and go to the printer's slicer.
+    await customer.getByRole('radio', { name: /Story Workshop/ }).waitFor({ timeout: 30_000 });
+    const standardTotal = await customer.getByRole('button', { name: /^Pay / }).textContent();
+    await customer.getByLabel('Layer height').selectOption('0.15');
+    await customer.getByLabel('Infill').selectOption('40');
+    await expect.poll(() => customer.getByRole('button', { name: /^Pay / }).textContent(), { timeout: 30_000 }).not.toBe(standardTotal);
     await customer.getByRole('radio', { name: /Story Workshop/ }).check({ timeout: 30_000 });
     await customer.getByLabel(/I accept the design’s licence terms/).check();
     await customer.getByLabel(/I accept .*’s terms \(version/).check();
@@ -71,6 +77,8 @@ describe('the whole story in the browser', () => {
     await screenshot(customer, 'story-2-checkout');
     await customer.getByRole('button', { name: /^Pay / }).click();
     await customer.waitForURL(/\/orders\/ord_[0-9a-f]{24}$/, { timeout: 60_000 });
+    const orderId = /ord_[0-9a-f]{24}/.exec(customer.url())![0];
+    expect(((await (await t.api(`/orders/${orderId}`, 'customer')).json()) as { printParams: unknown }).printParams).toEqual({ layerHeightMm: 0.15, infillPercent: 40, perimeters: 2 });
 
     // 3. The printer prints it; the order page follows it to shipping, and the customer confirms the delivery.
     await customer.getByRole('button', { name: 'Confirm delivery' }).click({ timeout: 180_000 });

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import type { Design } from '../../../shared/designs/design.js';
 import { checkPrintability } from '../../../shared/designs/printability.js';
 import { assertMayView, commissionBps, expectedDelivery, matchPrinters, quoteOption, shippingDays, orderIdFor, orderIdOfJob, jobIdFor, quote, reached, shippingCents, unsuitability, type Candidate, type Order } from '../../../shared/orders/order.js';
-import { gtinCheckDigit } from '../../../shared/orders/order-steps.js';
+import { gtinCheckDigit, sliceSettingsFor } from '../../../shared/orders/order-steps.js';
+import { defaultPrintParams, PrintParams } from '../../../shared/orders/order.js';
 import type { Printer } from '../../../shared/printers/printer.js';
 import { defaultProfile } from '../../../shared/slicing/printer-profile.js';
 import { box } from '../../support/meshes.js';
@@ -54,6 +55,37 @@ describe('the quote', () => {
     expect(q.commissionCents).toBe(Math.round(((1200 + q.printingFeeCents) * commissionBps) / 10_000));
     expect(q).toMatchObject({ currency: 'eur', designPriceCents: 1200, shippingCents });
     expect(q.totalCents).toBe(1200 + q.printingFeeCents + q.commissionCents + shippingCents);
+  });
+});
+
+describe('print parameters', () => {
+  it('default to 0.2 mm layers, 20 % infill and 2 walls, and refuse a layer height no profile offers', () => {
+    expect(PrintParams.parse({})).toEqual({ layerHeightMm: 0.2, infillPercent: 20, perimeters: 2 });
+    expect(PrintParams.safeParse({ layerHeightMm: 0.17 }).success).toBe(false);
+    expect(PrintParams.safeParse({ infillPercent: 101 }).success).toBe(false);
+    expect(PrintParams.safeParse({ perimeters: 0 }).success).toBe(false);
+    expect(PrintParams.safeParse({ layerHeightMm: 0.1, infillPercent: 0, perimeters: 6 }).success).toBe(true);
+  });
+
+  it('price what they cost: finer layers take longer, more infill and walls weigh more, the defaults quote as before', async () => {
+    const design = await listedDesign([40, 40, 40]);
+    const p = printer('p1');
+    const base = quote(design, p, 'PLA');
+    expect(quote(design, p, 'PLA', defaultPrintParams)).toEqual(base);
+    const fine = quote(design, p, 'PLA', { ...defaultPrintParams, layerHeightMm: 0.1 });
+    expect(fine.estimate.printSeconds).toBeGreaterThan(1.9 * base.estimate.printSeconds);
+    expect(fine.estimate.grams).toBe(base.estimate.grams);
+    const dense = quote(design, p, 'PLA', { ...defaultPrintParams, infillPercent: 100, perimeters: 4 });
+    expect(dense.estimate.grams).toBeGreaterThan(base.estimate.grams);
+    expect(dense.totalCents).toBeGreaterThan(base.totalCents);
+    const light = quote(design, p, 'PLA', { ...defaultPrintParams, infillPercent: 0 });
+    expect(light.estimate.grams).toBeLessThan(base.estimate.grams);
+  });
+
+  it('reach the slicer as its settings, with a first layer that still holds to the bed', () => {
+    const s = sliceSettingsFor('PETG', { layerHeightMm: 0.1, infillPercent: 35, perimeters: 3 });
+    expect(s).toMatchObject({ layerHeight: 0.1, firstLayerHeight: 0.2, infillDensity: 0.35, perimeters: 3, filamentDensity: 1.27 });
+    expect(sliceSettingsFor('PLA', { layerHeightMm: 0.3, infillPercent: 20, perimeters: 2 }).firstLayerHeight).toBe(0.3);
   });
 });
 

@@ -12,6 +12,10 @@ import { cardErrors, formatCardNumber, newClientOrderId, paymentMethodOf, paymen
 import type { DesignView } from './DesignPage';
 
 type Material = DesignView['terms']['allowedMaterials'][number];
+type PrintParams = { layerHeightMm: number; infillPercent: number; perimeters: number };
+// The choices the order's schema accepts (shared/orders/order.ts PrintParams); the platform refuses any other.
+const layerHeights = [0.1, 0.15, 0.2, 0.3] as const;
+const defaultParams: PrintParams = { layerHeightMm: 0.2, infillPercent: 20, perimeters: 2 };
 
 export function Checkout({ design }: { design: DesignView }) {
   const { user } = useSession();
@@ -34,6 +38,7 @@ function OrderForm({ design }: { design: DesignView }) {
   const navigate = useNavigate();
   const [material, setMaterial] = useState<Material>(design.terms.allowedMaterials[0]!);
   const [color, setColor] = useState('');
+  const [params, setParams] = useState<PrintParams>(defaultParams);
   const [printerId, setPrinterId] = useState<string>();
   const [quote, setQuote] = useState<QuoteView>();
   const [quoting, setQuoting] = useState(false);
@@ -53,7 +58,7 @@ function OrderForm({ design }: { design: DesignView }) {
     const ac = new AbortController();
     setQuoting(true);
     setQuoteError(undefined);
-    call<QuoteView, 'POST /quotes'>('POST /quotes', { body: { designId: design.designId, material, ...(printerId ? { printerId } : {}) }, signal: ac.signal }).then(
+    call<QuoteView, 'POST /quotes'>('POST /quotes', { body: { designId: design.designId, material, printParams: params, ...(printerId ? { printerId } : {}) }, signal: ac.signal }).then(
       (q) => {
         setQuote(q);
         setQuoting(false);
@@ -66,12 +71,12 @@ function OrderForm({ design }: { design: DesignView }) {
       },
     );
     return () => ac.abort();
-  }, [design.designId, material, printerId]);
+  }, [design.designId, material, printerId, params]);
 
   useEffect(() => {
     clientOrderId.current = newClientOrderId();
     setAcceptPrinter(false);
-  }, [material, printerId]);
+  }, [material, printerId, params]);
 
   useEffect(() => {
     if (declined) declineRef.current?.focus();
@@ -101,6 +106,7 @@ function OrderForm({ design }: { design: DesignView }) {
           designId: design.designId,
           material,
           ...(color ? { color } : {}),
+          printParams: params,
           printerId: quote.printerId,
           acceptedLicenseVersion: quote.licenseVersion,
           acceptedPrinterTermsVersion: quote.printerTermsVersion,
@@ -150,6 +156,29 @@ function OrderForm({ design }: { design: DesignView }) {
             {chosen?.loadedColors.map((c) => (
               <option key={c} value={c}>
                 {c}
+              </option>
+            ))}
+          </Select>
+        </div>
+        <div className="row">
+          <Select label="Layer height" value={String(params.layerHeightMm)} onChange={(e) => setParams((p) => ({ ...p, layerHeightMm: Number(e.target.value) }))}>
+            {layerHeights.map((h) => (
+              <option key={h} value={String(h)}>
+                {h} mm{h === 0.1 ? ' (finest, slowest)' : h === 0.3 ? ' (fastest)' : h === 0.2 ? ' (standard)' : ''}
+              </option>
+            ))}
+          </Select>
+          <Select label="Infill" value={String(params.infillPercent)} onChange={(e) => setParams((p) => ({ ...p, infillPercent: Number(e.target.value) }))}>
+            {[10, 20, 40, 60, 100].map((v) => (
+              <option key={v} value={String(v)}>
+                {v} %{v === 20 ? ' (standard)' : v === 100 ? ' (solid)' : ''}
+              </option>
+            ))}
+          </Select>
+          <Select label="Walls" value={String(params.perimeters)} onChange={(e) => setParams((p) => ({ ...p, perimeters: Number(e.target.value) }))}>
+            {[2, 3, 4].map((v) => (
+              <option key={v} value={String(v)}>
+                {v}{v === 2 ? ' (standard)' : ' (stronger)'}
               </option>
             ))}
           </Select>
