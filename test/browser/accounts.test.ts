@@ -28,6 +28,8 @@ describe('accounts in the web app', () => {
     const password = 'Web-designer-pass-1!';
 
     await page.goto(`${t.platform.gatewayUrl}/`);
+    // The app renders after loading its configuration: Tab before that would land on nothing.
+    await page.getByRole('link', { name: 'Skip to content' }).waitFor({ state: 'attached' });
     await page.keyboard.press('Tab');
     await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
 

@@ -39,7 +39,7 @@ describe('the printer operator’s pages', () => {
     ({ browser, close: closeBrowser } = await launchBrowser());
     designId = await listDesign(t, 'Browser hook');
     // Slow enough to be seen printing for a few refreshes of the dashboard; still done in well under a minute.
-    ({ printerId, agent } = await addPrinter(t, 'Approving MK4', { config: { approveJobs: true }, agent: { timeScale: 60, telemetryMs: 2000 } }));
+    ({ printerId, agent } = await addPrinter(t, 'Approving MK4', { config: { approveJobs: true }, agent: { timeScale: 20, telemetryMs: 2000 } }));
     dir = await mkdtemp(join(tmpdir(), 'dpm-browser-gcode-'));
     const sliced = slice(box(24, 16, 3, [90, 100, 0]), defaultProfile, defaultSettings);
     layers = sliced.layers.length;
@@ -112,8 +112,8 @@ describe('the printer operator’s pages', () => {
     await expect.poll(() => job.getByText('Waiting for your decision').count(), { timeout: 30_000, interval: 200 }).toBe(1);
     await screenshot(page, 'printer-job-offered');
     await job.getByRole('button', { name: 'Accept job' }).click();
-    await expect.poll(() => job.getByText('Printing', { exact: true }).count(), { timeout: 30_000, interval: 200 }).toBe(1);
-    await expect.poll(() => card.textContent(), { timeout: 30_000, interval: 200 }).toMatch(new RegExp(`Printing order ${orderId.slice(4, 12)}: layer \\d+ of \\d+`));
+    await expect.poll(() => job.getByText('Printing', { exact: true }).count(), { timeout: 60_000, interval: 200 }).toBe(1);
+    await expect.poll(() => card.textContent(), { timeout: 60_000, interval: 200 }).toMatch(new RegExp(`Printing order ${orderId.slice(4, 12)}: layer \\d+ of \\d+`));
     expect(await card.textContent()).toMatch(/Nozzle\s*210 °C/);
     expect(await card.textContent()).toContain('Loaded: PLA (black), PETG (orange)');
     await screenshot(page, 'printer-job-printing');

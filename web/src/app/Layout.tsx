@@ -20,7 +20,7 @@ export function Layout() {
           {hasRole(user, 'designer') && <NavLink to="/designer">Designer</NavLink>}
           {hasRole(user, 'customer') && <NavLink to="/orders">My orders</NavLink>}
           {hasRole(user, 'printer') && <NavLink to="/printer">Printers</NavLink>}
-          {hasRole(user, 'designer', 'printer') && <NavLink to="/payouts">Payouts</NavLink>}
+          {hasRole(user, 'designer', 'printer') && <NavLink to="/payouts">Payout account</NavLink>}
           {hasRole(user, 'admin') && <NavLink to="/admin">Admin</NavLink>}
           {user && <NavLink to="/inbox">Inbox</NavLink>}
         </nav>
