@@ -34,6 +34,10 @@ export interface PrinterAgentOptions {
   material?: { type: string; levelPct: number; spoolMm: number };
   /** Whether the operator takes offered jobs (default: yes); a declined job is reported as rejected. */
   acceptJobs?: boolean;
+  /** The least wall-clock time between two progress reports (default 250 ms); the first and the last layer are always
+   * reported. Each report is a signed MQTT message the platform checks, records and turns into a workflow heartbeat, so
+   * a printer whose layers take less than this (a time-accelerated one, or tiny layers) reports a sample of them. */
+  progressEveryMs?: number;
   /** How often a held offer tells the waiting order step it is still being considered (default 30 s, under its 120 s heartbeat). */
   holdHeartbeatMs?: number;
   /** Where the printer keeps the decrypted G-code while it prints. */
@@ -286,6 +290,8 @@ export async function startPrinterAgent(o: PrinterAgentOptions) {
       const total = plan.seconds || 1;
       const perMm = 100 / material.spoolMm;
       const filamentPerSecond = plan.filamentMm / total;
+      const progressEveryMs = o.progressEveryMs ?? 250;
+      let reportedAt = -Infinity;
       for (const layer of plan.layers) {
         await new Promise((r) => setTimeout(r, (layer.seconds * 1000) / o.timeScale));
         if (current.cancel) throw new Error('cancelled');
@@ -301,7 +307,10 @@ export async function startPrinterAgent(o: PrinterAgentOptions) {
           throw new Error('thermal alert: heaters shut down');
         }
         progress = { jobId: job.jobId, layer: layer.index + 1, layers: plan.layers.length, percent: Math.round(share * 1000) / 10 };
-        await publish('progress', { ...progress, remainingSeconds: Math.round(total - layer.cumulativeSeconds) });
+        if (performance.now() - reportedAt >= progressEveryMs || progress.layer === progress.layers) {
+          reportedAt = performance.now();
+          await publish('progress', { ...progress, remainingSeconds: Math.round(total - layer.cumulativeSeconds) });
+        }
       }
       outcome = { event: 'completed' };
       status = 'idle';

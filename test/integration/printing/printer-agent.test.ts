@@ -65,9 +65,9 @@ describe('printer agent', () => {
     expect(check()).toBe(true);
   };
 
-  async function agentFor(thing: string, faults?: { runoutAt?: number; thermalAt?: number }) {
+  async function agentFor(thing: string, faults?: { runoutAt?: number; thermalAt?: number }, more: { timeScale?: number; progressEveryMs?: number } = {}) {
     const creds = await broker.registerThing(thing);
-    return startPrinterAgent({ thing, mqttUrl: broker.url, username: creds.username, password: creds.password, keys, timeScale: 2000, telemetryMs: 50, faults, workDir: join(dir, thing) });
+    return startPrinterAgent({ thing, mqttUrl: broker.url, username: creds.username, password: creds.password, keys, timeScale: 2000, progressEveryMs: 0, telemetryMs: 50, faults, workDir: join(dir, thing), ...more });
   }
 
   function offer(thing: string, jobId: string) {
@@ -90,6 +90,18 @@ describe('printer agent', () => {
     expect(existsSync(join(dir, 'p-ok', 'job-1.gcode'))).toBe(false);
     const forged = { ...seen[0]!.signed, report: { ...seen[0]!.signed.report, layer: 99 } };
     expect(verifyReport(forged, keys.signing.publicKey)).toBe(false);
+    await agent.stop();
+  });
+
+  it('reports a sample of layers when they come faster than its progress interval, always the first and the last', async () => {
+    const seen = messages('p-fast');
+    // 10 layers in well under a second of wall time at this acceleration, against a 10 s reporting interval.
+    const agent = await agentFor('p-fast', undefined, { timeScale: 1e6, progressEveryMs: 10_000 });
+    await offer('p-fast', 'job-fast');
+    await until(() => seen.some((m) => m.kind === 'status' && m.signed.report.event === 'completed'));
+    const progress = seen.filter((m) => m.kind === 'progress').map((m) => m.signed.report);
+    expect(progress.map((p) => p.layer)).toEqual([1, 10]);
+    expect(progress.at(-1)).toMatchObject({ layers: 10, percent: 100, remainingSeconds: 0 });
     await agent.stop();
   });
 
