@@ -4,7 +4,7 @@
 import { TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Rating, RatingStore } from '../orders/ratings.js';
-import { documentClient, queryAll } from './dynamodb-document.js';
+import { batchGet, documentClient, queryAll } from './dynamodb-document.js';
 
 const totals = (kind: 'printer' | 'designer', id: string) => ({ pk: `RATINGS#${kind}:${id}`, sk: 'TOTALS' });
 
@@ -39,18 +39,22 @@ export class DynamoDbRatings implements RatingStore {
     }
   }
 
-  private async mean(key: Record<string, string>) {
-    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: key }));
-    const count = Number(out.Item?.ratings ?? 0);
-    return { mean: count ? Number(out.Item!.stars) / count : 0, count };
+  private static mean(item: Record<string, unknown> | undefined) {
+    const count = Number(item?.ratings ?? 0);
+    return { mean: count ? Number(item!.stars) / count : 0, count };
   }
 
-  printerRating(printerId: string) {
-    return this.mean(totals('printer', printerId));
+  // One request for every printer a match weighs, rather than one each.
+  async printerRatings(printerIds: readonly string[]) {
+    const ids = [...new Set(printerIds)];
+    const items = await batchGet(this.doc, this.table, ids.map((id) => totals('printer', id)));
+    const byPk = new Map(items.map((i) => [String(i.pk), i]));
+    return new Map(ids.map((id) => [id, DynamoDbRatings.mean(byPk.get(totals('printer', id).pk))]));
   }
 
-  designerRating(designerId: string) {
-    return this.mean(totals('designer', designerId));
+  async designerRating(designerId: string) {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: totals('designer', designerId) }));
+    return DynamoDbRatings.mean(out.Item);
   }
 
   async receivedByDesigner(designerId: string): Promise<Rating[]> {

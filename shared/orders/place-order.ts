@@ -31,15 +31,17 @@ export interface CatalogueDeps {
   designs: DesignStore;
   printers: PrinterStore;
   shadows: PrinterShadows;
-  ratings: Pick<RatingStore, 'printerRating'>;
+  ratings: Pick<RatingStore, 'printerRatings'>;
 }
 
 /** Every printer with what the match needs: online, its customers' mean rating (0 before any), its current job. */
 export async function candidates(deps: Pick<CatalogueDeps, 'printers' | 'shadows' | 'ratings'>): Promise<Candidate[]> {
   const all = await deps.printers.list();
+  const ratings = await deps.ratings.printerRatings(all.map((p) => p.printerId));
   return Promise.all(
     all.map(async (printer) => {
-      const [reported, rating] = await Promise.all([deps.shadows.reported(printer.printerId), deps.ratings.printerRating(printer.printerId)]);
+      const reported = await deps.shadows.reported(printer.printerId);
+      const rating = ratings.get(printer.printerId) ?? { mean: 0, count: 0 };
       const status = typeof reported?.status === 'string' ? reported.status : undefined;
       return { printer, online: status !== undefined && status !== 'offline', rating: rating.mean, ratingCount: rating.count, queueLength: reported?.job ? 1 : 0 };
     }),

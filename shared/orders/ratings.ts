@@ -23,8 +23,8 @@ export interface Rating extends RatingInput {
 export interface RatingStore {
   /** Keeps the rating and adds it to the designer's and the printer's totals, atomically; false if this order was rated. */
   add(rating: Rating): Promise<boolean>;
-  /** Mean stars of a printer, 0 when it has none yet. */
-  printerRating(printerId: string): Promise<{ mean: number; count: number }>;
+  /** Mean stars of each printer, 0 for one that has none yet. */
+  printerRatings(printerIds: readonly string[]): Promise<Map<string, { mean: number; count: number }>>;
   designerRating(designerId: string): Promise<{ mean: number; count: number }>;
   /** The ratings a designer received, newest first (those given before this list was kept count in the mean only). */
   receivedByDesigner(designerId: string): Promise<Rating[]>;

@@ -20,11 +20,16 @@ describe('ratings', () => {
 
   it('keeps one rating per order and averages per printer and designer', async () => {
     const ratings = new DynamoDbRatings(dynamo, table);
-    expect(await ratings.printerRating('printer-1')).toEqual({ mean: 0, count: 0 });
+    expect(await ratings.printerRatings(['printer-1'])).toEqual(new Map([['printer-1', { mean: 0, count: 0 }]]));
     expect(await ratings.add(rating('o1', 5, 4))).toBe(true);
     expect(await ratings.add(rating('o1', 1, 1))).toBe(false);
     expect(await ratings.add(rating('o2', 2, 3))).toBe(true);
-    expect(await ratings.printerRating('printer-1')).toEqual({ mean: 3.5, count: 2 });
+    expect(await ratings.printerRatings(['printer-1', 'printer-2', 'printer-1'])).toEqual(
+      new Map([
+        ['printer-1', { mean: 3.5, count: 2 }],
+        ['printer-2', { mean: 0, count: 0 }],
+      ]),
+    );
     expect(await ratings.designerRating('alice')).toEqual({ mean: 3.5, count: 2 });
   });
 
