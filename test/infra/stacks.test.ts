@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { acknowledgements, type WaivedFinding } from '../../infra/nag-acknowledgements.js';
 import { boundEnvNames, functions, platform, type FunctionSpec } from '../../infra/platform.js';
 import { buildApp, templateRoutesAndTriggers } from '../../infra/synth.js';
+import { cdkOutdir } from '../support/cdk-outdir.js';
 
 type Tpl = ReturnType<Template['toJSON']>;
 let stateful: Template;
@@ -38,8 +39,10 @@ function policyStatementsOf(key: string): { Action: string | string[]; Resource:
 
 const actionsOf = (statements: { Action: string | string[] }[]) => statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
 
+const outdir = cdkOutdir();
+
 beforeAll(() => {
-  const { app, nag, stacks } = buildApp();
+  const { app, nag, stacks } = buildApp({ outdir });
   const assembly = app.synth();
   waived = nag.waived;
   stateful = Template.fromStack(stacks.stateful);

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { streamingPathPattern } from '../../infra/constructs/streaming-urls.js';
 import { boundEnvNames, envName, functions, viewerAuthorizationHeader, type FunctionSpec } from '../../infra/platform.js';
 import { buildApp, templateRoutesAndTriggers } from '../../infra/synth.js';
+import { cdkOutdir } from '../support/cdk-outdir.js';
 
 type Resource = { Type: string; Properties: Record<string, unknown>; Metadata?: Record<string, string> };
 type Tpl = { Resources: Record<string, Resource>; Outputs?: Record<string, { Value: unknown; Export?: { Name: string } }> };
@@ -22,8 +23,11 @@ let waived: { rule: string; path: string }[];
 
 const resources = (t: Tpl, type: string) => Object.entries(t.Resources).filter(([, r]) => r.Type === type);
 
+const outdir = cdkOutdir();
+
 beforeAll(() => {
   const { app, nag, stacks } = buildApp({
+    outdir,
     context: {
       'aws:cdk:bundling-stacks': [] as unknown as string,
     },

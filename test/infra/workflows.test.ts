@@ -7,10 +7,13 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { PlatformWorkflows } from '../../infra/constructs/workflows.js';
 import { platform, type FunctionSpec } from '../../infra/platform.js';
+import { cdkOutdir } from '../support/cdk-outdir.js';
+
+const outdir = cdkOutdir();
 
 describe('PlatformWorkflows', () => {
   it('deploys the ASL file with function ARNs substituted and invoke rights granted', () => {
-    const stack = new Stack(new App(), 'Test', { env: { region: 'eu-west-1', account: '123456789012' } });
+    const stack = new Stack(new App({ outdir }), 'Test', { env: { region: 'eu-west-1', account: '123456789012' } });
     const fn = (id: string) => new lambda.Function(stack, id, { runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler=async()=>({})') });
     const spec = (workflow: string): FunctionSpec => ({ entry: 'x.ts', description: 'x', routes: [], triggers: [{ kind: 'workflowTask', workflow: workflow as never }], uses: {}, timeoutSeconds: 10, memoryMb: 128 });
     const wf = new PlatformWorkflows(stack, 'Workflows', {
@@ -38,7 +41,7 @@ describe('ledger credentials', () => {
   it('point the ledger functions at a header secret they alone may read, when one is configured', async () => {
     const { buildApp } = await import('../../infra/synth.js');
     const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:dpm/ledger-abc';
-    const { stacks } = buildApp({ context: { ledgerHeadersSecretArn: arn } });
+    const { stacks } = buildApp({ outdir, context: { ledgerHeadersSecretArn: arn } });
     const t = Template.fromStack(stacks.application);
     const fns = Object.values(t.findResources('AWS::Lambda::Function')) as { Properties: { Environment?: { Variables?: Record<string, unknown> } } }[];
     const withSecret = fns.filter((f) => f.Properties.Environment?.Variables?.LEDGER_HEADERS_SECRET_ARN === arn);
