@@ -15,12 +15,21 @@ export async function load(orders: OrderStore, orderId: string): Promise<Order> 
   return o;
 }
 
-/** Applies `change` to the current order and saves it; re-reads and re-applies after a lost race. */
-export async function update(orders: OrderStore, orderId: string, now: () => Date, change: (o: Order) => Order | undefined): Promise<Order> {
+/**
+ * Applies `change` to the current order and saves it; re-reads and re-applies after a lost race. `known`, an order
+ * the caller has just read, is tried first, which saves a read when nobody changed it since: the save is conditional
+ * on its revision, so a stale one only costs the lost race. A change that finds nothing to do on it is checked again
+ * on a fresh read, since "nothing to do" on a stale copy proves nothing.
+ */
+export async function update(orders: OrderStore, orderId: string, now: () => Date, change: (o: Order) => Order | undefined, known?: Order): Promise<Order> {
   for (let i = 0; i < 20; i++) {
-    const current = await load(orders, orderId);
+    const fromKnown = i === 0 && known !== undefined && known.orderId === orderId;
+    const current = fromKnown ? known : await load(orders, orderId);
     const next = change(current);
-    if (!next) return current;
+    if (!next) {
+      if (fromKnown) continue;
+      return current;
+    }
     const saved = { ...next, revision: current.revision + 1, updatedAt: now().toISOString() };
     if (await orders.save(saved, current.revision)) return saved;
   }

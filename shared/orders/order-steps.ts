@@ -45,7 +45,7 @@ export async function reserveLicense(input: { orderId: string }, deps: Clock & {
   const r = await deps.licenses.reserve({ designId: order.designId, orderId: order.orderId });
   if (r.outcome === 'sold-out') throw new EditionSoldOut(`The edition of ${r.editionSize} prints of design ${r.designId} is sold out`);
   if (r.outcome === 'not-listed') throw new EditionSoldOut(`Design ${r.designId} is no longer for sale`);
-  await update(deps.orders, order.orderId, deps.now, (o) => (reached(o, 'licensed') ? undefined : { ...o, status: 'licensed', printNumber: r.printNumber }));
+  await update(deps.orders, order.orderId, deps.now, (o) => (reached(o, 'licensed') ? undefined : { ...o, status: 'licensed', printNumber: r.printNumber }), order);
   return { printNumber: r.printNumber };
 }
 
@@ -66,7 +66,7 @@ export async function chargeEscrow(input: { orderId: string }, deps: Clock & { o
     ],
     at: deps.now().toISOString(),
   });
-  await update(deps.orders, order.orderId, deps.now, (o) => (reached(o, 'paid') ? undefined : { ...o, status: 'paid', chargeId: result.chargeId }));
+  await update(deps.orders, order.orderId, deps.now, (o) => (reached(o, 'paid') ? undefined : { ...o, status: 'paid', chargeId: result.chargeId }), order);
   return { chargeId: result.chargeId };
 }
 
@@ -154,7 +154,7 @@ export async function dispatchPrintJob(input: { orderId: string; taskToken: stri
       attempts: [...o.attempts, { printerId: printer.printerId, jobId, offeredAt, gcodeSha256: header.gcodeSha256, printParamsHash: sha256(JSON.stringify({ profile: printer.config.profile, settings })) }],
       waiting: { step: 'dispatch', token: input.taskToken, jobId },
     };
-  });
+  }, order);
   if (saved.status === 'refunded' || saved.status === 'cancelled') throw new Conflict(`Order ${order.orderId} is ${saved.status}`);
   await offer(saved, saved.attempts.at(-1)!, deps);
   return { jobId, printerId: printer.printerId };
@@ -211,7 +211,7 @@ export async function recordJobReport(input: { thing: string; signed: SignedRepo
         if (o.attempts.at(-1)?.jobId !== report.jobId || o.printResult?.jobId === report.jobId) return undefined;
         if (o.progress?.jobId === report.jobId && o.progress.layer >= progress.layer) return undefined;
         return { ...o, progress };
-      });
+      }, order);
     }
     return { handled: true };
   }
@@ -227,7 +227,7 @@ export async function recordJobReport(input: { thing: string; signed: SignedRepo
       const rest = { ...o, attempts, status: report.event === 'accepted' ? ('printing' as const) : o.status };
       delete rest.waiting;
       return rest;
-    });
+    }, order);
     return { handled: true };
   }
   // completed or failed: hand it to the print step now, or leave it for the print step to pick up.
@@ -236,6 +236,7 @@ export async function recordJobReport(input: { thing: string; signed: SignedRepo
     o.printResult?.jobId === report.jobId
       ? undefined
       : { ...o, printResult: result, attempts: o.attempts.map((a) => (a.jobId === report.jobId ? { ...a, outcome: report.event as 'completed' | 'failed', ...(report.reason ? { reason: report.reason } : {}) } : a)) },
+    order,
   );
   if (saved.waiting?.jobId === report.jobId) {
     if (saved.waiting.step === 'print') await finishPrint(saved, saved.waiting.token, deps);
@@ -309,7 +310,7 @@ export async function tagProduct(input: { orderId: string }, deps: TagDeps) {
     nfc.key.fill(0);
     const materialLot = order.printResult?.materialLot ?? `${job.printerId}:${order.material}`;
     const product = { productId, printerId: job.printerId, gcodeSha256: job.gcodeSha256 ?? '', materialLot, printParamsHash: job.printParamsHash ?? '' };
-    order = await update(deps.orders, order.orderId, deps.now, (o) => (o.tag ? undefined : { ...o, status: 'printed', product, tag }));
+    order = await update(deps.orders, order.orderId, deps.now, (o) => (o.tag ? undefined : { ...o, status: 'printed', product, tag }), order);
   }
   const at = deps.now().toISOString();
   const product = order.product!;
@@ -359,7 +360,7 @@ export async function shipProduct(
   if (!order.product) throw new Conflict(`Order ${order.orderId} has no product to ship`);
   if (!order.shipment) {
     const shipment = { carrierId: await deps.carrierId(), trackingNumber: deps.newTrackingNumber() };
-    order = await update(deps.orders, order.orderId, deps.now, (o) => (o.shipment ? undefined : { ...o, status: 'shipped', shipment }));
+    order = await update(deps.orders, order.orderId, deps.now, (o) => (o.shipment ? undefined : { ...o, status: 'shipped', shipment }), order);
   }
   await deps.events.publish({
     type: 'product.shipped',
@@ -428,12 +429,18 @@ export async function releaseEscrow(input: { orderId: string; confirmedBy?: 'car
   const fee = split.printingFeeCents + split.shippingCents;
   // A printer whose operator is unknown (deleted) keeps its payout owed to the printer's account in the books.
   const printingFee = operator ? await payShare({ orderId: order.orderId, userId: operator, earningsAccount: `printer:${split.printerId}:payouts`, purpose: 'printing-fee', amountCents: fee }, deps) : 'owed';
-  order = await update(deps.orders, order.orderId, deps.now, (o) => {
-    if (o.status === 'completed') return undefined;
-    const rest: Order = { ...o, status: 'completed', deliveredAt: o.deliveredAt ?? at };
-    delete rest.waiting;
-    return rest;
-  });
+  order = await update(
+    deps.orders,
+    order.orderId,
+    deps.now,
+    (o) => {
+      if (o.status === 'completed') return undefined;
+      const rest: Order = { ...o, status: 'completed', deliveredAt: o.deliveredAt ?? at };
+      delete rest.waiting;
+      return rest;
+    },
+    order,
+  );
   await deps.events.publish({
     type: 'product.delivered',
     version: 1,
