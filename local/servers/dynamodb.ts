@@ -42,6 +42,9 @@ async function startDynamoDbOnce(opts: DynamoDbOptions): Promise<LocalServer> {
   const host = opts.host ?? '127.0.0.1';
   const port = await reservePort(opts.port ?? 0, host, 'dynamodb');
   await mkdir(opts.dataDir, { recursive: true });
+  // DynamoDB Local sends usage telemetry to AWS unless told not to; nothing of a local platform leaves the machine.
+  // The spawn helper passes our environment on but takes no extra arguments (-disableTelemetry), hence the variable.
+  process.env.DDB_LOCAL_TELEMETRY = '0';
   const child = spawn({ port, path: opts.dataDir, sharedDb: true, stdio: 'pipe' });
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));

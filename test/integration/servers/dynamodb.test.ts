@@ -1,0 +1,33 @@
+// The DynamoDB Local child process: it answers, keeps its data in the given directory, and is told not to send
+// telemetry to AWS.
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalServer } from '../../../local/server.js';
+import { startDynamoDb } from '../../../local/servers/dynamodb.js';
+
+const childrenOf = (pid: number | 'self') =>
+  readdirSync(`/proc/${pid}/task`).flatMap((task) => readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number));
+
+describe.runIf(process.platform === 'linux')('DynamoDB Local', () => {
+  let dir: string;
+  let server: LocalServer;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'dpm-ddb-'));
+    server = await startDynamoDb({ dataDir: dir });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('runs on its data directory with telemetry off', async () => {
+    expect((await server.health()).ok).toBe(true);
+    const java = childrenOf('self').find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(dir));
+    expect(java, 'a child process started on the data directory').toBeDefined();
+    const env = readFileSync(`/proc/${java}/environ`, 'utf8').split('\0');
+    expect(env).toContain('DDB_LOCAL_TELEMETRY=0');
+  });
+});
