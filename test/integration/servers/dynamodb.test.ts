@@ -1,15 +1,17 @@
 // The DynamoDB Local child process: it answers, keeps its data in the given directory, and is told not to send
-// telemetry to AWS.
+// telemetry to AWS; its JVM settings reach it and nothing else.
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalServer } from '../../../local/server.js';
-import { startDynamoDb } from '../../../local/servers/dynamodb.js';
+import { javaEnvironment, startDynamoDb } from '../../../local/servers/dynamodb.js';
 
 const childrenOf = (pid: number | 'self') =>
   readdirSync(`/proc/${pid}/task`).flatMap((task) => readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number));
+
+const optionsBefore = process.env.JDK_JAVA_OPTIONS;
 
 describe.runIf(process.platform === 'linux')('DynamoDB Local', () => {
   let dir: string;
@@ -29,5 +31,8 @@ describe.runIf(process.platform === 'linux')('DynamoDB Local', () => {
     expect(java, 'a child process started on the data directory').toBeDefined();
     const env = readFileSync(`/proc/${java}/environ`, 'utf8').split('\0');
     expect(env).toContain('DDB_LOCAL_TELEMETRY=0');
+    expect(env).toContain(`JDK_JAVA_OPTIONS=${javaEnvironment.JDK_JAVA_OPTIONS}`);
+    // Set for the spawn alone, not left in this process's environment.
+    expect(process.env.JDK_JAVA_OPTIONS).toBe(optionsBefore);
   });
 });
