@@ -5,7 +5,8 @@
 // workflow's non-callback tasks from the local Step Functions execution histories.
 // Sizes: ORDERS_BENCH_COUNT (orders, default 300), ORDERS_BENCH_PRINTERS (default 8),
 // ORDERS_BENCH_CONCURRENCY (orders in flight, default = printers), ORDERS_BENCH_SECONDS (time box, default 150),
-// ORDERS_BENCH_POLL_MS (status polling interval, default 100), ORDERS_BENCH_MATCH ('auto', the default: no printerId,
+// ORDERS_BENCH_POLL_MS (status polling interval, default 100), ORDERS_BENCH_WARMUP (orders run, unmeasured, before the
+// load: default 2 per printer), ORDERS_BENCH_MATCH ('auto', the default: no printerId,
 // the platform matches; 'chosen': customer k always picks printer k mod N, which sidesteps the match).
 import { GetExecutionHistoryCommand, ListExecutionsCommand, ListStateMachinesCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
@@ -152,6 +153,7 @@ export async function runOrdersBench() {
   const printers = envInt('ORDERS_BENCH_PRINTERS', 8);
   const concurrency = envInt('ORDERS_BENCH_CONCURRENCY', printers);
   const timeBoxMs = envInt('ORDERS_BENCH_SECONDS', 150) * 1000;
+  const warmup = envInt('ORDERS_BENCH_WARMUP', 2 * printers);
   const pollMs = envInt('ORDERS_BENCH_POLL_MS', 100);
   const match = process.env.ORDERS_BENCH_MATCH === 'chosen' ? 'chosen' : 'auto';
   const timeScale = 1e6;
@@ -212,37 +214,36 @@ export async function runOrdersBench() {
       (await api<{ printerId: string; terms: { version: number } }[]>('/printers', undefined, {}, [200])).body.map((p) => [p.printerId, p.terms.version]),
     );
 
-    // The load: `concurrency` customers, each placing an order and following it to its end, until `count` orders are
+    // The load: `concurrency` customers, each placing an order and following it to its end, until `limit` orders are
     // placed or the time box is over.
-    const latencies: number[] = [];
-    const toShipped: number[] = [];
-    const ended: Record<string, number> = {};
-    const failures: Record<string, number> = {};
-    const attemptsHistogram: Record<string, number> = {};
-    const rejections: Record<string, number> = {};
-    const errors: string[] = [];
-    let placed = 0;
-    let deliveryRetries = 0;
-    let httpRequests = 0;
-    const requests = countRequests();
-    const cpuBefore = cpuSeconds();
-    const started = performance.now();
-    const deadline = started + timeBoxMs;
+    const runLoad = async (limit: number, boxMs: number) => {
+      const latencies: number[] = [];
+      const toShipped: number[] = [];
+      const ended: Record<string, number> = {};
+      const failures: Record<string, number> = {};
+      const attemptsHistogram: Record<string, number> = {};
+      const rejections: Record<string, number> = {};
+      const errors: string[] = [];
+      let placed = 0;
+      let deliveryRetries = 0;
+      let httpRequests = 0;
+      const started = performance.now();
+      const deadline = started + boxMs;
 
-    const poll = async (orderId: string, done: (o: OrderView) => boolean): Promise<OrderView> => {
-      for (;;) {
-        httpRequests++;
-        const o = (await api<OrderView>(`/orders/${orderId}`, 'customer', {}, [200])).body;
-        if (done(o)) return o;
-        if (performance.now() > deadline + 60_000) throw new Error(`order ${orderId} stuck in ${o.status}`);
-        await sleep(pollMs);
-      }
+      const poll = async (orderId: string, done: (o: OrderView) => boolean): Promise<OrderView> => {
+        for (;;) {
+          httpRequests++;
+          const o = (await api<OrderView>(`/orders/${orderId}`, 'customer', {}, [200])).body;
+          if (done(o)) return o;
+          if (performance.now() > deadline + 60_000) throw new Error(`order ${orderId} stuck in ${o.status}`);
+          await sleep(pollMs);
+        }
     };
 
     const customer = async (k: number) => {
       const printerId = printerIds[k % printerIds.length]!;
       const choice = match === 'chosen' ? { printerId, acceptedPrinterTermsVersion: termsVersion.get(printerId) } : {};
-      while (placed < count && performance.now() < deadline) {
+      while (placed < limit && performance.now() < deadline) {
         placed++;
         const t0 = performance.now();
         try {
@@ -285,7 +286,17 @@ export async function runOrdersBench() {
       }
     };
     await Promise.all(Array.from({ length: concurrency }, (_, k) => customer(k)));
-    const wallMs = performance.now() - started;
+    return { wallMs: performance.now() - started, latencies, toShipped, ended, failures, attemptsHistogram, rejections, errors, placed, deliveryRetries, httpRequests };
+    };
+
+    // Warm-up, not measured: both JITs (V8's and DynamoDB Local's JVM) compile the hot paths of a first few orders, and
+    // a steady state is what a throughput figure should describe.
+    const warm = await runLoad(warmup, 120_000);
+    if (warm.errors.length || (warm.ended.completed ?? 0) < warmup) throw new Error(`the warm-up orders did not all complete: ${JSON.stringify(warm.ended)} ${warm.errors.join('; ')}`);
+
+    const requests = countRequests();
+    const cpuBefore = cpuSeconds();
+    const { wallMs, latencies, toShipped, ended, failures, attemptsHistogram, rejections, errors, placed, deliveryRetries, httpRequests } = await runLoad(count, timeBoxMs);
     requests.stop();
     const cpu = cpuDelta(cpuBefore, cpuSeconds());
     const completed = ended.completed ?? 0;
@@ -355,7 +366,7 @@ export async function runOrdersBench() {
         lambdaTasks,
         note: 'The local Step Functions consumes state events asynchronously, so StateEntered/Exited can lag the task events slightly (and ExecutionStarted can come after the first TaskScheduled).',
       },
-      setup: { match, printers, concurrency, pollMs, timeScale, orderLimit: count, timeBoxSeconds: timeBoxMs / 1000, setupSeconds: Math.round(setupMs / 100) / 10, httpRequests },
+      setup: { match, printers, concurrency, pollMs, timeScale, warmupOrders: warmup, orderLimit: count, timeBoxSeconds: timeBoxMs / 1000, setupSeconds: Math.round(setupMs / 100) / 10, httpRequests },
       note: 'Everything (platform, printer agents, load) shares one process on this machine, which other work may share too.',
     };
   } finally {
