@@ -277,16 +277,18 @@ export async function startPrinterAgent(o: PrinterAgentOptions) {
     const file = join(o.workDir, `${job.jobId}.gcode`);
     let outcome: { event: 'completed' } | { event: 'failed'; reason: string };
     try {
+      // Busy from the moment the job is taken, not once its file is open: the platform matches orders on the shadow's
+      // current job, and a later report left a window in which a second order picked this printer and waited 3 s.
+      status = 'printing';
+      nozzleC = 210;
+      bedC = 60;
+      await reportShadow(snapshot());
       const res = await fetch(job.printFileUrl);
       if (!res.ok) throw new Error(`the print file could not be downloaded (${res.status})`);
       const gcode = openPrintFile(new Uint8Array(await res.arrayBuffer()), { printerId: o.thing, ...o.keys.encryption }, { jobId: job.jobId, gcodeSha256: job.gcodeSha256, now: new Date() });
       await writeFile(file, gcode, { mode: 0o600 });
       const plan = simulateGcode(gcode.toString('utf8'), defaultProfile.limits);
       await publish('status', { jobId: job.jobId, event: 'accepted', layers: plan.layers.length, estimatedSeconds: Math.round(plan.seconds) });
-      status = 'printing';
-      nozzleC = 210;
-      bedC = 60;
-      await reportShadow(snapshot());
       const total = plan.seconds || 1;
       const perMm = 100 / material.spoolMm;
       const filamentPerSecond = plan.filamentMm / total;
