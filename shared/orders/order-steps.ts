@@ -34,6 +34,10 @@ import { materialDensity } from '../designs/printability.js';
 export class EditionSoldOut extends RuleViolation {}
 export class PaymentDeclined extends RuleViolation {}
 export class NoPrinterAvailable extends RuleViolation {}
+/** After a busy answer, every matching printer is busy too (or just said so): the workflow waits before asking again. */
+export class PrintersBusy extends Conflict {}
+/** How long a printer's busy answer keeps it from being asked again at once for the same order. */
+const busyMemoryMs = 10_000;
 
 const sha256 = (b: string | Uint8Array) => createHash('sha256').update(b).digest('hex');
 const maxDesignBytes = 512 * 1024 * 1024;
@@ -127,7 +131,14 @@ export async function dispatchPrintJob(input: { orderId: string; taskToken: stri
   const chosen = order.attempts.length === 0 && order.chosenPrinterId ? all.find((c) => c.printer.printerId === order.chosenPrinterId) : undefined;
   const listed = { ...design, status: 'listed' as const };
   const ranked = matchPrinters(listed, all, order.material, tried, `${order.orderId}.${order.attempts.length}`);
-  const next = chosen ?? ranked.find((c) => c.printer.printerId !== lastBusy) ?? ranked[0];
+  // An idle printer is asked first: a busy one would only answer busy (printers take one job at a time). After a busy
+  // answer the workflow comes straight back here, so the next idle printer is asked at once; printers that answered
+  // busy lately are left out of that, which bounds the round to the fleet, and with none idle it waits (PrintersBusy).
+  const at = deps.now().getTime();
+  const busyLately = new Set(order.attempts.filter((a) => a.outcome === 'busy' && at - Date.parse(a.offeredAt) < busyMemoryMs).map((a) => a.printerId));
+  const idle = ranked.find((c) => c.queueLength === 0 && !busyLately.has(c.printer.printerId));
+  if (!chosen && !idle && input.lastError?.Error === 'PrinterBusy') throw new PrintersBusy(`Every printer that can take order ${order.orderId} is busy`);
+  const next = chosen ?? idle ?? ranked.find((c) => c.printer.printerId !== lastBusy) ?? ranked[0];
   if (!next) throw new NoPrinterAvailable(`No other printer can take order ${order.orderId}`);
   const printer = next.printer;
   const jobId = jobIdFor(order.orderId, order.attempts.length);
