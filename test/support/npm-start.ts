@@ -1,18 +1,45 @@
 // Runs `npm start` exactly as a user would, on free ports and a given data directory. Shared by the e2e tests
 // and the start-up benchmark, so both measure the same thing.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { resolve } from 'node:path';
 import { portVars } from '../../local/local-config.js';
 
 export const repoRoot = resolve(import.meta.dirname, '..', '..');
 
+/** The first port of the kernel's ephemeral range: outgoing connections and listen(0) take their ports from there. */
+function ephemeralLow(): number {
+  try {
+    return Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || 32768;
+  } catch {
+    return 32768;
+  }
+}
+const lowest = 10_000;
+const handedOut = new Set<number>();
+
+/**
+ * A free port for a child process to bind later (and bind again after a restart). It is picked below the ephemeral
+ * range: a port that listen(0) handed us was, under a busy test run, taken by some other connection before the child
+ * bound it ("cognito: port … is already in use" failed CI once).
+ */
 export async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
+  const high = Math.max(lowest + 1000, ephemeralLow());
+  for (let i = 0; i < 200; i++) {
+    const port = lowest + Math.floor(Math.random() * (high - lowest));
+    if (handedOut.has(port)) continue;
+    const s = net.createServer();
+    const free = await new Promise<boolean>((r) => {
+      s.once('error', () => r(false));
+      s.listen(port, '127.0.0.1', () => r(true));
+    });
+    if (!free) continue;
+    await new Promise((r) => s.close(r));
+    handedOut.add(port);
+    return port;
+  }
+  throw new Error(`no free port found between ${lowest} and ${high}`);
 }
 
 export const localPortVars = portVars;

@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { crc32 } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startLedgerNode } from '../../../local/ledger/node.js';
+import { freePort } from '../../support/npm-start.js';
 import { createTx, Ed25519Keypair, getTx, http, post, startTestNode, type Tx } from './ledger-fixtures.js';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
@@ -26,14 +27,6 @@ async function tempDir(): Promise<string> {
   const d = await mkdtemp(join(tmpdir(), 'dpm-ledger-dur-'));
   dirs.push(d);
   return d;
-}
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as net.AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
 }
 
 interface Child {
