@@ -146,9 +146,11 @@ describe('an order, from the quote to the release of the escrow', () => {
 
     // Notifications, in-app (and in the outbox): shipped and delivered for the customer, royalty for the designer.
     const inbox = async (as: string) => ((await (await api('/me/notifications', as)).json()) as { kind: string; orderId: string }[]).filter((n) => n.orderId === order.orderId).map((n) => n.kind);
-    expect((await inbox('customer')).sort()).toEqual(['order-completed', 'order-shipped']);
-    expect(await inbox('designer')).toEqual(['royalty-earned']);
-    expect(await inbox('printer')).toEqual(['payout-earned']);
+    // Written just after the order is completed, so they can be a moment behind its status.
+    const settled = (as: string, n: number) => until(`${as}'s notifications`, () => inbox(as), (kinds) => kinds.length >= n);
+    expect((await settled('customer', 2)).sort()).toEqual(['order-completed', 'order-shipped']);
+    expect(await settled('designer', 1)).toEqual(['royalty-earned']);
+    expect(await settled('printer', 1)).toEqual(['payout-earned']);
 
     const mine = (await (await api('/me/orders', 'customer')).json()) as OrderView[];
     expect(mine.map((o) => o.orderId)).toContain(order.orderId);
@@ -246,7 +248,12 @@ describe('an order, from the quote to the release of the escrow', () => {
     const ended = await until('order ended', () => orderOf(orderId), (o) => o.status === 'cancelled' || o.status === 'refunded');
     expect(ended).toMatchObject({ status: 'cancelled', failure: { error: 'PaymentDeclined' } });
     expect(ended.failure!.cause).toContain('declined');
-    const notes = (await (await api('/me/notifications', 'customer')).json()) as { kind: string; orderId: string; text: string }[];
+    // The notification is written just after the order is closed: it can be a moment behind the status.
+    const notes = await until(
+      'cancellation notified',
+      async () => (await (await api('/me/notifications', 'customer')).json()) as { kind: string; orderId: string; text: string }[],
+      (list) => list.some((n) => n.orderId === orderId),
+    );
     expect(notes.find((n) => n.orderId === orderId)).toMatchObject({ kind: 'order-refunded', text: expect.stringContaining('cancelled') });
 
     // The edition holds 2 prints and one is sold: the licence of the declined order came back, so one more fits.
