@@ -86,7 +86,8 @@ export interface Uses {
 }
 
 export type Trigger =
-  | { kind: 'queue'; queue: keyof typeof queues; batchSize: number }
+  /** `maxConcurrency`: batches handled at once (the event source mapping's MaximumConcurrency, 2–1000). */
+  | { kind: 'queue'; queue: keyof typeof queues; batchSize: number; maxConcurrency: number }
   | { kind: 'rule'; rule: keyof typeof eventRules }
   | { kind: 'workflowTask'; workflow: keyof typeof workflows }
   /** Messages printers publish on an MQTT topic filter: an IoT topic rule in AWS, a broker subscription locally. */
@@ -897,7 +898,7 @@ export const functions = {
     entry: 'functions/partners/deliver-webhook.ts',
     description: 'Posts signed webhooks to partners’ endpoints, retrying on a ~3-day schedule; a 410 disables the endpoint',
     routes: [],
-    triggers: [{ kind: 'queue', queue: 'webhooks', batchSize: 10 }],
+    triggers: [{ kind: 'queue', queue: 'webhooks', batchSize: 10, maxConcurrency: 5 }],
     uses: { tables: { main: 'readWrite' }, keys: { data: 'decrypt' } },
     // Ten receivers answered side by side, each given 15 s; the queue's visibility timeout is four times this.
     timeoutSeconds: 30,
@@ -934,7 +935,8 @@ export const functions = {
     entry: 'functions/ledger/write-ledger-step.ts',
     description: 'Commits one domain event to the BigchainDB ledger, idempotently',
     routes: [],
-    triggers: [{ kind: 'queue', queue: 'ledger', batchSize: 1 }],
+    // One FIFO group per asset: steps of different assets commit side by side, each asset's in order.
+    triggers: [{ kind: 'queue', queue: 'ledger', batchSize: 1, maxConcurrency: 8 }],
     uses: { tables: { main: 'readWrite', idempotency: 'readWrite' }, keys: { ledgerSigning: 'sign', data: 'encrypt' }, ledger: true },
     timeoutSeconds: 30,
     memoryMb: 512,

@@ -153,6 +153,7 @@ export async function startPlatform(cfg: LocalConfig, log: Log = () => undefined
           detachers.push(
             queues.attachConsumer(t.queue, async (records) => invoke(key, { Records: records }) as Promise<{ batchItemFailures?: { itemIdentifier: string }[] } | void>, {
               batchSize: t.batchSize,
+              concurrency: t.maxConcurrency,
               onError: (err) => log({ level: 'error', msg: `${key} failed on a ${t.queue} batch`, error: (err as Error).message }),
             }),
           );

@@ -42,7 +42,7 @@ export class PlatformTriggers extends Construct {
       let topicRules = 0;
       for (const t of spec.triggers) {
         if (t.kind === 'queue') {
-          fn.addEventSource(new SqsEventSource(props.queues[t.queue]! as sqs.Queue, { batchSize: t.batchSize, reportBatchItemFailures: true }));
+          fn.addEventSource(new SqsEventSource(props.queues[t.queue]! as sqs.Queue, { batchSize: t.batchSize, maxConcurrency: t.maxConcurrency, reportBatchItemFailures: true }));
         } else if (t.kind === 'rule') {
           const rule = new events.Rule(this, `${t.rule}-${key}`, {
             eventBus: props.bus,

@@ -419,11 +419,13 @@ export async function startQueues(opts: QueuesOptions) {
     attachConsumer(
       key: string,
       handler: (records: SQSRecord[]) => Promise<{ batchItemFailures?: { itemIdentifier: string }[] } | void>,
-      o: { batchSize: number; onError?: (err: unknown) => void },
+      o: { batchSize: number; concurrency?: number; onError?: (err: unknown) => void },
     ): () => Promise<void> {
       const q = keyQueue(key);
       let stopped = false;
-      const loop = (async () => {
+      // Up to `concurrency` batches in flight at once, as Lambda's event source mapping runs them (its MaximumConcurrency).
+      // A FIFO group with a message in flight is held back by takeVisible, so one group is still handled in order.
+      const poll = async () => {
         while (!stopped && !closed) {
           const msgs = await receive(q, Math.min(10, o.batchSize), q.visibilityTimeout, 1);
           if (!msgs.length || stopped) continue;
@@ -460,12 +462,13 @@ export async function startQueues(opts: QueuesOptions) {
             if (m.receipt && q.messages.get(m.id)?.receipt === m.receipt) await remove(q, m.receipt).catch(() => undefined);
           }
         }
-      })();
+      };
+      const loops = Array.from({ length: Math.max(1, o.concurrency ?? 1) }, () => poll());
       const consumer = {
         async stop() {
           stopped = true;
           wake();
-          await loop;
+          await Promise.all(loops);
         },
       };
       consumers.add(consumer);

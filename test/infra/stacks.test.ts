@@ -180,7 +180,7 @@ describe('application stack', () => {
   });
 
   it('feeds the ledger writer from the FIFO queue with partial batch responses', () => {
-    application.hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: 1, FunctionResponseTypes: ['ReportBatchItemFailures'] });
+    application.hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: 1, FunctionResponseTypes: ['ReportBatchItemFailures'], ScalingConfig: { MaximumConcurrency: 8 } });
   });
 
   it('routes ledger events by the described pattern', () => {

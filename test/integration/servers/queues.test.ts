@@ -128,6 +128,37 @@ describe('local SQS', () => {
     expect(out.Failed).toEqual([expect.objectContaining({ Id: '2', Code: 'MissingParameter' })]);
   });
 
+  it('handles batches of different groups side by side up to its concurrency, one group at a time and in order', async () => {
+    for (const body of ['a1', 'a2', 'a3', 'b1', 'b2', 'c1', 'd1']) await send(body, body[0]!);
+    const order: string[] = [];
+    const busyGroups = new Set<string>();
+    let inFlight = 0;
+    let most = 0;
+    const overlaps: string[] = [];
+    const detach = server.attachConsumer(
+      'steps',
+      async (records: SQSRecord[]) => {
+        const group = records[0]!.attributes.MessageGroupId!;
+        if (busyGroups.has(group)) overlaps.push(group);
+        busyGroups.add(group);
+        most = Math.max(most, ++inFlight);
+        await new Promise((r) => setTimeout(r, 50));
+        order.push(...records.map((r) => r.body));
+        inFlight--;
+        busyGroups.delete(group);
+      },
+      { batchSize: 1, concurrency: 3 },
+    );
+    for (let i = 0; i < 200 && order.length < 7; i++) await new Promise((r) => setTimeout(r, 20));
+    await detach();
+    expect(overlaps).toEqual([]);
+    expect(most).toBe(3);
+    expect(order.filter((b) => b.startsWith('a'))).toEqual(['a1', 'a2', 'a3']);
+    expect(order.filter((b) => b.startsWith('b'))).toEqual(['b1', 'b2']);
+    expect(order).toHaveLength(7);
+    expect(server.depth('steps')).toEqual({ visible: 0, inFlight: 0, deadLetters: 0 });
+  });
+
   it('consumes like a Lambda event source: deletes successes, retries failures in group order', async () => {
     await send('s1', 'S');
     await send('s2', 'S');
