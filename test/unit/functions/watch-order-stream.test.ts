@@ -10,8 +10,8 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { viewerAuthorizationHeader } from '../../../infra/platform.js';
 import { CognitoSignIns } from '../../../shared/adapters/cognito-sign-ins.js';
-import type { Order } from '../../../shared/orders/order.js';
 import { InMemoryOrderStore } from '../../support/fakes/tags.js';
+import { anOrder } from '../../support/fakes/orders.js';
 
 const clientId = 'client-1';
 const orderId = `ord_${'b'.repeat(24)}`;
@@ -55,22 +55,7 @@ beforeAll(async () => {
   (globalThis as { awslambda?: unknown }).awslambda = fakeAwsLambda;
   const { watchOrderRoute } = await import('../../../functions/orders/watch-order.js');
 
-  const order = {
-    orderId,
-    customerId: 'bob',
-    designId: 'd1',
-    designerId: 'alice',
-    material: 'PLA',
-    licenseVersion: 1,
-    quote: { currency: 'eur', designPriceCents: 1, printingFeeCents: 1, commissionCents: 0, shippingCents: 1, totalCents: 3, estimate: { printSeconds: 600, grams: 1 } },
-    royaltyCents: 1,
-    paymentMethod: 'pm',
-    status: 'printing',
-    attempts: [{ printerId: 'p1', jobId: `${orderId}.1`, offeredAt: at, outcome: 'accepted' }],
-    createdAt: at,
-    updatedAt: at,
-    revision: 1,
-  } as Order;
+  const order = anOrder({ orderId, status: 'printing', attempts: [{ printerId: 'p1', jobId: `${orderId}.1`, offeredAt: at, outcome: 'accepted' }], createdAt: at, updatedAt: at });
   await orders.create(order);
   handler = watchOrderRoute({
     orders,

@@ -7,6 +7,7 @@ import type { Order } from '../../../shared/orders/order.js';
 import type { OrderStore } from '../../../shared/orders/ports.js';
 import type { PrinterShadows, PrinterStore } from '../../../shared/printers/ports.js';
 import type { Printer } from '../../../shared/printers/printer.js';
+import { anOrder } from '../../support/fakes/orders.js';
 
 const printer = (printerId: string, operatorId: string): Printer => ({
   printerId,
@@ -23,24 +24,14 @@ const orderId = (n: number) => `ord_${String(n).padStart(24, '0')}`;
 
 function order(n: number, printerId: string, extra: Partial<Order> = {}): Order {
   const id = orderId(n);
-  return {
+  return anOrder({
     orderId: id,
-    customerId: 'c1',
-    designId: 'd1',
-    designerId: 'des1',
-    material: 'PLA',
-    licenseVersion: 1,
     quote: { currency: 'eur', designPriceCents: 1000, printingFeeCents: 300, commissionCents: 130, shippingCents: 490, totalCents: 1920, estimate: { printSeconds: 900, grams: 4 } },
-    royaltyCents: 500,
-    paymentMethod: 'pm',
     status: 'dispatched',
     attempts: [{ printerId, jobId: `${id}.0`, offeredAt: `2026-12-02T10:0${n}:00Z` }],
     waiting: { step: 'dispatch', token: 'tok', jobId: `${id}.0` },
-    createdAt: '',
-    updatedAt: '',
-    revision: 1,
     ...extra,
-  };
+  });
 }
 
 function setup() {

@@ -1,26 +1,11 @@
 // Advancing an order from a copy the caller already read: the copy saves a read when it is current, and can never
 // make a change land on (or be skipped because of) a stale order.
 import { describe, expect, it } from 'vitest';
-import type { Order } from '../../../shared/orders/order.js';
 import { update } from '../../../shared/orders/order-records.js';
 import { InMemoryOrderStore } from '../../support/fakes/tags.js';
+import { anOrder } from '../../support/fakes/orders.js';
 
-const base: Order = {
-  orderId: 'ord_000000000000000000000001',
-  customerId: 'c1',
-  designId: 'd1',
-  designerId: 'des1',
-  material: 'PLA',
-  licenseVersion: 1,
-  quote: { currency: 'eur', designPriceCents: 1000, printingFeeCents: 300, commissionCents: 130, shippingCents: 490, totalCents: 1920, estimate: { printSeconds: 900, grams: 4 } },
-  royaltyCents: 500,
-  paymentMethod: 'pm',
-  status: 'licensed',
-  attempts: [],
-  createdAt: '2026-12-02T10:00:00Z',
-  updatedAt: '2026-12-02T10:00:00Z',
-  revision: 1,
-};
+const base = anOrder({ status: 'licensed' });
 const now = () => new Date('2026-12-02T11:00:00Z');
 
 class CountingStore extends InMemoryOrderStore {

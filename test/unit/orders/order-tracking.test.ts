@@ -4,11 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { generateDeviceKeys, publicKeys, signReport } from '../../../shared/printing/device-keys.js';
 import { recordJobReport, type JobReport } from '../../../shared/orders/order-steps.js';
 import { watchOrder } from '../../../shared/orders/watch-order.js';
-import type { Order } from '../../../shared/orders/order.js';
 import type { TaskCallbacks } from '../../../shared/orders/ports.js';
 import { InMemoryOrderStore } from '../../support/fakes/tags.js';
 import type { Printer } from '../../../shared/printers/printer.js';
 import type { PrinterStore } from '../../../shared/printers/ports.js';
+import { anOrder } from '../../support/fakes/orders.js';
 
 const at = '2026-12-01T10:00:00.000Z';
 const orderId = `ord_${'a'.repeat(24)}`;
@@ -28,23 +28,7 @@ function given() {
   const heartbeats: string[] = [];
   const callbacks: TaskCallbacks = { succeed: async () => true, fail: async () => true, heartbeat: async (t) => (heartbeats.push(t), true) };
   const orders = new Orders();
-  const order: Order = {
-    orderId,
-    customerId: 'bob',
-    designId: 'd1',
-    designerId: 'alice',
-    material: 'PLA',
-    licenseVersion: 1,
-    quote: { currency: 'eur', designPriceCents: 1, printingFeeCents: 1, commissionCents: 0, shippingCents: 1, totalCents: 3, estimate: { printSeconds: 600, grams: 1 } },
-    royaltyCents: 1,
-    paymentMethod: 'pm',
-    status: 'printing',
-    attempts: [{ printerId: 'p1', jobId, offeredAt: at, outcome: 'accepted' }],
-    waiting: { step: 'print', token: 'tok', jobId },
-    createdAt: at,
-    updatedAt: at,
-    revision: 1,
-  };
+  const order = anOrder({ orderId, status: 'printing', attempts: [{ printerId: 'p1', jobId, offeredAt: at, outcome: 'accepted' }], waiting: { step: 'print', token: 'tok', jobId }, createdAt: at, updatedAt: at });
   void orders.create(order);
   const deps = { orders, printers, callbacks, now: () => new Date(at) };
   const report = (r: Partial<JobReport>) => recordJobReport({ thing: 'p1', signed: signReport({ thing: 'p1', at, jobId, ...r } as JobReport, keys) }, deps);
