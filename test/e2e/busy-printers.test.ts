@@ -53,10 +53,10 @@ describe('orders meeting busy printers', () => {
     // Chosen A, which is printing: A answers busy, and B (idle) gets the job without the workflow waiting.
     const second = await orderOn(t, designId, a);
     const s = await printing(second);
-    expect(s.attempts.map((x) => [x.printerId, x.outcome])).toEqual([
-      [a, 'busy'],
-      [b, 'accepted'],
-    ]);
+    // B may already have finished the job by the time the order is read, so its outcome is accepted or completed.
+    expect(s.attempts.map((x) => x.printerId)).toEqual([a, b]);
+    expect(s.attempts[0]!.outcome).toBe('busy');
+    expect(['accepted', 'completed']).toContain(s.attempts[1]!.outcome);
     expect(await statesEntered(second)).not.toContain('WaitForPrinter');
 
     // Now A and B both print: the third order, after A's busy answer, waits for a printer to be free, then prints.
