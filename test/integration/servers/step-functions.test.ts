@@ -70,17 +70,21 @@ describe('local Step Functions', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function settled(executionArn: string) {
-    for (let i = 0; i < 200; i++) {
+  // Waits by the clock, not by a count of polls: a loaded machine makes each poll slower, not the executions faster.
+  async function settled(executionArn: string, timeoutMs = 15_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
       const d = await sfn.send(new DescribeExecutionCommand({ executionArn }));
       if (d.status !== 'RUNNING') return d;
+      if (Date.now() > deadline) throw new Error(`still running after ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 20));
     }
-    throw new Error('still running');
   }
 
-  async function waitForToken(n = 1) {
-    for (let i = 0; i < 200 && tokens.length < n; i++) await new Promise((r) => setTimeout(r, 10));
+  async function waitForToken(n = 1, timeoutMs = 15_000) {
+    const deadline = Date.now() + timeoutMs;
+    while (tokens.length < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    if (tokens.length < n) throw new Error(`no task token #${n} within ${timeoutMs} ms`);
     return tokens[n - 1]!;
   }
 
@@ -135,10 +139,14 @@ describe('local Step Functions', () => {
     const arn = sfnServer.stateMachineArn('callback');
     const alive = await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, input: '{"job":"j3"}' }));
     const token = await waitForToken(1);
-    for (let i = 0; i < 3; i++) {
+    // HeartbeatSeconds is 2: a beat every 500 ms leaves 1.5 s of slack for a loaded machine, and six of them keep the
+    // task waiting 3 s, longer than it would live without them.
+    const t0 = Date.now();
+    for (let i = 0; i < 6; i++) {
       await new Promise((r) => setTimeout(r, 500));
       await sfn.send(new SendTaskHeartbeatCommand({ taskToken: token }));
     }
+    expect(Date.now() - t0).toBeGreaterThan(2000);
     await sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '"done"' }));
     expect((await settled(alive.executionArn!)).status).toBe('SUCCEEDED');
 
