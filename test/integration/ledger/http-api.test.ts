@@ -8,9 +8,16 @@ import { createTx, Ed25519Keypair, eventually, getTx, http, post, startTestNode,
 let t: TestNode;
 /** A node with long blocks, so posts land in the same block / are still pending when re-posted. */
 let slow: TestNode;
+const slowBlockMs = 1000;
 beforeAll(async () => {
-  [t, slow] = await Promise.all([startTestNode({ maxBodyBytes: 4096 }), startTestNode({ blockIntervalMs: 400 })]);
+  [t, slow] = await Promise.all([startTestNode({ maxBodyBytes: 4096 }), startTestNode({ blockIntervalMs: slowBlockMs })]);
 });
+/**
+ * Lets the slow node go idle. Within an interval of its last block a node gathers for 2 ms only (clients it just
+ * answered post again at once), so a test that needs a tx to stay pending, or two posts in one block, must not start
+ * right after another test's block: it then depends on its next request arriving within those 2 ms.
+ */
+const slowIdle = () => new Promise((r) => setTimeout(r, slowBlockMs + 100));
 afterAll(async () => {
   await Promise.all([t?.stop(), slow?.stop()]);
 });
@@ -185,6 +192,7 @@ describe('POST /transactions rejections', () => {
 
 describe('mempool and conflicts', () => {
   it('the same tx posted again while pending is "Tx already exists in cache"; once committed, a duplicate', async () => {
+    await slowIdle();
     const tx = createTx(new Ed25519Keypair(), { a: word() }, null);
     expect((await post(slow.api, tx, 'async')).status).toBe(202);
     const again = await post(slow.api, tx, 'sync');
@@ -194,6 +202,7 @@ describe('mempool and conflicts', () => {
   });
 
   it('a TRANSFER of a still-pending CREATE is InputDoesNotExist', async () => {
+    await slowIdle();
     const alice = new Ed25519Keypair();
     const create = createTx(alice, { a: word() }, null);
     expect((await post(slow.api, create, 'async')).status).toBe(202);
@@ -223,6 +232,7 @@ describe('mempool and conflicts', () => {
   });
 
   it('a TRANSFER may spend an output made earlier in the same block only via committed state: two CREATEs in one block both commit', async () => {
+    await slowIdle();
     const alice = new Ed25519Keypair();
     const a = createTx(alice, { a: word() }, null);
     const b = createTx(alice, { b: word() }, null);
