@@ -14,6 +14,7 @@ describe('orders meeting busy printers', () => {
   let sfn: SFNClient;
   const agents: Agent[] = [];
   let designId = '';
+  let smallDesignId = '';
   let a = '';
   let b = '';
 
@@ -21,14 +22,17 @@ describe('orders meeting busy printers', () => {
     t = await startTestPlatform();
     sfn = new SFNClient({ endpoint: t.platform.urls['step-functions'], region: localRegion, credentials: localCredentials });
     designId = await listDesign(t, 'Busy hook');
-    // Slow printers: each job keeps its printer busy for several seconds.
+    smallDesignId = await listDesign(t, 'Busy tab', [10, 10, 2]);
+    // Slow printers: the hook (530 s of printing) keeps a printer busy for 44 s. That is all the time the next orders
+    // have to be placed, matched and offered while it prints (13 s at the former 40×, tight on a loaded machine): a
+    // printer that has finished takes the next order at once, with none of the busy answers the test is about.
     for (const name of ['Slow A', 'Slow B']) {
-      const p = await addPrinter(t, name, { agent: { timeScale: 40 } });
+      const p = await addPrinter(t, name, { agent: { timeScale: 12 } });
       agents.push(p.agent);
       if (name === 'Slow A') a = p.printerId;
       else b = p.printerId;
     }
-  }, 90_000);
+  }, 180_000);
 
   afterAll(async () => {
     sfn?.destroy();
@@ -59,10 +63,11 @@ describe('orders meeting busy printers', () => {
     expect(['accepted', 'completed']).toContain(s.attempts[1]!.outcome);
     expect(await statesEntered(second)).not.toContain('WaitForPrinter');
 
-    // Now A and B both print: the third order, after A's busy answer, waits for a printer to be free, then prints.
-    const third = await orderOn(t, designId, a);
-    const done = await until(`${third} printed`, () => order(third), (o) => ['printed', 'shipped', 'completed'].includes(o.status), 900);
+    // Now A and B both print: the third order, after A's busy answer, waits for a printer to be free, then prints (a
+    // small part, 11 s, once A or B is done with its hook).
+    const third = await orderOn(t, smallDesignId, a);
+    const done = await until(`${third} printed`, () => order(third), (o) => ['printed', 'shipped', 'completed'].includes(o.status), 1800);
     expect(done.attempts[0]).toEqual(expect.objectContaining({ printerId: a, outcome: 'busy' }));
     expect(await statesEntered(third)).toContain('WaitForPrinter');
-  }, 180_000);
+  }, 360_000);
 });
