@@ -67,7 +67,7 @@ describe('an order, from the quote to the release of the escrow', () => {
     const terms = { priceCents: 1500, royaltyCents: 900, editionSize: 2, allowedMaterials: ['PLA'], commercialUse: false };
     designId = await listDesign(t, 'Desk hook', terms, [20, 20, 6]);
     printerId = await addPrinter('Workshop MK4');
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     for (const a of agents) await a.stop();
@@ -239,7 +239,7 @@ describe('an order, from the quote to the release of the escrow', () => {
     }
     expect(all.find((a) => a.account === `printer:${printerId}:paid-out`)!.lines.map((l) => l.step)).toEqual(expect.arrayContaining(['payout:printing-fee', 'reversal:payout:printing-fee']));
     expect(await inbox('printer')).toContain('payout-reversed');
-  }, 120_000);
+  }, 240_000);
 
   it('ends a declined card in a cancelled order that gives its licence back', async () => {
     const placed = await place({ clientOrderId: crypto.randomUUID(), designId, material: 'PLA', acceptedLicenseVersion: 1, paymentMethod: '4000 0000 0000 0002' });
@@ -267,7 +267,7 @@ describe('an order, from the quote to the release of the escrow', () => {
     const { orderId: thirdId } = (await third.json()) as OrderView;
     const soldOut = await until('third order ended', () => orderOf(thirdId), (o) => o.status === 'cancelled' || o.status === 'refunded');
     expect(soldOut.failure?.error).toBe('EditionSoldOut');
-  }, 120_000);
+  }, 180_000);
 
   it('reassigns a job a printer declines, and reprints elsewhere when a print fails', async () => {
     const declining = await addPrinter('Declines everything', { declines: true });
@@ -314,7 +314,7 @@ describe('an order, from the quote to the release of the escrow', () => {
     expect(thread.map((m) => `${m.from}: ${m.text}`)).toEqual(['customer: Could it be matte black?', 'printer: Yes, black PLA is loaded.']);
     expect((await api(`/orders/${b.orderId}/messages`, 'designer')).status).toBe(403);
     expect((await say('customer', crypto.randomUUID(), '')).status).toBe(400);
-  }, 120_000);
+  }, 180_000);
 
   it('asks a partner carrier for a label over its webhook (retried after a 500; a 410 endpoint is disabled), takes its tracking number, and tells it of the delivery it confirms with a signed webhook', async () => {
     const registered = await api('/partners', 'admin', { method: 'POST', body: JSON.stringify({ name: 'Rapid Parcel', kind: 'carrier' }) });
@@ -407,7 +407,7 @@ describe('an order, from the quote to the release of the escrow', () => {
     // Replaying to the disabled endpoint is refused until the carrier enables it again.
     const goneDelivery = deliveries.find((d) => d.endpointId === goneEndpoint.endpointId)!;
     expect((await asCarrier(`/partner/webhook-deliveries/${goneDelivery.deliveryId}/replay`, { method: 'POST' })).status).toBe(409);
-  }, 180_000);
+  }, 240_000);
 
   it('confirms a delivery by the customer’s first signed-in tap on the tag, and nothing for a bad token, a printed code or another account', async () => {
     const terms = { priceCents: 600, royaltyCents: 200, editionSize: 5, allowedMaterials: ['PLA'], commercialUse: false };
@@ -423,7 +423,9 @@ describe('an order, from the quote to the release of the escrow', () => {
     expect(shipped.status).toBe('shipped');
 
     type Scan = { verdict: string; checks: { tag: string }; delivery?: { outcome: string; reason?: string }; memory: { step: string; details: Record<string, unknown> }[] };
-    const written = agents[0]!.tag(shipped.tag!.serial)!;
+    // The tag's key reaches the printer over MQTT while the workflow moves on to shipping: the printer may write it a
+    // moment after the order reads shipped.
+    const written = (await until('tag written by the printer', async () => agents[0]!.tag(shipped.tag!.serial), (w) => w !== undefined))!;
     const local = (url: string) => url.replace(/^https?:\/\/[^/]+/, platform.gatewayUrl);
     const scan = async (url: string, token?: string) => {
       const res = await fetch(local(url), { headers: token ? { authorization: `Bearer ${token}` } : {} });
@@ -458,7 +460,7 @@ describe('an order, from the quote to the release of the escrow', () => {
     const remembered = await until('delivery on the ledger', () => scan(shipped.tag!.url), (v) => v.memory.at(-1)?.step === 'product.delivered');
     expect(remembered.memory.at(-1)!.details).toMatchObject({ confirmedBy: 'customer-scan' });
     expect(remembered).not.toHaveProperty('delivery');
-  }, 120_000);
+  }, 180_000);
 
   it('refuses bad orders with clear errors', async () => {
     expect((await place({ designId })).status).toBe(400);
