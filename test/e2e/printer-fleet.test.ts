@@ -8,6 +8,7 @@ import { startPrinterAgent } from '../../cli/printer-agent.js';
 import type { RunningPlatform } from '../../local/runtime.js';
 import { generateDeviceKeys, publicKeys, verifyReport, type SignedReport } from '../../shared/printing/device-keys.js';
 import { binaryStl, box } from '../support/meshes.js';
+import { until as waitFor } from '../support/until.js';
 
 describe('a printer joins the fleet', () => {
   let t: TestPlatform;
@@ -33,11 +34,8 @@ describe('a printer joins the fleet', () => {
     loadedMaterials: [{ type: 'PLA', color: 'black' }],
   };
   const terms = { feePerHourCents: 150, feePerGramCents: 4, text: 'Printed within two days; reprint once if a print fails.' };
-  const until = async (check: () => Promise<boolean>) => {
-    for (let i = 0; i < 100; i++) if (await check()) return;
-    else await new Promise((r) => setTimeout(r, 100));
-    throw new Error('condition not met in time');
-  };
+  // The shared helper's 30 s rather than 10 s: each wait is a round trip through MQTT and the platform's handlers.
+  const until = (what: string, check: () => Promise<boolean>) => waitFor(what, check, (ok) => ok);
 
   it('registers, connects with its credentials, reports, takes configuration, and is listed', async () => {
     const keys = generateDeviceKeys();
@@ -48,14 +46,14 @@ describe('a printer joins the fleet', () => {
     expect(credentials).toMatchObject({ kind: 'password', username: printer.printerId, endpoint: platform.urls.mqtt });
 
     agent = await startPrinterAgent({ thing: printer.printerId, mqttUrl: credentials.endpoint, username: credentials.username, password: credentials.password, keys, timeScale: 1000, telemetryMs: 1000, workDir: join(dataDir, 'agent') });
-    await until(async () => {
+    await until('the agent reported idle', async () => {
       const mine = (await (await api('/me/printers', 'printer')).json()) as { printerId: string; reported: { status?: string } | null }[];
       return mine.find((p) => p.printerId === printer.printerId)?.reported?.status === 'idle';
     });
 
     const changed = { ...config, loadedMaterials: [{ type: 'PETG', color: 'orange' }] };
     expect((await api(`/printers/${printer.printerId}/config`, 'printer', { method: 'PUT', body: JSON.stringify(changed) })).status).toBe(200);
-    await until(async () => (agent!.state().config as { config?: { version?: number } }).config?.version === 2);
+    await until('the configuration reached the agent', async () => (agent!.state().config as { config?: { version?: number } }).config?.version === 2);
 
     const list = (await (await api('/printers')).json()) as { printerId: string; online: boolean; loadedMaterials: unknown[] }[];
     expect(list.find((p) => p.printerId === printer.printerId)).toMatchObject({ online: true, loadedMaterials: [{ type: 'PETG', color: 'orange' }] });
@@ -76,7 +74,7 @@ describe('a printer joins the fleet', () => {
     const asked = await api(`/designs/${created.design.designId}/printability`, 'customer', { method: 'POST', body: JSON.stringify({ printerId: printer.printerId }) });
     expect(asked.status).toBe(202);
     let proofs: { printerId: string; signed: SignedReport<{ fits: boolean; buildVolume: { z: number } }>; signingKey: string }[] = [];
-    await until(async () => {
+    await until('a proof of printability', async () => {
       proofs = (await (await api(`/designs/${created.design.designId}/printability`)).json()) as typeof proofs;
       return proofs.length > 0;
     });
