@@ -6,6 +6,7 @@ import { startTestPlatform, type TestPlatform } from '../support/test-platform.j
 import { main as dpm } from '../../cli/main.js';
 import type { RunningPlatform } from '../../local/runtime.js';
 import { binaryStl, box } from '../support/meshes.js';
+import { until } from '../support/until.js';
 
 describe('a design, from upload to the ledger', () => {
   let t: TestPlatform;
@@ -42,17 +43,16 @@ describe('a design, from upload to the ledger', () => {
     const search = (await (await api('/designs?q=clip&material=PLA')).json()) as { items: { designId: string }[] };
     expect(search.items.map((i) => i.designId)).toContain(design.designId);
 
-    let assetId: string | undefined;
-    for (let i = 0; i < 100 && !assetId; i++) {
-      const found = (await (await fetch(`${platform.urls.ledger}/api/v1/assets?search=${design.designId}`)).json()) as { id: string; data: { fingerprint: string } }[];
-      if (found[0]) {
-        expect(found[0].data.fingerprint).toBe(listed.fingerprint);
-        assetId = found[0].id;
-      } else await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(assetId).toBeDefined();
+    // Bus, rule, FIFO queue and ledger writer take their time on a loaded machine: 30 s rather than 10.
+    const [found] = await until(
+      'the design on the ledger',
+      async () => (await (await fetch(`${platform.urls.ledger}/api/v1/assets?search=${design.designId}`)).json()) as { id: string; data: { fingerprint: string } }[],
+      (l) => l.length > 0,
+    );
+    expect(found!.data.fingerprint).toBe(listed.fingerprint);
+    const assetId = found!.id;
     let out = '';
-    expect(await dpm(['verify', assetId!, '--ledger', platform.urls.ledger!], (s) => (out += s), () => undefined)).toBe(0);
+    expect(await dpm(['verify', assetId, '--ledger', platform.urls.ledger!], (s) => (out += s), () => undefined)).toBe(0);
     expect(out).toContain('VERIFIED: 1 transactions');
 
     // Ingesting again (a retry) changes nothing on the ledger.
