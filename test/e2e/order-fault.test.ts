@@ -20,6 +20,7 @@ import type { Transaction } from '../../shared/ledger/transaction.js';
 import { generateDeviceKeys, publicKeys } from '../../shared/printing/device-keys.js';
 import { binaryStl, box } from '../support/meshes.js';
 import { freePortEnv, groupAlive, npmStart, type NpmStart, type PortEnv } from '../support/npm-start.js';
+import { until } from '../support/until.js';
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
@@ -74,11 +75,8 @@ describe('orders survive a crash of the platform', () => {
       // Slow enough that prints are under way when the platform dies.
       agents.push(await startPrinterAgent({ thing: printer.printerId, mqttUrl: c.endpoint, username: c.username, password: c.password, keys, timeScale: 400, telemetryMs: 60_000, workDir: join(dataDir, `agent-${i}`) }));
     }
-    for (let i = 0; i < 100; i++) {
-      const list = (await (await api('/printers')).json()) as { online: boolean }[];
-      if (list.filter((p) => p.online).length === 3) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    // Given 30 s, and said if it never happens (it went on after 10 s with the printers it had).
+    await until('3 printers online', async () => (await (await api('/printers')).json()) as { online: boolean }[], (list) => list.filter((p) => p.online).length === 3);
 
     const orderIds: string[] = [];
     const place = async () => {
@@ -139,7 +137,8 @@ describe('orders survive a crash of the platform', () => {
       const order = (await (await api(`/orders/${id}`, 'customer')).json()) as { productId: string };
       let txs: (Transaction & { id: string })[] = [];
       let assets: { id: string }[] = [];
-      for (let i = 0; i < 100; i++) {
+      // The ledger writer catches up after the burst of orders: up to a minute per product (10 s was tight under load).
+      for (let i = 0; i < 600; i++) {
         // Text search ORs its terms (every product id shares the 'prd' term): keep the exact matches.
         assets = ((await conn.searchAssets(order.productId)) as unknown as { id: string; data: { productId?: string } }[]).filter((a) => a.data.productId === order.productId);
         txs = assets[0] ? ((await conn.listTransactions(assets[0].id)) as unknown as (Transaction & { id: string })[]) : [];
