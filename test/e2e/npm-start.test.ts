@@ -11,6 +11,9 @@ import { freePortEnv, groupAlive, npmStart, type NpmStart, type PortEnv } from '
 
 const localComponents = ['dynamodb', 's3', 'kms', 'cognito', 'mqtt', 'sqs', 'events', 'step-functions', 'ledger'];
 
+/** How long the process group may take to go: the DynamoDB Local JVM alone is given 5 s, and a loaded machine is slow. */
+const stopMs = 60_000;
+
 async function waitUntil(check: () => boolean, timeoutMs: number): Promise<boolean> {
   const t0 = Date.now();
   while (Date.now() - t0 < timeoutMs) {
@@ -123,7 +126,7 @@ describe('npm start', () => {
     const pgid = platform.child.pid!;
     // npm itself dies of the SIGINT, as in a terminal; what matters is that the platform shut down and nothing is left.
     await platform.interrupt();
-    expect(await waitUntil(() => !groupAlive(pgid), 15_000)).toBe(true);
+    expect(await waitUntil(() => !groupAlive(pgid), stopMs)).toBe(true);
     expect(platform.output()).toContain('SIGINT: stopping');
     for (const port of Object.values(env)) expect(await portFree(Number(port)), `port ${port}`).toBe(true);
 
@@ -132,13 +135,13 @@ describe('npm start', () => {
     token = await logIn(platform, user.username, user.password);
     const me = await fetch(`${platform.gatewayUrl}/me`, { headers: { authorization: `Bearer ${token}` } });
     expect(await me.json()).toMatchObject({ profile: { displayName: 'Restart Survivor' } });
-  });
+  }, 300_000); // a stop, then a start that may take its whole 120 s on a loaded machine
 
   it('stops every child when only npm itself gets SIGTERM', async () => {
     const pgid = platform.child.pid!;
     process.kill(pgid, 'SIGTERM');
     await platform.exited;
-    expect(await waitUntil(() => !groupAlive(pgid), 15_000)).toBe(true);
+    expect(await waitUntil(() => !groupAlive(pgid), stopMs)).toBe(true);
   });
 });
 
@@ -153,7 +156,7 @@ describe('npm start with a port already in use', () => {
       const code = await platform.exited;
       expect(code).not.toBe(0);
       expect(platform.output()).toMatch(new RegExp(`kms.*port ${env.DPM_PORT_KMS} is already in use`));
-      expect(await waitUntil(() => !groupAlive(platform.child.pid!), 10_000)).toBe(true);
+      expect(await waitUntil(() => !groupAlive(platform.child.pid!), stopMs)).toBe(true);
     } finally {
       await new Promise((r) => blocker.close(r));
       await rm(dataDir, { recursive: true, force: true });
