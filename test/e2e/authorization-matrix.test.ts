@@ -223,7 +223,8 @@ describe('authorization matrix: every route × every role', () => {
     expect(placed.status).toBe(201);
     const { orderId } = (await placed.json()) as { orderId: string };
     res = { listedDesignId, draftDesignId, printerId, orderId, orderBody };
-  }, 60_000);
+    // A whole platform, four users, two designs, a printer online and an order: the e2e tier's 180 s, not 60.
+  }, 180_000);
 
   afterAll(async () => {
     for (const a of agents) await a.stop();
