@@ -60,8 +60,11 @@ describe('printer agent', () => {
     });
     return seen;
   };
+  // By the clock, 30 s: a count of 300 short sleeps came to 6 s, little for fetching, opening and printing a job on a
+  // loaded machine. It returns as soon as the check holds.
   const until = async (check: () => boolean) => {
-    for (let i = 0; i < 300 && !check(); i++) await new Promise((r) => setTimeout(r, 20));
+    const deadline = Date.now() + 30_000;
+    while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(check()).toBe(true);
   };
 
