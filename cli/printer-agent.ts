@@ -34,10 +34,15 @@ export interface PrinterAgentOptions {
   material?: { type: string; levelPct: number; spoolMm: number };
   /** Whether the operator takes offered jobs (default: yes); a declined job is reported as rejected. */
   acceptJobs?: boolean;
-  /** The least wall-clock time between two progress reports (default 250 ms); the first and the last layer are always
-   * reported. Each report is a signed MQTT message the platform checks, records and turns into a workflow heartbeat, so
-   * a printer whose layers take less than this (a time-accelerated one, or tiny layers) reports a sample of them. */
+  /** The least wall-clock time between two progress reports, counted from the job's acceptance (default 250 ms). Each
+   * report is a signed MQTT message the platform checks, records and turns into a workflow heartbeat, so a printer
+   * whose layers take less than this (a time-accelerated one, or tiny layers) reports a sample of them, and a job done
+   * within it none: its acceptance and its end say all there is. The last layer is never reported as progress, since
+   * the job's end follows at once. */
   progressEveryMs?: number;
+  /** How long the agent waits, when it starts, for its shadow's configuration before going on without it (default
+   * 3 s); a later answer is taken all the same. */
+  initialShadowWaitMs?: number;
   /** How often a held offer tells the waiting order step it is still being considered (default 30 s, under its 120 s heartbeat). */
   holdHeartbeatMs?: number;
   /** Where the printer keeps the decrypted G-code while it prints. */
@@ -128,21 +133,29 @@ export async function startPrinterAgent(o: PrinterAgentOptions) {
   await client.subscribeAsync([topic('jobs'), topic('tags'), topic('printability-requests'), topic('decisions'), `$aws/things/${o.thing}/shadow/update/delta`, shadowGot, shadowNone], { qos: 1 });
   // The configuration set before this start (at registration, or while the printer was off) arrives as no delta:
   // read it from the shadow, as a device does when it comes up.
+  // The agent starts without it after a while (a broker under load can be slower than that); an answer that comes
+  // later is still taken, and reported at once rather than at the next telemetry tick.
+  let startedWithout = false;
   const initial = new Promise<void>((resolve) => {
     const onGot = (t: string, payload: Buffer) => {
       if (t !== shadowGot && t !== shadowNone) return;
       client.off('message', onGot);
-      if (t === shadowNone) return resolve();
-      try {
-        const desired = (JSON.parse(payload.toString()) as { state?: { desired?: Json } }).state?.desired;
-        if (desired) config = mergeDeep(config, desired);
-      } catch {
-        // An unreadable shadow leaves the defaults; the next delta brings the configuration.
+      if (t === shadowGot) {
+        try {
+          const desired = (JSON.parse(payload.toString()) as { state?: { desired?: Json } }).state?.desired;
+          if (desired) config = mergeDeep(config, desired);
+        } catch {
+          // An unreadable shadow leaves the defaults; the next delta brings the configuration.
+        }
+        if (startedWithout) void reportShadow(snapshot()).catch(() => undefined);
       }
       resolve();
     };
     client.on('message', onGot);
-    setTimeout(resolve, 3000).unref();
+    setTimeout(() => {
+      startedWithout = true;
+      resolve();
+    }, o.initialShadowWaitMs ?? 3000).unref();
   });
   await client.publishAsync(`$aws/things/${o.thing}/shadow/get`, '', { qos: 1 });
   await initial;
@@ -293,7 +306,7 @@ export async function startPrinterAgent(o: PrinterAgentOptions) {
       const perMm = 100 / material.spoolMm;
       const filamentPerSecond = plan.filamentMm / total;
       const progressEveryMs = o.progressEveryMs ?? 250;
-      let reportedAt = -Infinity;
+      let reportedAt = performance.now();
       for (const layer of plan.layers) {
         await new Promise((r) => setTimeout(r, (layer.seconds * 1000) / o.timeScale));
         if (current.cancel) throw new Error('cancelled');
@@ -309,7 +322,7 @@ export async function startPrinterAgent(o: PrinterAgentOptions) {
           throw new Error('thermal alert: heaters shut down');
         }
         progress = { jobId: job.jobId, layer: layer.index + 1, layers: plan.layers.length, percent: Math.round(share * 1000) / 10 };
-        if (performance.now() - reportedAt >= progressEveryMs || progress.layer === progress.layers) {
+        if (progress.layer < progress.layers && performance.now() - reportedAt >= progressEveryMs) {
           reportedAt = performance.now();
           await publish('progress', { ...progress, remainingSeconds: Math.round(total - layer.cumulativeSeconds) });
         }

@@ -68,7 +68,7 @@ describe('printer agent', () => {
     expect(check()).toBe(true);
   };
 
-  async function agentFor(thing: string, faults?: { runoutAt?: number; thermalAt?: number }, more: { timeScale?: number; progressEveryMs?: number } = {}) {
+  async function agentFor(thing: string, faults?: { runoutAt?: number; thermalAt?: number }, more: { timeScale?: number; progressEveryMs?: number; initialShadowWaitMs?: number; telemetryMs?: number } = {}) {
     const creds = await broker.registerThing(thing);
     return startPrinterAgent({ thing, mqttUrl: broker.url, username: creds.username, password: creds.password, keys, timeScale: 2000, progressEveryMs: 0, telemetryMs: 50, faults, workDir: join(dir, thing), ...more });
   }
@@ -85,8 +85,10 @@ describe('printer agent', () => {
     await offer('p-ok', 'job-1');
     await until(() => seen.some((m) => m.kind === 'status' && m.signed.report.event === 'completed'));
     const progress = seen.filter((m) => m.kind === 'progress').map((m) => m.signed.report);
-    expect(progress.map((p) => p.layer)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    expect(progress.at(-1)).toMatchObject({ layers: 10, percent: 100, remainingSeconds: 0 });
+    // Every layer but the last, whose end is the job's end (reported as completed right after).
+    expect(progress.map((p) => p.layer)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(progress.at(-1)).toMatchObject({ layers: 10, layer: 9 });
+    expect(progress.at(-1)!.percent).toBeLessThan(100);
     expect(seen.find((m) => m.kind === 'status')!.signed.report).toMatchObject({ jobId: 'job-1', event: 'accepted', layers: 10 });
     for (const m of seen) expect(verifyReport(m.signed, keys.signing.publicKey), m.kind).toBe(true);
     expect(seen.some((m) => m.kind === 'telemetry')).toBe(true);
@@ -96,15 +98,27 @@ describe('printer agent', () => {
     await agent.stop();
   });
 
-  it('reports a sample of layers when they come faster than its progress interval, always the first and the last', async () => {
+  it('reports no progress for a job done within its progress interval: its acceptance and its end say it all', async () => {
     const seen = messages('p-fast');
     // 10 layers in well under a second of wall time at this acceleration, against a 10 s reporting interval.
     const agent = await agentFor('p-fast', undefined, { timeScale: 1e6, progressEveryMs: 10_000 });
     await offer('p-fast', 'job-fast');
     await until(() => seen.some((m) => m.kind === 'status' && m.signed.report.event === 'completed'));
-    const progress = seen.filter((m) => m.kind === 'progress').map((m) => m.signed.report);
-    expect(progress.map((p) => p.layer)).toEqual([1, 10]);
-    expect(progress.at(-1)).toMatchObject({ layers: 10, percent: 100, remainingSeconds: 0 });
+    expect(seen.filter((m) => m.kind === 'progress')).toEqual([]);
+    expect(seen.filter((m) => m.kind === 'status').map((m) => m.signed.report.event)).toEqual(['accepted', 'completed']);
+    await agent.stop();
+  });
+
+  it('takes a configuration its shadow gives after it stopped waiting, and reports it at once', async () => {
+    const shadow = `${broker.dataPlaneUrl}/things/p-late/shadow`;
+    const set = await fetch(shadow, { method: 'POST', body: JSON.stringify({ state: { desired: { config: { name: 'Late answer', approveJobs: true } } } }) });
+    expect(set.status).toBe(200);
+    // It stops waiting at once, so the shadow's answer always comes late; telemetry (which reports too) is an hour off.
+    const agent = await agentFor('p-late', undefined, { initialShadowWaitMs: 0, telemetryMs: 3_600_000 });
+    const reported = async () => ((await (await fetch(shadow)).json()) as { state?: { reported?: { approveJobs?: boolean; config?: { config?: { name?: string } } } } }).state?.reported;
+    const deadline = Date.now() + 30_000;
+    while ((await reported())?.approveJobs !== true && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(await reported()).toMatchObject({ approveJobs: true, config: { config: { name: 'Late answer' } } });
     await agent.stop();
   });
 
