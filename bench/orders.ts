@@ -11,9 +11,9 @@
 import { GetExecutionHistoryCommand, ListExecutionsCommand, ListStateMachinesCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { readdirSync, readFileSync } from 'node:fs';
-import type { ClientRequest } from 'node:http';
+import { OutgoingMessage, type ClientRequest } from 'node:http';
 import { join } from 'node:path';
-import { startPrinterAgent } from '../cli/printer-agent.js';
+import { startPrinterFleet } from './printer-fleet.js';
 import { localCredentials, localRegion } from '../local/servers/local-aws.js';
 import { generateDeviceKeys, publicKeys } from '../shared/printing/device-keys.js';
 import { binaryStl, box } from '../test/support/meshes.js';
@@ -90,12 +90,50 @@ function taskDurations(events: HistoryEvent[], into: Map<string, number[]>) {
   }
 }
 
+/** The kinds of items a DynamoDB request touches: its keys' pk and sk with ids replaced by '…' (ORDER#… META), so the
+ * report can say which records an order reads and writes how often. */
+function itemShape(body: string): string {
+  const shapes = new Set<string>();
+  const walk = (v: unknown) => {
+    if (!v || typeof v !== 'object') return;
+    const o = v as Record<string, unknown>;
+    const pk = (o.pk as { S?: string } | undefined)?.S;
+    if (pk !== undefined) {
+      const sk = (o.sk as { S?: string } | undefined)?.S ?? '';
+      const strip = (x: string) => x.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '<time>').replace(/[0-9a-f]{8}-[0-9a-f-]{27}|[A-Za-z0-9_-]{16,}|\d+/g, '…');
+      shapes.add(`${strip(pk)} ${strip(sk)}`.trim());
+      return;
+    }
+    for (const x of Object.values(o)) walk(x);
+  };
+  try {
+    const parsed = JSON.parse(body) as Record<string, unknown>;
+    walk(parsed.Key ?? parsed.Item ?? parsed.TransactItems ?? parsed.RequestItems ?? parsed.ExpressionAttributeValues ?? parsed);
+    if (!shapes.size && parsed.IndexName) shapes.add(`index ${String(parsed.IndexName)}`);
+    if (!shapes.size && parsed.KeyConditionExpression) shapes.add(`query ${JSON.stringify(parsed.ExpressionAttributeValues).replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, '…').slice(0, 80)}`);
+  } catch {
+    return '?';
+  }
+  return [...shapes].sort().join(' + ') || '?';
+}
+
 /** Counts the HTTP requests made in this process (AWS SDK clients over node:http, fetch over undici) by port, and the
  * operation (X-Amz-Target) of JSON-protocol AWS calls, so the report can say what one order costs. */
 function countRequests() {
   const byPort = new Map<string, number>();
   const byTarget = new Map<string, number>();
+  const byItem = new Map<string, number>();
   const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
+  // How long each JSON-protocol AWS call took, as its client saw it: a server that queues requests shows here.
+  const sentAt = new WeakMap<object, { op: string; at: number }>();
+  const latency = new Map<string, number[]>();
+  const onResponse = (msg: unknown) => {
+    const sent = sentAt.get((msg as { request: object }).request);
+    if (!sent) return;
+    const list = latency.get(sent.op) ?? [];
+    list.push(performance.now() - sent.at);
+    latency.set(sent.op, list);
+  };
   const onHttp = (msg: unknown) => {
     const request = (msg as { request: ClientRequest }).request;
     const host = String(request.getHeader('host') ?? '');
@@ -103,12 +141,27 @@ function countRequests() {
     const target = request.getHeader('x-amz-target');
     if (target) bump(byTarget, String(target));
   };
+  // The request body is gone by the time the channel reports the request (it publishes at the end of the request), so
+  // DynamoDB bodies are read as they are sent.
+  const proto = OutgoingMessage.prototype as unknown as { end: (this: OutgoingMessage, ...a: unknown[]) => unknown };
+  const originalEnd = proto.end;
+  proto.end = function (this: OutgoingMessage, ...args: unknown[]) {
+    const target = String(this.getHeader('x-amz-target') ?? '');
+    if (target) sentAt.set(this, { op: target.split('.').at(-1)!, at: performance.now() });
+    if (target.startsWith('DynamoDB_') && (typeof args[0] === 'string' || args[0] instanceof Uint8Array)) {
+      bump(byItem, `${target.split('.')[1]} ${itemShape(Buffer.from(args[0] as string).toString())}`);
+    }
+    return originalEnd.apply(this, args);
+  };
   const onUndici = (msg: unknown) => bump(byPort, new URL((msg as { request: { origin: string } }).request.origin).port || '?');
   subscribe('http.client.request.start', onHttp);
+  subscribe('http.client.response.finish', onResponse);
   subscribe('undici:request:create', onUndici);
   return {
     stop: () => {
+      proto.end = originalEnd;
       unsubscribe('http.client.request.start', onHttp);
+      unsubscribe('http.client.response.finish', onResponse);
       unsubscribe('undici:request:create', onUndici);
     },
     perOrder(urls: Record<string, string>, gatewayUrl: string, orders: number) {
@@ -116,7 +169,8 @@ function countRequests() {
       const names = new Map(entries.map(([k, u]) => [new URL(u).port, k]));
       const per = (m: Map<string, number>, name: (k: string) => string) =>
         Object.fromEntries([...m.entries()].sort((a, b) => b[1] - a[1]).map(([k, v]) => [name(k), Math.round((v / Math.max(1, orders)) * 10) / 10]));
-      return { byComponent: per(byPort, (port) => names.get(port) ?? `port ${port}`), awsJsonOperations: per(byTarget, (t) => t) };
+      const callLatency = Object.fromEntries([...latency.entries()].sort((a, b) => b[1].length - a[1].length).map(([op, v]) => [op, summary(v)]));
+      return { byComponent: per(byPort, (port) => names.get(port) ?? `port ${port}`), awsJsonOperations: per(byTarget, (t) => t), dynamoDbByKeyShape: per(byItem, (k) => k), awsCallLatency: callLatency };
     },
   };
 }
@@ -160,7 +214,7 @@ export async function runOrdersBench() {
 
   const setupStart = performance.now();
   const t: TestPlatform = await startTestPlatform();
-  const agents: Awaited<ReturnType<typeof startPrinterAgent>>[] = [];
+  const fleet = await startPrinterFleet();
   try {
     const api = async <T>(path: string, as?: string, init: RequestInit = {}, expect?: number[]): Promise<{ status: number; body: T }> => {
       const res = await t.api(path, as, init);
@@ -189,18 +243,16 @@ export async function runOrdersBench() {
         '/printers', 'printer', { method: 'POST', body: JSON.stringify({ config, terms: pterms, deviceKeys: publicKeys(keys) }) }, [201],
       );
       const { printer, credentials } = res.body;
-      agents.push(
-        await startPrinterAgent({
-          thing: printer.printerId,
-          mqttUrl: credentials.endpoint,
-          username: credentials.username,
-          password: credentials.password,
-          keys,
-          timeScale,
-          telemetryMs: 3_600_000,
-          workDir: join(t.dataDir, `agent-${printer.printerId}`),
-        }),
-      );
+      await fleet.add({
+        thing: printer.printerId,
+        mqttUrl: credentials.endpoint,
+        username: credentials.username,
+        password: credentials.password,
+        keys,
+        timeScale,
+        telemetryMs: 3_600_000,
+        workDir: join(t.dataDir, `agent-${printer.printerId}`),
+      });
       printerIds.push(printer.printerId);
     }
     for (let i = 0; ; i++) {
@@ -296,9 +348,16 @@ export async function runOrdersBench() {
 
     const requests = countRequests();
     const cpuBefore = cpuSeconds();
+    const threadsBefore = { main: process.threadCpuUsage(), fleet: await fleet.cpuSeconds() };
     const { wallMs, latencies, toShipped, ended, failures, attemptsHistogram, rejections, errors, placed, deliveryRetries, httpRequests } = await runLoad(count, timeBoxMs);
     requests.stop();
     const cpu = cpuDelta(cpuBefore, cpuSeconds());
+    const mainThread = process.threadCpuUsage(threadsBefore.main);
+    const threads = {
+      what: 'of thisProcess: its main thread (the platform: gateway, handlers, local servers, and the customers load) and the printer agents’ worker thread; the rest is libuv’s pool (file I/O, crypto) and V8’s helpers',
+      main: Math.round((mainThread.user + mainThread.system) / 1e5) / 10,
+      printerAgents: Math.round(((await fleet.cpuSeconds()) - threadsBefore.fleet) * 10) / 10,
+    };
     const completed = ended.completed ?? 0;
     const perMinute = (completed / wallMs) * 60_000;
 
@@ -365,6 +424,7 @@ export async function runOrdersBench() {
       placedToShipped: summary(toShipped),
       cpuSecondsDuringLoad: {
         ...cpu,
+        threads,
         perCompletedOrder: completed ? Math.round((cpu.total / completed) * 1000) / 1000 : null,
         // Upper bounds if the machine were ours alone: all CPU on 2 cores, and this process's (mostly one-thread) share on one.
         ceilingOrdersPerMinuteOn2Cores: completed ? Math.round((2 * 60 * completed) / cpu.total) : null,
@@ -386,10 +446,10 @@ export async function runOrdersBench() {
         note: 'The local Step Functions consumes state events asynchronously, so StateEntered/Exited can lag the task events slightly (and ExecutionStarted can come after the first TaskScheduled).',
       },
       setup: { match, printers, concurrency, pollMs, timeScale, warmupOrders: warmup, orderLimit: count, timeBoxSeconds: timeBoxMs / 1000, setupSeconds: Math.round(setupMs / 100) / 10, httpRequests },
-      note: 'Everything (platform, printer agents, load) shares one process on this machine, which other work may share too.',
+      note: 'The platform and the customers’ load share one process (the printer agents run in a worker thread of it) on this machine, which other work may share too.',
     };
   } finally {
-    for (const a of agents) await a.stop().catch(() => undefined);
+    await fleet.stop();
     await t.close();
   }
 }
