@@ -54,7 +54,11 @@ export interface Job {
   jobId: string;
   printFileUrl: string;
   gcodeSha256: string;
+  material?: string;
+  color?: string;
 }
+
+type Outcome = { event: 'completed'; materialLot?: string } | { event: 'failed'; reason: string };
 
 type Status = 'idle' | 'printing' | 'failed' | 'offline';
 
@@ -125,7 +129,7 @@ export async function startPrinterAgent(o: PrinterAgentOptions) {
   });
 
   /** How each job ended, by job id, so a job offered again is answered rather than printed twice. */
-  const ended = new Map<string, { event: 'completed' } | { event: 'failed'; reason: string }>();
+  const ended = new Map<string, Outcome>();
   /** NFC tags this printer wrote, by serial (a virtual printer keeps them so they can be tapped). */
   const tags = new Map<string, { tag: SimulatedTag; url: string }>();
   const shadowGot = `$aws/things/${o.thing}/shadow/get/accepted`;
@@ -288,7 +292,7 @@ export async function startPrinterAgent(o: PrinterAgentOptions) {
   async function run(job: Job) {
     current = { jobId: job.jobId, cancel: false };
     const file = join(o.workDir, `${job.jobId}.gcode`);
-    let outcome: { event: 'completed' } | { event: 'failed'; reason: string };
+    let outcome: Outcome;
     try {
       // Busy from the moment the job is taken, not once its file is open: the platform matches orders on the shadow's
       // current job, and a later report left a window in which a second order picked this printer and waited 3 s.
@@ -327,7 +331,10 @@ export async function startPrinterAgent(o: PrinterAgentOptions) {
           await publish('progress', { ...progress, remainingSeconds: Math.round(total - layer.cumulativeSeconds) });
         }
       }
-      outcome = { event: 'completed' };
+      // Which lot it printed from: the one its operator declared loaded for the job's material (and colour).
+      const loaded = (config.config as { loadedMaterials?: { type?: unknown; color?: unknown; lotId?: unknown }[] } | undefined)?.loadedMaterials ?? [];
+      const lot = loaded.find((m) => m.type === job.material && (!job.color || m.color === job.color) && typeof m.lotId === 'string')?.lotId as string | undefined;
+      outcome = { event: 'completed', ...(lot ? { materialLot: lot } : {}) };
       status = 'idle';
     } catch (err) {
       status = 'failed';

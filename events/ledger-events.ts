@@ -38,6 +38,16 @@ export const ProductPrintedV1 = z.strictObject({
   gcodeHash: hex64,
 });
 
+/** V1 and, beside it, the supplier certificates of the material lot the product was printed from (as recorded when it
+ * was printed): who vouched for the lot, their certificate's id and its document's hash. */
+export const ProductPrintedV2 = z.strictObject({
+  ...ProductPrintedV1.shape,
+  version: z.literal(2),
+  materialCertificates: z
+    .array(z.strictObject({ issuerPartnerId: id, certificateId: id, documentSha256: hex64, issuedAt: z.iso.datetime({ offset: true }) }))
+    .max(16),
+});
+
 export const ProductTaggedV1 = z.strictObject({
   ...base,
   type: z.literal('product.tagged'),
@@ -78,7 +88,7 @@ export const ProductOwnershipTransferredV1 = z.strictObject({
 
 export const LedgerEvent = z.discriminatedUnion('type', [
   DesignRegisteredV1,
-  ProductPrintedV1,
+  z.discriminatedUnion('version', [ProductPrintedV1, ProductPrintedV2]),
   ProductTaggedV1,
   ProductShippedV1,
   ProductDeliveredV1,

@@ -4,10 +4,11 @@ import { gtinBase } from '../../infra/platform.js';
 import { tagProduct } from '../../shared/orders/order-steps.js';
 import { orderId, workflowTask } from '../lib/workflow-task.js';
 import { designDataKeys } from '../designs/wiring.js';
+import { certificates } from '../partners/wiring.js';
 import { printerMessages, printerStore } from '../printers/wiring.js';
 import { clock, ledgerEvents, orderStore, publicBaseUrl, tagSigner, tagStore } from './wiring.js';
 
-const deps = { orders: orderStore(), events: ledgerEvents(), signer: tagSigner(), dataKeys: designDataKeys(), tags: tagStore(), printers: printerStore(), messages: printerMessages(), gtinBase, ...clock };
+const deps = { orders: orderStore(), certificates: certificates(), events: ledgerEvents(), signer: tagSigner(), dataKeys: designDataKeys(), tags: tagStore(), printers: printerStore(), messages: printerMessages(), gtinBase, ...clock };
 // Read on first use: the embedded platform knows its public host only once its gateway listens, and a restarted
 // execution may reach this step before that.
 let tagBaseUrl: string | undefined;

@@ -81,6 +81,9 @@ export function planStep(e: LedgerEvent, ctx: PlanContext): Plan {
       design: ctx.designAsset.assetId,
       printerKey: key(participant.printer(e.printerId)),
       materialLot: e.materialLot,
+      // Who vouched for that lot, by the hash of their certificate: a reader who holds the document can prove it is
+      // the one the supplier sent, and the platform cannot swap it afterwards.
+      ...(e.version === 2 && e.materialCertificates.length ? { materialCertificates: e.materialCertificates } : {}),
       printParamsHash: e.printParamsHash,
       gcodeHash: e.gcodeHash,
       // The order is referenced by hash: the link can be proven by whoever knows the order id, and read by nobody else.

@@ -22,6 +22,7 @@ import { payShare, type PayShareDeps } from '../payments/payout-accounts.js';
 import { closeRefunded, returnPayment, type ReturnPaymentDeps } from './refunds.js';
 import type { PlatformSigner } from '../ledger/ports.js';
 import type { PrinterMessages } from '../printers/printability-proof.js';
+import type { MaterialCertificates } from '../partners/material-certificates.js';
 import type { PrinterStore } from '../printers/ports.js';
 import { verifyReport, type SignedReport } from '../printing/device-keys.js';
 import { sealPrintFile } from '../printing/print-file-seal.js';
@@ -281,6 +282,8 @@ export async function awaitPrint(input: { orderId: string; taskToken: string }, 
 
 export interface TagDeps extends Clock {
   orders: OrderStore;
+  /** Suppliers' certificates of material lots: those of the lot a product was printed from go on the ledger with it. */
+  certificates: Pick<MaterialCertificates, 'listByLot'>;
   events: LedgerEvents;
   signer: PlatformSigner;
   dataKeys: DataKeys;
@@ -319,8 +322,16 @@ export async function tagProduct(input: { orderId: string }, deps: TagDeps) {
     const sealedKey = Buffer.from(await seal(nfc.key, deps.dataKeys, tagKeyContext(gtin, serial))).toString('base64');
     const tag = { gtin, serial, url: `${deps.tagBaseUrl.replace(/\/+$/, '')}${path}?s=${signature}`, signature, uid: nfc.uid, sealedKey, keyHash: sha256(nfc.key) };
     nfc.key.fill(0);
-    const materialLot = order.printResult?.materialLot ?? `${job.printerId}:${order.material}`;
-    const product = { productId, printerId: job.printerId, gcodeSha256: job.gcodeSha256 ?? '', materialLot, printParamsHash: job.printParamsHash ?? '' };
+    // The lot the printer says it printed from, else the one its operator declared loaded for this material.
+    const declared = (await deps.printers.get(job.printerId))?.config.loadedMaterials.find((m) => m.type === order.material && (!order.color || m.color === order.color) && m.lotId)?.lotId;
+    const materialLot = order.printResult?.materialLot ?? declared ?? `${job.printerId}:${order.material}`;
+    const certificates = (await deps.certificates.listByLot(materialLot))
+      .filter((c) => c.material === order.material)
+      .sort((a, b) => `${a.issuerPartnerId}#${a.certificateId}`.localeCompare(`${b.issuerPartnerId}#${b.certificateId}`))
+      .slice(0, 16)
+      .map((c) => ({ issuerPartnerId: c.issuerPartnerId, certificateId: c.certificateId, documentSha256: c.documentSha256, issuedAt: c.issuedAt }));
+    // Kept on the order with the product, so a retried step publishes the same event even if a certificate came since.
+    const product = { productId, printerId: job.printerId, gcodeSha256: job.gcodeSha256 ?? '', materialLot, printParamsHash: job.printParamsHash ?? '', materialCertificates: certificates };
     order = await update(deps.orders, order.orderId, deps.now, (o) => (o.tag ? undefined : { ...o, status: 'printed', product, tag }), order);
   }
   const at = deps.now().toISOString();
@@ -336,7 +347,7 @@ export async function tagProduct(input: { orderId: string }, deps: TagDeps) {
   await deps.messages.publish(printer.printerId, 'tags', { serial: t.serial, gtin: t.gtin, url: t.url, uid: t.uid, sealedKey: forPrinter.sealed.toString('base64'), keySha256: forPrinter.header.gcodeSha256 });
   await deps.events.publish({
     type: 'product.printed',
-    version: 1,
+    version: 2,
     eventId: `product.printed:${productId}`,
     occurredAt: at,
     assetKey: productId,
@@ -347,6 +358,7 @@ export async function tagProduct(input: { orderId: string }, deps: TagDeps) {
     materialLot: product.materialLot.replace(/[^A-Za-z0-9._:-]/g, '-').slice(0, 128),
     printParamsHash: product.printParamsHash,
     gcodeHash: product.gcodeSha256,
+    materialCertificates: product.materialCertificates ?? [],
   });
   await deps.events.publish({
     type: 'product.tagged',

@@ -162,7 +162,15 @@ export interface Order {
   waiting?: { step: 'dispatch' | 'print' | 'delivery'; token: string; jobId?: string };
   /** A print result that arrived before the print step asked for it. */
   printResult?: { jobId: string; outcome: 'completed' | 'failed'; reason?: string; materialLot?: string };
-  product?: { productId: string; gcodeSha256: string; printerId: string; materialLot: string; printParamsHash: string };
+  product?: {
+    productId: string;
+    gcodeSha256: string;
+    printerId: string;
+    materialLot: string;
+    printParamsHash: string;
+    /** The lot's supplier certificates as recorded when the product was printed (what goes on the ledger with it). */
+    materialCertificates?: { issuerPartnerId: string; certificateId: string; documentSha256: string; issuedAt: string }[];
+  };
   /** The printed Digital Link, and the NFC tag's UID, sealed AES key and the key's hash (what the ledger records). */
   tag?: { gtin: string; serial: string; url: string; signature: string; uid: string; sealedKey: string; keyHash: string };
   shipment?: { carrierId: string; trackingNumber: string };

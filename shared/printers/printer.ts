@@ -20,7 +20,17 @@ export const PrinterConfigInput = z.strictObject({
   /** Coarse location for delivery estimates (a city or region), never an address. */
   region: z.string().trim().min(2).max(80),
   profile: PrinterProfile,
-  loadedMaterials: z.array(z.strictObject({ type: z.enum(materials), color: z.string().trim().min(1).max(40) })).min(1).max(16),
+  loadedMaterials: z
+    .array(
+      z.strictObject({
+        type: z.enum(materials),
+        color: z.string().trim().min(1).max(40),
+        /** The supplier's lot of the loaded spool: its certificates go on the ledger with what is printed from it. */
+        lotId: z.string().min(1).max(128).regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : -').optional(),
+      }),
+    )
+    .min(1)
+    .max(16),
   /** The printer holds each offered job until its operator accepts or rejects it (default: the printer decides). */
   approveJobs: z.boolean().optional(),
 });

@@ -71,7 +71,7 @@ export function productPassport(product: ProductIdentity, memory: readonly Memor
     manufacturing: printed
       ? { process: 'fused filament fabrication (3D printing)', manufacturedAt: printed.occurredAt, printerKey: printed.details.printerKey, printParamsHash: printed.details.printParamsHash, gcodeSha256: printed.details.gcodeHash }
       : null,
-    materials: printed ? [{ lot: printed.details.materialLot }] : [],
+    materials: printed ? [{ lot: printed.details.materialLot, certificates: Array.isArray(printed.details.materialCertificates) ? printed.details.materialCertificates : [] }] : [],
     custody: memory.filter((m) => m.step !== 'design.registered').map((m) => ({ step: m.step, at: m.occurredAt, ownerKey: m.owner, transaction: m.url })),
     currentOwnerKey: verification.currentOwner ?? null,
     verification: { ledger: verification.ledger, assetId: verification.assetId ?? null, method: 'Ed25519 signatures and SHA3-256 ids of every BigchainDB transaction, re-checked when this passport was made' },

@@ -21,6 +21,18 @@ describe('ledger event contracts', () => {
     expect(() => parseLedgerEvent({ ...valid, email: 'alice@example.com' })).toThrow(/email/);
   });
 
+  it('reads both versions of product.printed: v2 adds the material lot’s certificates, checked like the rest', () => {
+    const v1 = { type: 'product.printed', version: 1, eventId: 'product.printed:p1', occurredAt: '2026-11-24T10:00:00.000Z', assetKey: 'p1', productId: 'p1', designId: 'd1', orderId: 'o1', printerId: 'pr1', materialLot: 'LOT-7', printParamsHash: 'c'.repeat(64), gcodeHash: 'd'.repeat(64) };
+    const cert = { issuerPartnerId: 'supplier-1', certificateId: 'CERT-9', documentSha256: 'e'.repeat(64), issuedAt: '2026-11-01T00:00:00Z' };
+    expect(parseLedgerEvent(v1)).toEqual(v1);
+    expect(parseLedgerEvent({ ...v1, version: 2, materialCertificates: [cert] })).toMatchObject({ version: 2, materialCertificates: [cert] });
+    // v1 has no certificates, v2 must say which (none is an empty list), and a certificate carries a hash, not a document.
+    expect(() => parseLedgerEvent({ ...v1, materialCertificates: [cert] })).toThrow(/materialCertificates/);
+    expect(() => parseLedgerEvent({ ...v1, version: 2 })).toThrow(/Invalid ledger event product.printed v2: materialCertificates/);
+    expect(() => parseLedgerEvent({ ...v1, version: 2, materialCertificates: [{ ...cert, documentSha256: 'a PDF' }] })).toThrow(/documentSha256/);
+    expect(() => parseLedgerEvent({ ...v1, version: 3 })).toThrow(InvalidLedgerEvent);
+  });
+
   it('uses detail-types the ledger rule of the description routes', () => {
     expect(matchesPattern(platform.eventRules.ledgerSteps.pattern, { source: 'dpm', 'detail-type': ledgerDetailType('product.delivered') })).toBe(true);
   });

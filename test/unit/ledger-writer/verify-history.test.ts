@@ -43,6 +43,21 @@ describe('independent verification of a history', () => {
     ]);
   });
 
+  it('carries the material lot’s certificates in a v2 product’s CREATE, verified with it', async () => {
+    const deps = { platform: new FakePlatformSigner(), custody: new FakeCustody(), network: new FakeNetwork(), book: new FakeBook() };
+    const cert = { issuerPartnerId: 'supplier-1', certificateId: 'CERT-9', documentSha256: h('e'), issuedAt: '2026-11-01T00:00:00Z' };
+    await writeLedgerStep({ type: 'design.registered', version: 1, eventId: 'e0', occurredAt: at, assetKey: 'd1', designId: 'd1', designerId: 'alice', fingerprint: h('a'), licenseTermsHash: h('b'), termsVersion: 1 }, deps);
+    await writeLedgerStep({ type: 'product.printed', version: 2, eventId: 'e1', occurredAt: at, assetKey: 'p2', productId: 'p2', designId: 'd1', orderId: 'o2', printerId: 'pr', materialLot: 'LOT-7', printParamsHash: h('c'), gcodeHash: h('d'), materialCertificates: [cert] }, deps);
+    const id = deps.book.assets.get(productAssetKey('p2'))!.assetId;
+    const v = verifyHistory(id, [deps.network.txs.get(id)!] as Tx[]);
+    expect(v.verified).toBe(true);
+    expect(v.asset).toMatchObject({ materialLot: 'LOT-7', materialCertificates: [cert] });
+    // Swapping the certificate's hash afterwards breaks the transaction's id.
+    const forged = structuredClone(deps.network.txs.get(id)!) as Tx;
+    ((forged.asset as { data: { materialCertificates: { documentSha256: string }[] } }).data.materialCertificates[0]!).documentSha256 = h('f');
+    expect(verifyHistory(id, [forged]).verified).toBe(false);
+  });
+
   it('catches altered metadata through the id', () => {
     const v = tamper((h) => ((h[1]!.metadata as Record<string, unknown>).carrierId = 'someone-else'));
     expect(v.verified).toBe(false);

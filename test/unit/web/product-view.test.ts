@@ -29,6 +29,8 @@ describe('the product page’s words', () => {
     expect(printed.title).toBe('Printed');
     expect(printed.who).toBe('Printer PrinterK…KLMNOP');
     expect(printed.facts).toContainEqual({ label: 'Material lot', value: 'lot-7' });
+    const certified = stepText(step({ step: 'product.printed', details: { materialLot: 'lot-7', materialCertificates: [{ issuerPartnerId: 'supplier-1', certificateId: 'COA-1', documentSha256: 'b'.repeat(64) }] } }));
+    expect(certified.facts).toContainEqual({ label: 'Material certificate', value: 'COA-1 from supplier-1 (document bbbbbbbb…bbbbbb)' });
     expect(printed.facts.find((f) => f.label === 'Print parameters')!.value).toBe('aaaaaaaa…aaaaaa');
     expect(stepText(step({ step: 'product.shipped', details: { carrierId: 'dpm-post' } })).who).toBe('Carrier dpm-post');
     expect(stepText(step({ step: 'product.delivered', details: { confirmedBy: 'customer-scan' } })).facts).toEqual([{ label: 'Confirmed by', value: 'the customer' }]);

@@ -83,7 +83,16 @@ export function stepText(m: MemoryStep): StepText {
       return {
         title: 'Printed',
         who: `Printer ${short(d.printerKey)}`,
-        facts: [...fact('Product', d.productId), ...fact('Material lot', d.materialLot), ...fact('Print parameters', d.printParamsHash, true), ...fact('G-code', d.gcodeHash, true)],
+        facts: [
+          ...fact('Product', d.productId),
+          ...fact('Material lot', d.materialLot),
+          // Each supplier certificate of the lot, by issuer and id, with the hash its document must have.
+          ...(Array.isArray(d.materialCertificates) ? (d.materialCertificates as { issuerPartnerId?: unknown; certificateId?: unknown; documentSha256?: unknown }[]) : []).flatMap((c) =>
+            fact('Material certificate', `${String(c.certificateId)} from ${String(c.issuerPartnerId)} (document ${short(c.documentSha256)})`),
+          ),
+          ...fact('Print parameters', d.printParamsHash, true),
+          ...fact('G-code', d.gcodeHash, true),
+        ],
       };
     case 'product.tagged':
       return { title: 'Tagged', who: 'DPM platform', facts: [...fact('GTIN', d.gtin), ...fact('Serial', d.serial), ...fact('Tag key', d.tagKeyHash, true)] };
