@@ -314,6 +314,8 @@ export async function tagProduct(input: { orderId: string }, deps: TagDeps) {
   const productId = `prd_${order.orderId.slice(4)}`;
   const gtin = `${deps.gtinBase}${gtinCheckDigit(deps.gtinBase)}`;
   const serial = `${order.designId.slice(0, 40)}.${order.printNumber ?? 0}`;
+  const printer = await deps.printers.get(order.product?.printerId ?? job.printerId);
+  if (!printer) throw new Conflict(`Printer ${order.product?.printerId ?? job.printerId} is gone; the tag cannot be written`);
   if (!order.tag) {
     const path = `/01/${gtin}/21/${encodeURIComponent(serial)}`;
     const signature = Buffer.from(await deps.signer.sign(new TextEncoder().encode(`${path}|${productId}`))).toString('base64url');
@@ -323,7 +325,7 @@ export async function tagProduct(input: { orderId: string }, deps: TagDeps) {
     const tag = { gtin, serial, url: `${deps.tagBaseUrl.replace(/\/+$/, '')}${path}?s=${signature}`, signature, uid: nfc.uid, sealedKey, keyHash: sha256(nfc.key) };
     nfc.key.fill(0);
     // The lot the printer says it printed from, else the one its operator declared loaded for this material.
-    const declared = (await deps.printers.get(job.printerId))?.config.loadedMaterials.find((m) => m.type === order.material && (!order.color || m.color === order.color) && m.lotId)?.lotId;
+    const declared = printer.config.loadedMaterials.find((m) => m.type === order.material && (!order.color || m.color === order.color) && m.lotId)?.lotId;
     const materialLot = order.printResult?.materialLot ?? declared ?? `${job.printerId}:${order.material}`;
     const certificates = (await deps.certificates.listByLot(materialLot))
       .filter((c) => c.material === order.material)
@@ -339,8 +341,6 @@ export async function tagProduct(input: { orderId: string }, deps: TagDeps) {
   const t = order.tag!;
   await deps.tags.put({ gtin: t.gtin, serial: t.serial, productId, orderId: order.orderId, uid: t.uid, sealedKey: t.sealedKey, lastCounter: 0, issuedAt: order.updatedAt });
   // The printer writes the NFC tag: it gets the tag's key sealed to its own device key, like a print file.
-  const printer = await deps.printers.get(product.printerId);
-  if (!printer) throw new Conflict(`Printer ${product.printerId} is gone; the tag cannot be written`);
   const nfcKey = await open(Buffer.from(t.sealedKey, 'base64'), deps.dataKeys, tagKeyContext(t.gtin, t.serial));
   const forPrinter = sealPrintFile(nfcKey, { printerId: printer.printerId, publicKey: printer.deviceKeys.encryptionKey }, { jobId: `tag:${t.serial}`, expiresAt: new Date(deps.now().getTime() + 86_400_000) });
   nfcKey.fill(0);
