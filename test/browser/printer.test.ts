@@ -89,11 +89,15 @@ describe('the printer operator’s pages', () => {
     await page.getByRole('button', { name: 'Add a material' }).click();
     await page.getByLabel('Material 2', { exact: true }).selectOption('PETG');
     await page.getByLabel('Colour of material 2').fill('orange');
+    await page.getByLabel('Supplier lot of material 2 (optional)').fill('PETG 7/b');
+    await page.getByRole('button', { name: 'Save configuration' }).click();
+    await expect.poll(() => page.getByText('The lot as the supplier writes it: up to 128 letters, digits and . _ : -').count(), eventually).toBe(1);
+    await page.getByLabel('Supplier lot of material 2 (optional)').fill('PETG-7B');
     await page.getByRole('button', { name: 'Save configuration' }).click();
     await expect.poll(() => page.getByRole('status').filter({ hasText: 'Configuration version 2' }).count(), eventually).toBe(1);
     type Mine = { printerId: string; config: { name: string; region: string; approveJobs?: boolean; loadedMaterials: unknown[]; version: number } }[];
     const saved = ((await (await t.api('/me/printers', 'printer')).json()) as Mine).find((p) => p.printerId === printerId)!;
-    expect(saved.config).toMatchObject({ name: 'Approving MK4S', region: 'Villeurbanne', approveJobs: true, version: 2, loadedMaterials: [{ type: 'PLA', color: 'black' }, { type: 'PETG', color: 'orange' }] });
+    expect(saved.config).toMatchObject({ name: 'Approving MK4S', region: 'Villeurbanne', approveJobs: true, version: 2, loadedMaterials: [{ type: 'PLA', color: 'black' }, { type: 'PETG', color: 'orange', lotId: 'PETG-7B' }] });
     // The printer took it (its shadow reports the new version).
     await until('config applied', async () => agent.state().config as { config?: { version?: number } }, (c) => c.config?.version === 2);
     // Terms: a fee with fractions of a cent is refused readably.

@@ -2,6 +2,7 @@
 // reported shadow (the device's free-form word), field by field.
 import { describe, expect, it } from 'vitest';
 import { main as printerCli } from '../../../cli/printer-main.js';
+import { checkConfig, configFieldOf, emptyConfig } from '../../../web/src/printer/PrinterForms.js';
 import { telemetryOf } from '../../../web/src/printer/telemetry.js';
 import { readPublicKeys } from '../../../web/src/printer/device-keys.js';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -56,5 +57,24 @@ describe('a printer’s reported state', () => {
       approveJobs: true,
     });
     expect(telemetryOf(null)).toEqual({ alerts: [] });
+  });
+});
+
+describe('the printer configuration form', () => {
+  const draft = { ...emptyConfig, name: 'Garage MK4', region: 'Lyon', materials: [{ type: 'PLA', color: 'black', lot: ' PLA-LOT-118 ' }, { type: 'PETG', color: 'clear', lot: '' }] };
+
+  it('sends a spool’s supplier lot when one is given, and nothing for an empty one', () => {
+    expect(checkConfig(draft).body?.loadedMaterials).toEqual([
+      { type: 'PLA', color: 'black', lotId: 'PLA-LOT-118' },
+      { type: 'PETG', color: 'clear' },
+    ]);
+  });
+
+  it('names a malformed lot beside its field, as the API would', () => {
+    const bad = checkConfig({ ...draft, materials: [{ type: 'PLA', color: 'black', lot: 'lot 118/b' }] });
+    expect(bad.body).toBeUndefined();
+    expect(bad.errors['material-0-lot']).toContain('letters, digits');
+    expect(configFieldOf('config.loadedMaterials.2.lotId', 'config.')).toBe('material-2-lot');
+    expect(configFieldOf('loadedMaterials.0.color')).toBe('material-0-color');
   });
 });

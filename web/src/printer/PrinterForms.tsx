@@ -15,7 +15,8 @@ export interface ConfigDraft {
   bedY: string;
   maxZ: string;
   nozzle: string;
-  materials: { type: string; color: string }[];
+  /** `lot`: the supplier's lot of the loaded spool, optional (its certificates then go on the ledger with each print). */
+  materials: { type: string; color: string; lot: string }[];
   approveJobs: boolean;
 }
 
@@ -25,7 +26,7 @@ export interface TermsDraft {
   text: string;
 }
 
-export const emptyConfig: ConfigDraft = { name: '', region: '', bedX: '220', bedY: '220', maxZ: '250', nozzle: '0.4', materials: [{ type: 'PLA', color: '' }], approveJobs: false };
+export const emptyConfig: ConfigDraft = { name: '', region: '', bedX: '220', bedY: '220', maxZ: '250', nozzle: '0.4', materials: [{ type: 'PLA', color: '', lot: '' }], approveJobs: false };
 export const emptyTerms: TermsDraft = { feePerHour: '2.00', feePerGram: '0.05', text: '' };
 
 export function configDraftOf(p: MyPrinterView): ConfigDraft {
@@ -37,7 +38,7 @@ export function configDraftOf(p: MyPrinterView): ConfigDraft {
     bedY: String(c.profile.bed.y),
     maxZ: String(c.profile.maxZ),
     nozzle: String(c.profile.nozzleDiameter),
-    materials: c.loadedMaterials.map((m) => ({ ...m })),
+    materials: c.loadedMaterials.map((m) => ({ type: m.type, color: m.color, lot: m.lotId ?? '' })),
     approveJobs: c.approveJobs === true,
   };
 }
@@ -71,6 +72,8 @@ export function checkConfig(d: ConfigDraft, base?: ConfigBody['profile']): { err
   d.materials.forEach((m, i) => {
     if (!m.color.trim()) errors[`material-${i}-color`] = 'Name the colour (for example “black”).';
     else if (m.color.trim().length > 40) errors[`material-${i}-color`] = 'At most 40 characters.';
+    const lot = m.lot.trim();
+    if (lot && (lot.length > 128 || !/^[A-Za-z0-9._:-]+$/.test(lot))) errors[`material-${i}-lot`] = 'The lot as the supplier writes it: up to 128 letters, digits and . _ : -';
   });
   if (Object.keys(errors).length) return { errors };
   return {
@@ -79,7 +82,7 @@ export function checkConfig(d: ConfigDraft, base?: ConfigBody['profile']): { err
       name,
       region,
       profile: { ...(base ?? {}), bed: { x: bedX, y: bedY }, maxZ, nozzleDiameter: nozzle },
-      loadedMaterials: d.materials.map((m) => ({ type: m.type as (typeof materialOptions)[number], color: m.color.trim() })),
+      loadedMaterials: d.materials.map((m) => ({ type: m.type as (typeof materialOptions)[number], color: m.color.trim(), ...(m.lot.trim() ? { lotId: m.lot.trim() } : {}) })),
       approveJobs: d.approveJobs,
     },
   };
@@ -108,8 +111,8 @@ export function configFieldOf(path: string, prefix = ''): string | undefined {
   const p = path.slice(prefix.length);
   const known: Record<string, string> = { name: 'name', region: 'region', 'profile.bed.x': 'bedX', 'profile.bed.y': 'bedY', 'profile.maxZ': 'maxZ', 'profile.nozzleDiameter': 'nozzle', loadedMaterials: 'materials' };
   if (known[p]) return known[p];
-  const m = /^loadedMaterials\.(\d+)\.color$/.exec(p);
-  return m ? `material-${m[1]}-color` : undefined;
+  const m = /^loadedMaterials\.(\d+)\.(color|lotId)$/.exec(p);
+  return m ? `material-${m[1]}-${m[2] === 'lotId' ? 'lot' : 'color'}` : undefined;
 }
 
 export function termsFieldOf(path: string, prefix = ''): string | undefined {
@@ -149,6 +152,13 @@ export function ConfigFields({ draft, onChange, errors }: { draft: ConfigDraft; 
               onChange={(e) => set('materials', draft.materials.map((x, j) => (j === i ? { ...x, color: e.target.value } : x)))}
               error={errors[`material-${i}-color`]}
             />
+            <Field
+              label={`Supplier lot of material ${i + 1} (optional)`}
+              hint="As printed on the spool; its supplier's certificates then go with each print."
+              value={m.lot}
+              onChange={(e) => set('materials', draft.materials.map((x, j) => (j === i ? { ...x, lot: e.target.value } : x)))}
+              error={errors[`material-${i}-lot`]}
+            />
             <button type="button" className="btn btn-secondary" onClick={() => set('materials', draft.materials.filter((_, j) => j !== i))} disabled={draft.materials.length === 1}>
               Remove material {i + 1}
             </button>
@@ -159,7 +169,7 @@ export function ConfigFields({ draft, onChange, errors }: { draft: ConfigDraft; 
             {errors.materials}
           </small>
         )}
-        <button type="button" className="btn btn-secondary" onClick={() => set('materials', [...draft.materials, { type: 'PLA', color: '' }])} disabled={draft.materials.length >= 16}>
+        <button type="button" className="btn btn-secondary" onClick={() => set('materials', [...draft.materials, { type: 'PLA', color: '', lot: '' }])} disabled={draft.materials.length >= 16}>
           Add a material
         </button>
       </fieldset>
