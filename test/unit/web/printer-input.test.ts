@@ -2,7 +2,7 @@
 // reported shadow (the device's free-form word), field by field.
 import { describe, expect, it } from 'vitest';
 import { main as printerCli } from '../../../cli/printer-main.js';
-import { checkConfig, configFieldOf, emptyConfig } from '../../../web/src/printer/PrinterForms.js';
+import { checkConfig, configFieldOf, emptyConfig } from '../../../web/src/printer/printer-form.js';
 import { telemetryOf } from '../../../web/src/printer/telemetry.js';
 import { readPublicKeys } from '../../../web/src/printer/device-keys.js';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
