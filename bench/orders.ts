@@ -24,6 +24,9 @@ const envInt = (name: string, dflt: number) => {
   return Number.isFinite(v) && v > 0 ? Math.floor(v) : dflt;
 };
 
+/** Where the benchmark's parcels go (sealed on each order, like a customer's). */
+const benchAddress = { name: 'Bench Customer', line1: '1 place Bellecour', postalCode: '69002', city: 'Lyon', country: 'FR' };
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function percentile(sorted: readonly number[], p: number): number | null {
@@ -302,7 +305,7 @@ export async function runOrdersBench() {
           httpRequests++;
           const res = await api<OrderView>(
             '/orders', 'customer',
-            { method: 'POST', body: JSON.stringify({ clientOrderId: crypto.randomUUID(), designId, material: 'PLA', acceptedLicenseVersion: 1, paymentMethod: 'pm_card_visa', ...choice }) },
+            { method: 'POST', body: JSON.stringify({ clientOrderId: crypto.randomUUID(), designId, material: 'PLA', acceptedLicenseVersion: 1, paymentMethod: 'pm_card_visa', deliverTo: benchAddress, ...choice }) },
             [201],
           );
           const orderId = res.body.orderId;

@@ -180,7 +180,7 @@ export async function runVerifyBench() {
     // One order, followed to 'completed'.
     const placed = await api<OrderView>(
       '/orders', 'customer',
-      { method: 'POST', body: JSON.stringify({ clientOrderId: crypto.randomUUID(), designId, material: 'PLA', acceptedLicenseVersion: 1, paymentMethod: 'pm_card_visa' }) },
+      { method: 'POST', body: JSON.stringify({ clientOrderId: crypto.randomUUID(), designId, material: 'PLA', acceptedLicenseVersion: 1, paymentMethod: 'pm_card_visa', deliverTo: { name: 'Bench Customer', line1: '1 place Bellecour', postalCode: '69002', city: 'Lyon', country: 'FR' } }) },
       [201],
     );
     const orderId = placed.body.orderId;

@@ -105,6 +105,8 @@ try {
         material: 'PLA',
         acceptedLicenseVersion: 1,
         paymentMethod: i === 3 ? '4000 0000 0000 0002' : '4242 4242 4242 4242',
+        // Made-up addresses: the demo customers live on one street of Lyon.
+        deliverTo: { name: c.name, line1: `${i + 1} rue de la République`, postalCode: '69002', city: 'Lyon', country: 'FR' },
         ...(i === 0 ? { printerId: hot, acceptedPrinterTermsVersion: hotTerms } : {}),
       };
       const res = await api<OrderView>('/orders', c.token, { method: 'POST', body: JSON.stringify(body) });

@@ -2,9 +2,9 @@
 import { listCarrierShipments } from '../../shared/partners/shipments.js';
 import { routeSchemas } from '../lib/api-schemas.js';
 import { bearerOf, httpRoute } from '../lib/http.js';
-import { partnerKeys, shipments } from './wiring.js';
+import { partnerDataKeys, partnerKeys, shipments } from './wiring.js';
 
-const deps = { partnerKeys: partnerKeys(), shipments: shipments() };
+const deps = { partnerKeys: partnerKeys(), shipments: shipments(), dataKeys: partnerDataKeys() };
 
 export const handler = httpRoute({
   query: routeSchemas['GET /partner/shipments'].query,

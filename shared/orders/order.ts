@@ -36,6 +36,21 @@ export const PrintParams = z.strictObject({
 export type PrintParams = z.infer<typeof PrintParams>;
 export const defaultPrintParams: PrintParams = PrintParams.parse({});
 
+/** Where the parcel goes: what a carrier needs on its label, and nothing more. Personal data: it is sealed at rest,
+ * shown only to the carrier of the order's shipment, and never goes on the ledger. */
+export const DeliveryAddress = z.strictObject({
+  name: z.string().trim().min(2).max(100),
+  line1: z.string().trim().min(1).max(100),
+  line2: z.string().trim().min(1).max(100).optional(),
+  postalCode: z.string().trim().min(2).max(16).regex(/^[A-Za-z0-9 -]+$/, 'letters, digits, spaces and -'),
+  city: z.string().trim().min(1).max(80),
+  country: z.string().regex(/^[A-Z]{2}$/, 'a two-letter country code (ISO 3166-1), like FR'),
+});
+export type DeliveryAddress = z.infer<typeof DeliveryAddress>;
+
+/** What a delivery address is sealed to: opening it for another order fails. */
+export const deliveryAddressContext = (orderId: string) => ({ purpose: 'delivery-address', order: orderId });
+
 export const PlaceOrderInput = z.strictObject({
   /** Chosen by the client, so a retried POST finds the order it already placed. */
   clientOrderId: z.uuid(),
@@ -52,6 +67,7 @@ export const PlaceOrderInput = z.strictObject({
   acceptedPrinterTermsVersion: z.number().int().min(1).optional(),
   /** A Stripe PaymentMethod id or, on the embedded platform, one of Stripe's test card numbers. */
   paymentMethod: z.string().trim().min(4).max(64),
+  deliverTo: DeliveryAddress,
 });
 export type PlaceOrderInput = z.infer<typeof PlaceOrderInput>;
 
@@ -152,6 +168,8 @@ export interface Order {
   /** The designer's royalty under the accepted terms, euro cents. */
   royaltyCents: number;
   paymentMethod: string;
+  /** The delivery address, sealed under a data key of its own (base64); absent on orders placed before addresses. */
+  deliverTo?: { sealed: string };
   status: OrderStatus;
   /** Why a refunded or cancelled order ended. */
   failure?: { error: string; cause: string };

@@ -1,6 +1,7 @@
 // Quoting and placing an order, reading it, and the customer's confirmation of delivery. Placing is idempotent on
 // the client's order id: a retried POST returns the order it placed and never starts a second workflow.
 import { createHash } from 'node:crypto';
+import { seal, type DataKeys } from '../crypto/envelope.js';
 import { Conflict, NotFound, RuleViolation } from '../errors.js';
 import type { DesignStore } from '../designs/ports.js';
 import type { PrinterShadows, PrinterStore } from '../printers/ports.js';
@@ -10,6 +11,7 @@ import {
   assertMaterialAllowed,
   assertMayView,
   defaultPrintParams,
+  deliveryAddressContext,
   matchPrinters,
   orderIdFor,
   orderView,
@@ -87,7 +89,7 @@ export type QuoteView = Awaited<ReturnType<typeof quoteOrder>>;
 
 export async function placeOrder(
   input: PlaceOrderInput & { customerId: string },
-  deps: CatalogueDeps & { orders: OrderStore; workflow: OrderWorkflow; now: () => Date },
+  deps: CatalogueDeps & { orders: OrderStore; workflow: OrderWorkflow; dataKeys: DataKeys; now: () => Date },
 ): Promise<{ created: boolean; order: ReturnType<typeof orderView> }> {
   const orderId = orderIdFor(input.customerId, input.clientOrderId, sha256);
   const existing = await deps.orders.get(orderId);
@@ -105,6 +107,8 @@ export async function placeOrder(
     throw new Conflict(`The printer's terms changed or were not accepted: version ${printer.terms.version} is current`);
   }
   const now = deps.now().toISOString();
+  // Sealed before it is stored: an address is personal data, read only where a parcel must be labelled.
+  const deliverTo = { sealed: Buffer.from(await seal(new TextEncoder().encode(JSON.stringify(input.deliverTo)), deps.dataKeys, deliveryAddressContext(orderId))).toString('base64') };
   const order: Order = {
     orderId,
     customerId: input.customerId,
@@ -118,6 +122,7 @@ export async function placeOrder(
     quote: quote(design, printer, input.material, input.printParams ?? defaultPrintParams),
     royaltyCents: design.terms.royaltyCents,
     paymentMethod: input.paymentMethod,
+    deliverTo,
     status: 'placed',
     attempts: [],
     createdAt: now,

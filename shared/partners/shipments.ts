@@ -3,13 +3,16 @@
 // label), which becomes the order's. When the order is delivered, the carrier hears `order.delivered`.
 //
 // What a carrier gets, and why: the order id (its reference on every status webhook), the product id, the parcel's
-// estimated weight and material, and where to collect it (the printer's id and its region, a city, never an address).
-// Nothing about the customer: no name, e-mail or account id. The platform does not hold delivery addresses yet; when
-// it does, the recipient's name and postal address are what belongs in `deliverTo`, and nothing more.
+// estimated weight and material, where to collect it (the printer's id and its region, a city, never an address), and
+// where to deliver it: the recipient's name and postal address, which the customer gave for this order. Nothing else
+// about the customer: no e-mail or account id. The address stays sealed at rest (in the order and in the shipment) and
+// is opened only in the carrier's own shipment list, read with its key; it is not in the webhook, whose payload is
+// kept for retries and replays.
 import { z } from 'zod';
 import type { LedgerEvent } from '../../events/ledger-events.js';
 import { NotFound } from '../errors.js';
-import { orderIdOfProduct } from '../orders/order.js';
+import { open, type DataKeys } from '../crypto/envelope.js';
+import { deliveryAddressContext, orderIdOfProduct, type DeliveryAddress } from '../orders/order.js';
 import { recordCarrierLabel } from '../orders/order-steps.js';
 import type { OrderStore } from '../orders/ports.js';
 import type { PrinterStore } from '../printers/ports.js';
@@ -24,6 +27,8 @@ export interface Shipment {
   state: 'label_requested' | 'label_created' | 'delivered';
   parcel: { weightGrams: number; material: string; contents: string };
   pickup: { printerId: string; region: string };
+  /** The order's delivery address, sealed as the order holds it (to the order's id). */
+  deliverTo?: { sealed: string };
   trackingNumber?: string;
   labelUrl?: string;
   requestedAt: string;
@@ -96,6 +101,7 @@ export async function notifyPartners(event: LedgerEvent, deps: PartnerEventDeps)
         state: 'label_requested',
         parcel: { weightGrams: order.quote.estimate.grams + packagingGrams, material: order.material, contents: '3D-printed object' },
         pickup: { printerId: order.product.printerId, region: printer?.config.region ?? 'unknown' },
+        ...(order.deliverTo ? { deliverTo: order.deliverTo } : {}),
         requestedAt: event.occurredAt,
         updatedAt: deps.now().toISOString(),
       };
@@ -120,9 +126,16 @@ export async function notifyPartners(event: LedgerEvent, deps: PartnerEventDeps)
 
 // ---- The carrier's API (its key with shipments:read / shipments:write) ----
 
-export async function listCarrierShipments(input: { apiKey: string | undefined; limit: number }, deps: { partnerKeys: PartnerKeys; shipments: Shipments }) {
+export async function listCarrierShipments(input: { apiKey: string | undefined; limit: number }, deps: { partnerKeys: PartnerKeys; shipments: Shipments; dataKeys: DataKeys }) {
   const caller = await authorizePartner(input.apiKey, 'shipments:read', deps);
-  return (await deps.shipments.listByCarrier(caller.partnerId, input.limit)).map(shipmentView);
+  const list = await deps.shipments.listByCarrier(caller.partnerId, input.limit);
+  // The address of a shipment still to deliver, for its label; a delivered one's is not needed any more.
+  return Promise.all(list.map(async (s) => ({ ...shipmentView(s), deliverTo: s.deliverTo && s.state !== 'delivered' ? await openAddress(s, deps.dataKeys) : null })));
+}
+
+async function openAddress(s: Shipment, keys: DataKeys): Promise<DeliveryAddress> {
+  const plain = await open(Buffer.from(s.deliverTo!.sealed, 'base64'), keys, deliveryAddressContext(s.orderId));
+  return JSON.parse(new TextDecoder().decode(plain)) as DeliveryAddress;
 }
 
 /** The carrier's label for a shipment it was asked to carry; another carrier's shipment is a 404. */

@@ -15,6 +15,7 @@ import { launchBrowser, newContext, screenshot, watchConsole } from '../support/
 import { binaryStl, box } from '../support/meshes.js';
 import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 import { until } from '../support/until.js';
+import { deliveryAddress } from '../support/fleet.js';
 
 describe('the admin area in the web app', () => {
   let t: TestPlatform;
@@ -61,7 +62,7 @@ describe('the admin area in the web app', () => {
 
   async function order(card: string) {
     const q = (await (await api('/quotes', 'customer', { method: 'POST', body: JSON.stringify({ designId, material: 'PLA', printerId }) })).json()) as { licenseVersion: number; printerTermsVersion: number };
-    const body = { clientOrderId: randomUUID(), designId, material: 'PLA', printerId, acceptedLicenseVersion: q.licenseVersion, acceptedPrinterTermsVersion: q.printerTermsVersion, paymentMethod: card };
+    const body = { clientOrderId: randomUUID(), designId, material: 'PLA', printerId, acceptedLicenseVersion: q.licenseVersion, acceptedPrinterTermsVersion: q.printerTermsVersion, paymentMethod: card, deliverTo: deliveryAddress };
     const placed = await api('/orders', 'customer', { method: 'POST', body: JSON.stringify(body) });
     expect(placed.status).toBe(201);
     return ((await placed.json()) as { orderId: string }).orderId;

@@ -50,7 +50,13 @@ describe('the customer in the web app', () => {
     await page.getByLabel(/I accept .*’s terms \(version/).check();
   }
 
+  /** The delivery address and the card (the address first: a declined card is paid again with the same address). */
   async function fillCard(page: Page, number: string) {
+    await page.getByLabel('Recipient').fill('Carla Customer');
+    await page.getByLabel('Street and number').fill('12 rue des Lilas');
+    await page.getByLabel('Postal code').fill('69003');
+    await page.getByLabel('Town or city').fill('Lyon');
+    await page.getByLabel('Country').selectOption('FR');
     await page.getByLabel('Card number').fill(number);
     await page.getByLabel('Expiry (MM/YY)').fill('12/30');
     await page.getByLabel('Security code').fill('123');

@@ -70,6 +70,10 @@ describe('the whole story in the browser', () => {
     await customer.getByRole('radio', { name: /Story Workshop/ }).check({ timeout: 30_000 });
     await customer.getByLabel(/I accept the design’s licence terms/).check();
     await customer.getByLabel(/I accept .*’s terms \(version/).check();
+    await customer.getByLabel('Recipient').fill('Story Customer');
+    await customer.getByLabel('Street and number').fill('3 quai Saint-Antoine');
+    await customer.getByLabel('Postal code').fill('69002');
+    await customer.getByLabel('Town or city').fill('Lyon');
     await customer.getByLabel('Card number').fill('4242 4242 4242 4242');
     await customer.getByLabel('Expiry (MM/YY)').fill('12/30');
     await customer.getByLabel('Security code').fill('123');

@@ -22,6 +22,7 @@ import { generateDeviceKeys, publicKeys } from '../../shared/printing/device-key
 import { binaryStl, box } from '../support/meshes.js';
 import { until } from '../support/until.js';
 import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
+import { deliveryAddress } from '../support/fleet.js';
 
 // ---- The routes, straight from the description ----
 
@@ -218,7 +219,7 @@ describe('authorization matrix: every route × every role', () => {
     );
     await until('printer online', () => json<{ printerId: string; online: boolean }[]>(api('/printers')), (l) => l.some((p) => p.printerId === printerId && p.online));
 
-    const orderBody = { clientOrderId: crypto.randomUUID(), designId: listedDesignId, material: 'PLA', acceptedLicenseVersion: 1, paymentMethod: 'pm_card_visa' };
+    const orderBody = { clientOrderId: crypto.randomUUID(), designId: listedDesignId, material: 'PLA', acceptedLicenseVersion: 1, paymentMethod: 'pm_card_visa', deliverTo: deliveryAddress };
     const placed = await api('/orders', 'customer', { method: 'POST', body: JSON.stringify(orderBody) });
     expect(placed.status).toBe(201);
     const { orderId } = (await placed.json()) as { orderId: string };

@@ -15,6 +15,7 @@ import { binaryStl, box } from '../support/meshes.js';
 import { until } from '../support/until.js';
 import { addPrinter as addSharedPrinter, listDesign } from '../support/marketplace.js';
 import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
+import { deliveryAddress } from '../support/fleet.js';
 
 interface OrderView {
   orderId: string;
@@ -75,7 +76,7 @@ describe('an order, from the quote to the release of the escrow', () => {
     await t?.close();
   });
 
-  const place = (body: Record<string, unknown>) => api('/orders', 'customer', { method: 'POST', body: JSON.stringify(body) });
+  const place = (body: Record<string, unknown>) => api('/orders', 'customer', { method: 'POST', body: JSON.stringify({ deliverTo: deliveryAddress, ...body }) });
 
   it('quotes, places, prints, tags, ships, delivers and releases; the product’s memory is on the ledger', async () => {
     // The operator has a payout account (ready at once on the embedded platform), the designer none yet.
@@ -369,7 +370,10 @@ describe('an order, from the quote to the release of the escrow', () => {
 
     // The carrier answers with its label: the order now carries the carrier's tracking number.
     const listed = (await (await asCarrier('/partner/shipments')).json()) as { orderId: string; state: string }[];
-    expect(listed.find((x) => x.orderId === placed.orderId)).toMatchObject({ state: 'label_requested' });
+    // The carrier reads where to deliver in its own list (the address is sealed at rest and is not in the webhook).
+    expect(listed.find((x) => x.orderId === placed.orderId)).toMatchObject({ state: 'label_requested', deliverTo: deliveryAddress });
+    expect(retry!.body).not.toContain(deliveryAddress.line1);
+    expect(JSON.stringify(await orderOf(placed.orderId))).not.toContain(deliveryAddress.line1);
     const trackingNumber = 'RP0042424242FR';
     const labelled = await asCarrier(`/partner/shipments/${placed.orderId}/label`, { method: 'PUT', body: JSON.stringify({ trackingNumber, labelUrl: 'https://labels.rapid-parcel.example/RP0042424242FR.pdf' }) });
     expect(labelled.status).toBe(200);
@@ -469,6 +473,14 @@ describe('an order, from the quote to the release of the escrow', () => {
     const material = await place({ clientOrderId: crypto.randomUUID(), designId, material: 'PETG', acceptedLicenseVersion: 1, paymentMethod: 'pm_card_visa' });
     expect(material.status).toBe(422);
     expect(((await material.json()) as { message: string }).message).toContain('allows PLA');
+    // No address, or one a carrier could not use: refused before anything is charged, naming the field.
+    const good = { clientOrderId: crypto.randomUUID(), designId, material: 'PLA', acceptedLicenseVersion: 1, paymentMethod: 'pm_card_visa' };
+    const noAddress = await api('/orders', 'customer', { method: 'POST', body: JSON.stringify(good) });
+    expect(noAddress.status).toBe(400);
+    expect(JSON.stringify(await noAddress.json())).toContain('deliverTo');
+    const badCountry = await place({ ...good, deliverTo: { ...deliveryAddress, country: 'France' } });
+    expect(badCountry.status).toBe(400);
+    expect(JSON.stringify(await badCountry.json())).toContain('deliverTo.country');
     expect((await api('/orders', 'designer', { method: 'POST', body: '{}' })).status).toBe(403);
     expect((await api('/orders', undefined, { method: 'POST', body: '{}' })).status).toBe(401);
   });

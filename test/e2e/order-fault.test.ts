@@ -21,6 +21,7 @@ import { generateDeviceKeys, publicKeys } from '../../shared/printing/device-key
 import { binaryStl, box } from '../support/meshes.js';
 import { freePortEnv, groupAlive, npmStart, type NpmStart, type PortEnv } from '../support/npm-start.js';
 import { until } from '../support/until.js';
+import { deliveryAddress } from '../support/fleet.js';
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
@@ -80,7 +81,7 @@ describe('orders survive a crash of the platform', () => {
 
     const orderIds: string[] = [];
     const place = async () => {
-      const res = await api('/orders', 'customer', { method: 'POST', body: JSON.stringify({ clientOrderId: crypto.randomUUID(), designId: created.design.designId, material: 'PLA', acceptedLicenseVersion: 1, paymentMethod: '4242424242424242' }) });
+      const res = await api('/orders', 'customer', { method: 'POST', body: JSON.stringify({ clientOrderId: crypto.randomUUID(), designId: created.design.designId, material: 'PLA', acceptedLicenseVersion: 1, paymentMethod: '4242424242424242', deliverTo: deliveryAddress }) });
       expect(res.status).toBe(201);
       orderIds.push(((await res.json()) as { orderId: string }).orderId);
     };

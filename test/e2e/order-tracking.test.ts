@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addPrinter, listDesign, type PrinterAgent } from '../support/marketplace.js';
 import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
+import { deliveryAddress } from '../support/fleet.js';
 
 type Tracked = { status: string; progress?: { layer: number; layers: number; percent: number; expectedFinishAt: string } };
 
@@ -53,7 +54,7 @@ describe('tracking an order live', () => {
     const q = (await (await t.api('/quotes', 'customer', { method: 'POST', body: JSON.stringify({ designId, material: 'PLA', printerId }) })).json()) as { licenseVersion: number; printerTermsVersion: number };
     const placed = await t.api('/orders', 'customer', {
       method: 'POST',
-      body: JSON.stringify({ clientOrderId: crypto.randomUUID(), designId, material: 'PLA', printerId, acceptedLicenseVersion: q.licenseVersion, acceptedPrinterTermsVersion: q.printerTermsVersion, paymentMethod: '4242 4242 4242 4242' }),
+      body: JSON.stringify({ clientOrderId: crypto.randomUUID(), designId, material: 'PLA', printerId, acceptedLicenseVersion: q.licenseVersion, acceptedPrinterTermsVersion: q.printerTermsVersion, paymentMethod: '4242 4242 4242 4242', deliverTo: deliveryAddress }),
     });
     expect(placed.status).toBe(201);
     const { orderId } = (await placed.json()) as { orderId: string };

@@ -1,7 +1,7 @@
 // A product that went the whole way, for tests that start where an order ends: a listed design, a virtual printer
 // with its agent over MQTT, an order printed, tagged, shipped and delivered, and its memory on the ledger. The same
 // steps as test/e2e/order-end-to-end.test.ts, shared by the browser tests.
-import { addPrinter as addFleetPrinter, listDesign as listFleetDesign, type Agent } from './fleet.js';
+import { addPrinter as addFleetPrinter, deliveryAddress, listDesign as listFleetDesign, type Agent } from './fleet.js';
 import type { TestPlatform } from './test-platform.js';
 import { until } from './until.js';
 
@@ -44,7 +44,7 @@ export async function deliverTaggedProduct(t: TestPlatform): Promise<DeliveredPr
     licenseVersion: number;
     printerTermsVersion: number;
   };
-  const body = { clientOrderId: crypto.randomUUID(), designId, material: 'PLA', printerId, acceptedLicenseVersion: quoted.licenseVersion, acceptedPrinterTermsVersion: quoted.printerTermsVersion, paymentMethod: 'pm_card_visa' };
+  const body = { clientOrderId: crypto.randomUUID(), designId, material: 'PLA', printerId, acceptedLicenseVersion: quoted.licenseVersion, acceptedPrinterTermsVersion: quoted.printerTermsVersion, paymentMethod: 'pm_card_visa', deliverTo: deliveryAddress };
   const { orderId } = (await (await expectOk(await t.api('/orders', 'customer', { method: 'POST', body: JSON.stringify(body) }), 'place order')).json()) as { orderId: string };
   type View = { status: string; productId?: string; tag?: { gtin: string; serial: string; url: string } };
   const orderOf = async () => (await (await t.api(`/orders/${orderId}`, 'customer')).json()) as View;

@@ -10,6 +10,9 @@ import { until } from './until.js';
 
 export type Agent = Awaited<ReturnType<typeof startPrinterAgent>>;
 
+/** Where the tests' parcels go: a made-up address, sealed by the platform like any other. */
+export const deliveryAddress = { name: 'Carla Customer', line1: '12 rue des Lilas', postalCode: '69003', city: 'Lyon', country: 'FR' };
+
 export const printerTerms = { feePerHourCents: 200, feePerGramCents: 5, text: 'Printed within two days; one reprint if a print fails.' };
 
 export function printerConfig(name: string, extra: Record<string, unknown> = {}) {
@@ -67,7 +70,7 @@ export async function listDesign(
 /** The demo customer orders a print of `designId` on `printerId` (its current terms accepted); resolves to the order id. */
 export async function orderOn(t: TestPlatform, designId: string, printerId: string): Promise<string> {
   const q = (await (await t.api('/quotes', 'customer', { method: 'POST', body: JSON.stringify({ designId, material: 'PLA', printerId }) })).json()) as { licenseVersion: number; printerTermsVersion: number };
-  const body = { clientOrderId: crypto.randomUUID(), designId, material: 'PLA', printerId, acceptedLicenseVersion: q.licenseVersion, acceptedPrinterTermsVersion: q.printerTermsVersion, paymentMethod: '4242 4242 4242 4242' };
+  const body = { clientOrderId: crypto.randomUUID(), designId, material: 'PLA', printerId, acceptedLicenseVersion: q.licenseVersion, acceptedPrinterTermsVersion: q.printerTermsVersion, paymentMethod: '4242 4242 4242 4242', deliverTo: deliveryAddress };
   const placed = await t.api('/orders', 'customer', { method: 'POST', body: JSON.stringify(body) });
   if (placed.status !== 201) throw new Error(`ordering: ${placed.status} ${await placed.text()}`);
   return ((await placed.json()) as { orderId: string }).orderId;

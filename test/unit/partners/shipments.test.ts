@@ -3,11 +3,13 @@
 import { describe, expect, it } from 'vitest';
 import type { LedgerEvent } from '../../../events/ledger-events.js';
 import { Conflict, Forbidden, NotFound } from '../../../shared/errors.js';
-import type { Order } from '../../../shared/orders/order.js';
+import { seal } from '../../../shared/crypto/envelope.js';
+import { deliveryAddressContext, type Order } from '../../../shared/orders/order.js';
 import type { Printer } from '../../../shared/printers/printer.js';
 import type { PrinterStore } from '../../../shared/printers/ports.js';
 import { hashKeySecret } from '../../../shared/partners/api-keys.js';
 import { listCarrierShipments, notifyPartners, reportShipmentLabel, type Shipment, type Shipments } from '../../../shared/partners/shipments.js';
+import { InMemoryDataKeys } from '../../support/fakes/designs.js';
 import { InMemoryOrderStore } from '../../support/fakes/tags.js';
 import { InMemoryDeliveries, InMemoryEndpoints, InMemoryPartnerKeys, InMemoryPartners, manualClock, RecordingQueue } from '../../support/fakes/partners.js';
 
@@ -58,11 +60,15 @@ const order = {
 const shipped: LedgerEvent = { type: 'product.shipped', version: 1, eventId: `product.shipped:${productId}`, occurredAt: '2026-12-02T08:00:00Z', assetKey: productId, productId, carrierId, trackingHash: 'a'.repeat(64) };
 const delivered: LedgerEvent = { type: 'product.delivered', version: 1, eventId: `product.delivered:${productId}`, occurredAt: '2026-12-03T08:00:00Z', assetKey: productId, productId, customerId: 'customer-secret-id', confirmedBy: 'carrier' };
 
+const address = { name: 'Carla Customer', line1: '12 rue des Lilas', postalCode: '69003', city: 'Lyon', country: 'FR' };
+
 async function given() {
+  const dataKeys = new InMemoryDataKeys();
+  const sealedAddress = Buffer.from(await seal(new TextEncoder().encode(JSON.stringify(address)), dataKeys, deliveryAddressContext(orderId))).toString('base64');
   const partners = new InMemoryPartners();
   await partners.create({ partnerId: carrierId, name: 'Rapid Parcel', kind: 'carrier', sealedWebhookSecret: '', createdAt: '2026-12-01T00:00:00Z' });
   const orders = new Orders();
-  await orders.create(order);
+  await orders.create({ ...order, deliverTo: { sealed: sealedAddress } });
   const printers = { get: async () => ({ config: { region: 'Lyon' } }) as unknown as Printer } as unknown as PrinterStore;
   const endpoints = new InMemoryEndpoints();
   await endpoints.create({ endpointId: 'ep_1', partnerId: carrierId, url: 'https://c.example/', eventTypes: ['shipment.label_requested', 'order.delivered'], sealedSecret: '', state: 'enabled', createdAt: '', updatedAt: '' });
@@ -72,7 +78,7 @@ async function given() {
     return `dpmk.${id}.${'z'.repeat(43)}`;
   };
   return {
-    deps: { orders, printers, partners, shipments: new ShipmentsFake(), endpoints, deliveries: new InMemoryDeliveries(), queue: new RecordingQueue(), partnerKeys, ...manualClock() },
+    deps: { orders, printers, partners, shipments: new ShipmentsFake(), endpoints, deliveries: new InMemoryDeliveries(), queue: new RecordingQueue(), partnerKeys, dataKeys, ...manualClock() },
     carrierKey: key('00000000000000c1', carrierId, ['shipments:read', 'shipments:write']),
     readOnlyKey: key('00000000000000c2', carrierId, ['shipments:read']),
     otherKey: key('00000000000000c3', 'partner-c2', ['shipments:read', 'shipments:write']),
@@ -94,7 +100,11 @@ describe('a shipment with a partner carrier', () => {
       data: { orderId, reference: orderId, productId, parcel: { weightGrams: 190, material: 'PLA', contents: '3D-printed object' }, pickup: { printerId: 'printer-1', region: 'Lyon' } },
     });
     expect(body).not.toContain('customer-secret-id');
-    expect(await listCarrierShipments({ apiKey: carrierKey, limit: 10 }, deps)).toEqual([expect.objectContaining({ orderId, state: 'label_requested', trackingNumber: null })]);
+    // The address is not in the webhook (its payload is kept for retries and replays) nor in clear in the shipment: the
+    // carrier reads it, opened, in its own shipment list.
+    expect(body).not.toContain('Lilas');
+    expect(JSON.stringify(await deps.shipments.get(orderId))).not.toContain('Lilas');
+    expect(await listCarrierShipments({ apiKey: carrierKey, limit: 10 }, deps)).toEqual([expect.objectContaining({ orderId, state: 'label_requested', trackingNumber: null, deliverTo: address })]);
   });
 
   it('takes the carrier’s label as the order’s tracking number; another carrier gets 404, a read-only key 403', async () => {
@@ -115,6 +125,8 @@ describe('a shipment with a partner carrier', () => {
     expect(deps.deliveries.deliveries.size).toBe(2);
     const sent = [...deps.deliveries.deliveries.values()].find((d) => d.eventType === 'order.delivered')!;
     expect(JSON.parse(sent.body).data).toEqual({ orderId, productId, deliveredAt: '2026-12-03T08:00:00Z', confirmedBy: 'carrier', trackingNumber: null });
+    // Delivered: the carrier's list no longer opens the address.
+    expect(await listCarrierShipments({ apiKey: carrierKey, limit: 10 }, deps)).toEqual([expect.objectContaining({ orderId, state: 'delivered', deliverTo: null })]);
     await deps.orders.save({ ...(await deps.orders.get(orderId))!, status: 'completed', revision: 4 }, 3);
     await expect(reportShipmentLabel({ apiKey: carrierKey, orderId, trackingNumber: 'RP999999' }, deps)).rejects.toBeInstanceOf(Conflict);
   });

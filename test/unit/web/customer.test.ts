@@ -1,7 +1,7 @@
 // The customer pages' rules that need no browser: filters in the address, card checks, what a declined payment
 // says, the SSE parser the tracking page reads the platform's stream with, and the status timeline.
 import { describe, expect, it } from 'vitest';
-import { cardErrors, formatCardNumber, luhnValid, paymentMethodOf, paymentOutcome } from '../../../web/src/customer/checkout.js';
+import { cardErrors, formatCardNumber, luhnValid, paymentMethodOf, paymentOutcome, addressErrors, deliverToOf, emptyAddress } from '../../../web/src/customer/checkout.js';
 import { apiQuery, filterErrors, filtersFromQuery, queryFromFilters } from '../../../web/src/customer/search.js';
 import { progressText, SseParser, timeline } from '../../../web/src/customer/tracking.js';
 
@@ -82,5 +82,21 @@ describe('tracking', () => {
     const now = new Date('2026-12-02T10:00:00Z');
     expect(progressText({ layer: 12, layers: 40, expectedFinishAt: '2026-12-02T10:25:00Z' }, now)).toEqual({ layers: 'Layer 12 of 40', finish: 'in about 25 min' });
     expect(progressText({ layer: 40, layers: 40, expectedFinishAt: '2026-12-02T09:59:00Z' }, now).finish).toBe('finishing now');
+  });
+});
+
+describe('the delivery address at checkout', () => {
+  const good = { name: 'Carla Customer', line1: '12 rue des Lilas', line2: '  ', postalCode: ' 69003 ', city: 'Lyon', country: 'FR' };
+
+  it('takes a full address, trimmed and without an empty second line', () => {
+    expect(addressErrors(good)).toEqual({});
+    expect(deliverToOf(good)).toEqual({ name: 'Carla Customer', line1: '12 rue des Lilas', postalCode: '69003', city: 'Lyon', country: 'FR' });
+  });
+
+  it('says what is missing or wrong, field by field', () => {
+    expect(Object.keys(addressErrors(emptyAddress)).sort()).toEqual(['city', 'line1', 'name', 'postalCode']);
+    expect(addressErrors({ ...good, postalCode: '69003/b' }).postalCode).toContain('postal code');
+    expect(addressErrors({ ...good, country: 'France' }).country).toBe('Choose the country.');
+    expect(addressErrors({ ...good, line2: 'x'.repeat(101) }).line2).toBe('At most 100 characters.');
   });
 });

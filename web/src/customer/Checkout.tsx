@@ -8,7 +8,7 @@ import type { QuoteView } from '../../../shared/orders/place-order';
 import { call } from '../api/client';
 import { hasRole, useSession } from '../auth/session';
 import { Button, Card, ErrorMessage, Field, Loading, money, Progress, Select, when } from '../ui/kit';
-import { cardErrors, formatCardNumber, newClientOrderId, paymentMethodOf, paymentOutcome, type CardInput } from './checkout';
+import { addressErrors, cardErrors, deliverToOf, emptyAddress, formatCardNumber, newClientOrderId, paymentMethodOf, paymentOutcome, type AddressInput, type CardInput } from './checkout';
 import type { DesignView } from './DesignPage';
 
 type Material = DesignView['terms']['allowedMaterials'][number];
@@ -16,6 +16,19 @@ type PrintParams = { layerHeightMm: number; infillPercent: number; perimeters: n
 // The choices the order's schema accepts (shared/orders/order.ts PrintParams); the platform refuses any other.
 const layerHeights = [0.1, 0.15, 0.2, 0.3] as const;
 const defaultParams: PrintParams = { layerHeightMm: 0.2, infillPercent: 20, perimeters: 2 };
+// The countries offered for delivery (ISO 3166-1 codes, as the API takes them).
+const countries = [
+  ['FR', 'France'],
+  ['BE', 'Belgium'],
+  ['DE', 'Germany'],
+  ['ES', 'Spain'],
+  ['IT', 'Italy'],
+  ['LU', 'Luxembourg'],
+  ['NL', 'Netherlands'],
+  ['PT', 'Portugal'],
+  ['CH', 'Switzerland'],
+  ['GB', 'United Kingdom'],
+] as const;
 
 export function Checkout({ design }: { design: DesignView }) {
   const { user } = useSession();
@@ -46,6 +59,7 @@ function OrderForm({ design }: { design: DesignView }) {
   const [acceptLicence, setAcceptLicence] = useState(false);
   const [acceptPrinter, setAcceptPrinter] = useState(false);
   const [card, setCard] = useState<CardInput>({ number: '', expiry: '', cvc: '', name: '' });
+  const [address, setAddress] = useState<AddressInput>(emptyAddress);
   const [showErrors, setShowErrors] = useState(false);
   const [phase, setPhase] = useState<'form' | 'placing' | 'paying'>('form');
   const [payError, setPayError] = useState<unknown>();
@@ -86,7 +100,9 @@ function OrderForm({ design }: { design: DesignView }) {
   const selected = printerId ?? quote?.printerId;
   const chosen = quote?.candidates.find((c) => c.printerId === selected);
   const errors = cardErrors(card, new Date());
+  const addressProblems = addressErrors(address);
   const problems = [
+    ...(Object.keys(addressProblems).length ? ['Check the delivery address.'] : []),
     ...(acceptLicence ? [] : ['Tick the box to accept the design’s licence terms.']),
     ...(acceptPrinter ? [] : ['Tick the box to accept the printer’s terms.']),
     ...(Object.keys(errors).length ? ['Check the card details below.'] : []),
@@ -111,6 +127,7 @@ function OrderForm({ design }: { design: DesignView }) {
           acceptedLicenseVersion: quote.licenseVersion,
           acceptedPrinterTermsVersion: quote.printerTermsVersion,
           paymentMethod: paymentMethodOf(card),
+          deliverTo: deliverToOf(address),
         },
       });
       setPhase('paying');
@@ -258,6 +275,26 @@ function OrderForm({ design }: { design: DesignView }) {
               </tbody>
             </table>
             <p className="muted small">Expected delivery {when(chosen.expectedDeliveryAt)}. The payment is held in escrow until you confirm the delivery.</p>
+          </Card>
+
+          <Card title="Delivery address">
+            <div className="row">
+              <Field label="Recipient" autoComplete="shipping name" value={address.name} onChange={(e) => setAddress({ ...address, name: e.target.value })} error={showErrors ? addressProblems.name : undefined} />
+              <Field label="Street and number" autoComplete="shipping address-line1" value={address.line1} onChange={(e) => setAddress({ ...address, line1: e.target.value })} error={showErrors ? addressProblems.line1 : undefined} />
+              <Field label="Address line 2 (optional)" autoComplete="shipping address-line2" value={address.line2} onChange={(e) => setAddress({ ...address, line2: e.target.value })} error={showErrors ? addressProblems.line2 : undefined} />
+            </div>
+            <div className="row">
+              <Field label="Postal code" autoComplete="shipping postal-code" value={address.postalCode} onChange={(e) => setAddress({ ...address, postalCode: e.target.value })} error={showErrors ? addressProblems.postalCode : undefined} />
+              <Field label="Town or city" autoComplete="shipping address-level2" value={address.city} onChange={(e) => setAddress({ ...address, city: e.target.value })} error={showErrors ? addressProblems.city : undefined} />
+              <Select label="Country" autoComplete="shipping country" value={address.country} onChange={(e) => setAddress({ ...address, country: e.target.value })}>
+                {countries.map(([code, name]) => (
+                  <option key={code} value={code}>
+                    {name}
+                  </option>
+                ))}
+              </Select>
+            </div>
+            <p className="hint">Only the carrier that delivers the parcel sees this address; it never goes on the product’s public record.</p>
           </Card>
 
           <Card title="Payment">

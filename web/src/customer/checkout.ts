@@ -92,3 +92,32 @@ export function paymentOutcome(order: { status: string; failure?: { error: strin
   if (error === 'EditionSoldOut') return { kind: 'failed', message: `${cause} Nothing was charged.` };
   return { kind: 'failed', message: `The order could not go ahead${cause ? `: ${cause}` : ''}. Nothing was kept from your payment; try again or choose another printer.` };
 }
+
+export interface AddressInput {
+  name: string;
+  line1: string;
+  line2: string;
+  postalCode: string;
+  city: string;
+  country: string;
+}
+
+export const emptyAddress: AddressInput = { name: '', line1: '', line2: '', postalCode: '', city: '', country: 'FR' };
+
+/** Problems with the delivery address as typed, with the limits the API checks (shared/orders/order.ts). */
+export function addressErrors(a: AddressInput): Partial<Record<keyof AddressInput, string>> {
+  const errors: Partial<Record<keyof AddressInput, string>> = {};
+  const len = (v: string, min: number, max: number) => v.trim().length >= min && v.trim().length <= max;
+  if (!len(a.name, 2, 100)) errors.name = 'Enter the name of the person the parcel is for.';
+  if (!len(a.line1, 1, 100)) errors.line1 = 'Enter the street and number (up to 100 characters).';
+  if (a.line2.trim().length > 100) errors.line2 = 'At most 100 characters.';
+  if (!len(a.postalCode, 2, 16) || !/^[A-Za-z0-9 -]+$/.test(a.postalCode.trim())) errors.postalCode = 'Enter the postal code (letters, digits, spaces and -).';
+  if (!len(a.city, 1, 80)) errors.city = 'Enter the town or city.';
+  if (!/^[A-Z]{2}$/.test(a.country)) errors.country = 'Choose the country.';
+  return errors;
+}
+
+/** The address as the API takes it: trimmed, without an empty second line. */
+export function deliverToOf(a: AddressInput) {
+  return { name: a.name.trim(), line1: a.line1.trim(), ...(a.line2.trim() ? { line2: a.line2.trim() } : {}), postalCode: a.postalCode.trim(), city: a.city.trim(), country: a.country };
+}
