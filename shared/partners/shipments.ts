@@ -114,7 +114,11 @@ export async function notifyPartners(event: LedgerEvent, deps: PartnerEventDeps)
       const orderId = orderIdOfProduct(event.productId);
       const shipment = orderId ? await deps.shipments.get(orderId) : undefined;
       if (!shipment) return { published: [] };
-      if (shipment.state !== 'delivered') await deps.shipments.save({ ...shipment, state: 'delivered', updatedAt: deps.now().toISOString() });
+      if (shipment.state !== 'delivered' || shipment.deliverTo) {
+        // Delivered: the carrier has no more use for the address, so its copy goes (the order keeps its own, sealed).
+        const { deliverTo: _gone, ...rest } = shipment;
+        await deps.shipments.save({ ...rest, state: 'delivered', updatedAt: deps.now().toISOString() });
+      }
       const data = { orderId: shipment.orderId, productId: shipment.productId, deliveredAt: event.occurredAt, confirmedBy: event.confirmedBy, trackingNumber: shipment.trackingNumber ?? null };
       const out = await publishPartnerEvent({ eventId: `order.delivered:${shipment.orderId}`, type: 'order.delivered', partnerId: shipment.carrierId, occurredAt: event.occurredAt, data }, deps);
       return { published: out.deliveryIds };

@@ -125,7 +125,8 @@ describe('a shipment with a partner carrier', () => {
     expect(deps.deliveries.deliveries.size).toBe(2);
     const sent = [...deps.deliveries.deliveries.values()].find((d) => d.eventType === 'order.delivered')!;
     expect(JSON.parse(sent.body).data).toEqual({ orderId, productId, deliveredAt: '2026-12-03T08:00:00Z', confirmedBy: 'carrier', trackingNumber: null });
-    // Delivered: the carrier's list no longer opens the address.
+    // Delivered: the shipment's copy of the address is gone, and the carrier's list shows none.
+    expect((await deps.shipments.get(orderId))!.deliverTo).toBeUndefined();
     expect(await listCarrierShipments({ apiKey: carrierKey, limit: 10 }, deps)).toEqual([expect.objectContaining({ orderId, state: 'delivered', deliverTo: null })]);
     await deps.orders.save({ ...(await deps.orders.get(orderId))!, status: 'completed', revision: 4 }, 3);
     await expect(reportShipmentLabel({ apiKey: carrierKey, orderId, trackingNumber: 'RP999999' }, deps)).rejects.toBeInstanceOf(Conflict);
