@@ -22,7 +22,7 @@ import { payShare, type PayShareDeps } from '../payments/payout-accounts.js';
 import { closeRefunded, returnPayment, type ReturnPaymentDeps } from './refunds.js';
 import type { PlatformSigner } from '../ledger/ports.js';
 import type { PrinterMessages } from '../printers/printability-proof.js';
-import type { MaterialCertificates } from '../partners/material-certificates.js';
+import { MaterialCertificateInput, type MaterialCertificates } from '../partners/material-certificates.js';
 import type { PrinterStore } from '../printers/ports.js';
 import { verifyReport, type SignedReport } from '../printing/device-keys.js';
 import { sealPrintFile } from '../printing/print-file-seal.js';
@@ -243,7 +243,9 @@ export async function recordJobReport(input: { thing: string; signed: SignedRepo
     return { handled: true };
   }
   // completed or failed: hand it to the print step now, or leave it for the print step to pick up.
-  const result = { jobId: report.jobId, outcome: report.event, ...(report.reason ? { reason: report.reason } : {}), ...(report.materialLot ? { materialLot: report.materialLot } : {}) };
+  // A lot is kept only if it is one (a supplier's lot id): it becomes a ledger field and a key to look certificates up.
+  const lot = MaterialCertificateInput.shape.lotId.safeParse(report.materialLot);
+  const result = { jobId: report.jobId, outcome: report.event, ...(report.reason ? { reason: report.reason } : {}), ...(lot.success ? { materialLot: lot.data } : {}) };
   const saved = await update(deps.orders, orderId, deps.now, (o) =>
     o.printResult?.jobId === report.jobId
       ? undefined

@@ -56,6 +56,20 @@ describe('progress reports', () => {
     await expect(recordJobReport({ thing: 'p1', signed: forged }, deps)).rejects.toThrow('not signed by its device key');
   });
 
+  it('keep the lot a finished job was printed from only if it is a lot id', async () => {
+    const first = given();
+    await first.report({ event: 'completed', materialLot: 'PLA-LOT-118' });
+    expect((await first.orders.get(orderId))!.printResult).toMatchObject({ outcome: 'completed', materialLot: 'PLA-LOT-118' });
+    // A device's garbage (too long for a key, or not a lot id) is dropped; the job's end still counts.
+    for (const bad of ['x'.repeat(3000), 'lot 7/b', 42]) {
+      const g = given();
+      await g.report({ event: 'completed', materialLot: bad as string });
+      const result = (await g.orders.get(orderId))!.printResult;
+      expect(result).toMatchObject({ outcome: 'completed' });
+      expect(result).not.toHaveProperty('materialLot');
+    }
+  });
+
   it('stop counting once the job has ended', async () => {
     const { orders, report } = given();
     await report({ event: 'completed' });
