@@ -13,6 +13,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { readdirSync, readFileSync } from 'node:fs';
 import { OutgoingMessage, type ClientRequest } from 'node:http';
 import { join } from 'node:path';
+import { benchAddress } from './lib.js';
 import { startPrinterFleet } from './printer-fleet.js';
 import { localCredentials, localRegion } from '../local/servers/local-aws.js';
 import { generateDeviceKeys, publicKeys } from '../shared/printing/device-keys.js';
@@ -23,9 +24,6 @@ const envInt = (name: string, dflt: number) => {
   const v = Number(process.env[name]);
   return Number.isFinite(v) && v > 0 ? Math.floor(v) : dflt;
 };
-
-/** Where the benchmark's parcels go (sealed on each order, like a customer's). */
-const benchAddress = { name: 'Bench Customer', line1: '1 place Bellecour', postalCode: '69002', city: 'Lyon', country: 'FR' };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -17,7 +17,7 @@ import { startPrinterAgent } from '../cli/printer-agent.js';
 import { generateDeviceKeys, publicKeys } from '../shared/printing/device-keys.js';
 import { binaryStl, box } from '../test/support/meshes.js';
 import { startTestPlatform, type TestPlatform } from '../test/support/test-platform.js';
-import { repoRoot } from './lib.js';
+import { benchAddress, repoRoot } from './lib.js';
 
 const envInt = (name: string, dflt: number) => {
   const v = Number(process.env[name]);
@@ -180,7 +180,7 @@ export async function runVerifyBench() {
     // One order, followed to 'completed'.
     const placed = await api<OrderView>(
       '/orders', 'customer',
-      { method: 'POST', body: JSON.stringify({ clientOrderId: crypto.randomUUID(), designId, material: 'PLA', acceptedLicenseVersion: 1, paymentMethod: 'pm_card_visa', deliverTo: { name: 'Bench Customer', line1: '1 place Bellecour', postalCode: '69002', city: 'Lyon', country: 'FR' } }) },
+      { method: 'POST', body: JSON.stringify({ clientOrderId: crypto.randomUUID(), designId, material: 'PLA', acceptedLicenseVersion: 1, paymentMethod: 'pm_card_visa', deliverTo: benchAddress }) },
       [201],
     );
     const orderId = placed.body.orderId;
