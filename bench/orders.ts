@@ -9,6 +9,7 @@
 // load: default 2 per printer), ORDERS_BENCH_MATCH ('auto', the default: no printerId,
 // the platform matches; 'chosen': customer k always picks printer k mod N, which sidesteps the match).
 import { GetExecutionHistoryCommand, ListExecutionsCommand, ListStateMachinesCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { createHash } from 'node:crypto';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { readdirSync, readFileSync } from 'node:fs';
 import { OutgoingMessage, type ClientRequest } from 'node:http';
@@ -197,6 +198,15 @@ function cpuSeconds(): { self: number; children: Record<string, number> } {
   return { self: (self.user + self.system) / 1e6, children };
 }
 
+/** A fixed piece of CPU work (200,000 chained SHA-256 of 1 KiB, ms): this machine's speed varies by half from hour to
+ * hour, so a report says how fast it was, before and after the load, to compare runs by. */
+function machineSpeed(): number {
+  const t0 = performance.now();
+  let b = Buffer.alloc(1024);
+  for (let i = 0; i < 200_000; i++) b = createHash('sha256').update(b).digest();
+  return Math.round(performance.now() - t0);
+}
+
 const cpuDelta = (a: ReturnType<typeof cpuSeconds>, b: ReturnType<typeof cpuSeconds>) => {
   const children = Object.fromEntries(Object.entries(b.children).map(([k, v]) => [k, Math.round((v - (a.children[k] ?? 0)) * 10) / 10]));
   const total = b.self - a.self + Object.values(children).reduce((x, y) => x + y, 0);
@@ -213,6 +223,7 @@ export async function runOrdersBench() {
   const match = process.env.ORDERS_BENCH_MATCH === 'chosen' ? 'chosen' : 'auto';
   const timeScale = 1e6;
 
+  const speedBefore = machineSpeed();
   const setupStart = performance.now();
   const t: TestPlatform = await startTestPlatform();
   const fleet = await startPrinterFleet();
@@ -446,6 +457,7 @@ export async function runOrdersBench() {
         lambdaTasks,
         note: 'The local Step Functions consumes state events asynchronously, so StateEntered/Exited can lag the task events slightly (and ExecutionStarted can come after the first TaskScheduled).',
       },
+      machineSpeed: { what: 'ms for a fixed CPU task (200,000 chained SHA-256), before setup and after the load: lower is faster', before: speedBefore, after: machineSpeed() },
       setup: { match, printers, concurrency, pollMs, timeScale, warmupOrders: warmup, orderLimit: count, timeBoxSeconds: timeBoxMs / 1000, setupSeconds: Math.round(setupMs / 100) / 10, httpRequests },
       note: 'The platform and the customers’ load share one process (the printer agents run in a worker thread of it) on this machine, which other work may share too.',
     };
