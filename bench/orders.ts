@@ -92,7 +92,7 @@ function taskDurations(events: HistoryEvent[], into: Map<string, number[]>) {
   }
 }
 
-/** The kinds of items a DynamoDB request touches: its keys' pk and sk with ids replaced by '…' (ORDER#… META), so the
+/** The kinds of items a DynamoDB request touches: its keys' pk and sk with ids replaced by '…' (ORDER#… ORDER), so the
  * report can say which records an order reads and writes how often. */
 function itemShape(body: string): string {
   const shapes = new Set<string>();

@@ -16,6 +16,7 @@ import { defaultProfile } from '../shared/slicing/printer-profile.js';
 import { simulateGcode } from '../shared/slicing/simulate.js';
 import { fitsBuildVolume } from '../shared/designs/printability.js';
 import type { PrintabilityQuestion } from '../shared/printers/printability-proof.js';
+import { declaredLot } from '../shared/printers/printer.js';
 
 export interface PrinterAgentOptions {
   thing: string;
@@ -332,8 +333,7 @@ export async function startPrinterAgent(o: PrinterAgentOptions) {
         }
       }
       // Which lot it printed from: the one its operator declared loaded for the job's material (and colour).
-      const loaded = (config.config as { loadedMaterials?: { type?: unknown; color?: unknown; lotId?: unknown }[] } | undefined)?.loadedMaterials ?? [];
-      const lot = loaded.find((m) => m.type === job.material && (!job.color || m.color === job.color) && typeof m.lotId === 'string')?.lotId as string | undefined;
+      const lot = declaredLot((config.config as { loadedMaterials?: { type?: unknown }[] } | undefined)?.loadedMaterials ?? [], job.material, job.color);
       outcome = { event: 'completed', ...(lot ? { materialLot: lot } : {}) };
       status = 'idle';
     } catch (err) {

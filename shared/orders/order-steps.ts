@@ -24,6 +24,7 @@ import type { PlatformSigner } from '../ledger/ports.js';
 import type { PrinterMessages } from '../printers/printability-proof.js';
 import { MaterialCertificateInput, type MaterialCertificates } from '../partners/material-certificates.js';
 import type { PrinterStore } from '../printers/ports.js';
+import { declaredLot } from '../printers/printer.js';
 import { verifyReport, type SignedReport } from '../printing/device-keys.js';
 import { sealPrintFile } from '../printing/print-file-seal.js';
 import { slice } from '../slicing/slice.js';
@@ -327,7 +328,7 @@ export async function tagProduct(input: { orderId: string }, deps: TagDeps) {
     const tag = { gtin, serial, url: `${deps.tagBaseUrl.replace(/\/+$/, '')}${path}?s=${signature}`, signature, uid: nfc.uid, sealedKey, keyHash: sha256(nfc.key) };
     nfc.key.fill(0);
     // The lot the printer says it printed from, else the one its operator declared loaded for this material.
-    const declared = printer.config.loadedMaterials.find((m) => m.type === order.material && (!order.color || m.color === order.color) && m.lotId)?.lotId;
+    const declared = declaredLot(printer.config.loadedMaterials, order.material, order.color);
     const materialLot = order.printResult?.materialLot ?? declared ?? `${job.printerId}:${order.material}`;
     const certificates = (await deps.certificates.listByLot(materialLot))
       .filter((c) => c.material === order.material)

@@ -62,6 +62,12 @@ export function assertOperator(printer: Printer, operatorId: string): void {
   if (printer.operatorId !== operatorId) throw new Forbidden('Only the printer’s operator may change it');
 }
 
+/** The supplier lot an operator declared loaded for a material (and colour, when the order names one). */
+export function declaredLot(loaded: readonly { type?: unknown; color?: unknown; lotId?: unknown }[], material: string | undefined, color: string | undefined): string | undefined {
+  const lot = loaded.find((m) => m.type === material && (!color || m.color === color) && typeof m.lotId === 'string')?.lotId;
+  return typeof lot === 'string' ? lot : undefined;
+}
+
 export function nextConfig(printer: Printer, input: PrinterConfigInput): Printer['config'] {
   return { ...input, version: printer.config.version + 1 };
 }
