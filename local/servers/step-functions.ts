@@ -199,6 +199,9 @@ export async function startStepFunctions(opts: StepFunctionsOptions) {
         const result = new Promise<unknown>((resolve, reject) => {
           pending.set(token, { executionArn: e.executionArn, resolve, reject, done: false, heartbeat: info.heartbeatSeconds ? { seconds: info.heartbeatSeconds } : undefined });
         });
+        // The answer can come while the task's own invocation is still running (a printer that fails at once): the
+        // outcome is awaited below, after the invocation, and must not count as an unhandled rejection before then.
+        result.catch(() => undefined);
         armHeartbeat(token);
         try {
           await m.spec.invokeTask(key, withToken(params.Payload, token));

@@ -47,7 +47,13 @@ describe('local Step Functions', () => {
           definition: await fixture('callback.asl.json'),
           invokeTask: async (key, payload) => {
             calls.push({ key, payload });
-            tokens.push((payload as { taskToken: string }).taskToken);
+            const token = (payload as { taskToken: string }).taskToken;
+            tokens.push(token);
+            // The answer arrives while the invocation still runs (a printer that fails at once).
+            if ((payload as { job?: string }).job === 'fails-at-once') {
+              await sfn.send(new SendTaskFailureCommand({ taskToken: token, error: 'Rejected', cause: 'failed at once' }));
+              await new Promise((r) => setTimeout(r, 50));
+            }
             return null;
           },
         },
@@ -133,6 +139,20 @@ describe('local Step Functions', () => {
     const rejected = await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, input: '{"job":"j2"}' }));
     await sfn.send(new SendTaskFailureCommand({ taskToken: await waitForToken(2), error: 'Rejected', cause: 'busy' }));
     expect(JSON.parse((await settled(rejected.executionArn!)).output!)).toMatchObject({ outcome: 'reassigned', error: { Error: 'Rejected', Cause: 'busy' } });
+  });
+
+  it('takes a failure sent while the task’s own invocation still runs, without an unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const started = await sfn.send(new StartExecutionCommand({ stateMachineArn: sfnServer.stateMachineArn('callback'), input: '{"job":"fails-at-once"}' }));
+      expect(JSON.parse((await settled(started.executionArn!)).output!)).toMatchObject({ outcome: 'reassigned', error: { Error: 'Rejected', Cause: 'failed at once' } });
+      await new Promise((r) => setTimeout(r, 50));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 
   it('keeps a waiting task alive with heartbeats and times it out without them', async () => {
