@@ -18,8 +18,9 @@ export interface TestPlatform {
   close(): Promise<void>;
 }
 
-export async function startTestPlatform(): Promise<TestPlatform> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'dpm-e2e-'));
+/** `parentDir`: where the temporary data directory goes (the system's temporary directory unless given). */
+export async function startTestPlatform(opts: { parentDir?: string } = {}): Promise<TestPlatform> {
+  const dataDir = await mkdtemp(join(opts.parentDir ?? tmpdir(), 'dpm-e2e-'));
   const env: NodeJS.ProcessEnv = { DPM_DATA_DIR: dataDir, DPM_LOG: 'quiet' };
   for (const v of portVars) env[v] = '0';
   const platform = await startPlatform(readLocalConfig(env));
