@@ -1,15 +1,21 @@
 // The ledger writer's bookkeeping: each asset's tip in the main table (LEDGER#<assetKey>/ASSET), each step's planned
 // transaction in the idempotency table (ledger-step:<eventId>). Completing a step moves the tip and marks the step
-// in one transaction, conditioned on the tip it spent, so two writers can never fork an asset.
+// in one transaction, conditioned on the tip it spent, so two writers can never fork an asset. A step starts with
+// one BatchGetItem across both tables (its record and the tips it builds on) rather than a GetItem each.
 import { TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type BatchGetCommandInput, type DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { Conflict } from '../errors.js';
-import type { AssetState, LedgerBook, StepRecord } from '../ledger/ports.js';
+import { Conflict, DependencyUnavailable } from '../errors.js';
+import type { AssetState, LedgerBook, LedgerBookState, StepRecord } from '../ledger/ports.js';
 import { documentClient } from './dynamodb-document.js';
 
-const assetKey = (k: string) => ({ pk: `LEDGER#${k}`, sk: 'ASSET' });
+const assetPrefix = 'LEDGER#';
+const assetKey = (k: string) => ({ pk: `${assetPrefix}${k}`, sk: 'ASSET' });
 const stepKey = (eventId: string) => ({ id: `ledger-step:${eventId}` });
+
+/** Rounds of a BatchGetItem's unprocessed keys (throttling) before the step is left to the queue's retry. */
+const batchRounds = 6;
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class DynamoDbLedgerBook implements LedgerBook {
   private readonly doc: DynamoDBDocumentClient;
@@ -19,6 +25,26 @@ export class DynamoDbLedgerBook implements LedgerBook {
     private readonly idempotencyTable: string,
   ) {
     this.doc = documentClient(client);
+  }
+
+  async load(eventId: string, assetKeys: string[]): Promise<LedgerBookState> {
+    const keys = [...new Set(assetKeys)];
+    let request: NonNullable<BatchGetCommandInput['RequestItems']> = { [this.idempotencyTable]: { Keys: [stepKey(eventId)] } };
+    if (keys.length) request[this.mainTable] = { Keys: keys.map(assetKey) };
+    const state: LedgerBookState = { assets: new Map() };
+    for (let round = 1; ; round++) {
+      // ConsistentRead per table: the tip must be the latest, or the step would plan a fork the complete refuses.
+      for (const table of Object.values(request)) table.ConsistentRead = true;
+      const out = await this.doc.send(new BatchGetCommand({ RequestItems: request }));
+      for (const item of out.Responses?.[this.idempotencyTable] ?? []) state.step = item.step as StepRecord;
+      for (const item of out.Responses?.[this.mainTable] ?? []) state.assets.set(String(item.pk).slice(assetPrefix.length), item.asset as AssetState);
+      const left = out.UnprocessedKeys ?? {};
+      if (!Object.values(left).some((t) => t.Keys?.length)) return state;
+      if (round === batchRounds) throw new DependencyUnavailable(`DynamoDB left the ledger book's keys of ${eventId} unread ${round} times`);
+      // Exponential backoff, as AWS asks for unprocessed keys: 20, 40, 80, 160, 320 ms.
+      await pause(10 * 2 ** round);
+      request = left;
+    }
   }
 
   async asset(k: string): Promise<AssetState | undefined> {

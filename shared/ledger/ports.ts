@@ -37,7 +37,15 @@ export interface StepRecord {
   previousTip?: string;
 }
 
+/** What one read of the book finds: the event's step record, and the tips of the assets asked for (absent if none). */
+export interface LedgerBookState {
+  step?: StepRecord;
+  assets: Map<string, AssetState>;
+}
+
 export interface LedgerBook {
+  /** The step record and the assets' tips in one strongly consistent read. */
+  load(eventId: string, assetKeys: string[]): Promise<LedgerBookState>;
   asset(assetKey: string): Promise<AssetState | undefined>;
   step(eventId: string): Promise<StepRecord | undefined>;
   /** Records the planned transaction before it is posted; false if a record for the event already exists. */

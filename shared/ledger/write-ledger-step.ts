@@ -1,10 +1,11 @@
 // Use case: commit one domain event to the ledger, exactly once. The planned transaction is recorded before it is
 // posted, so a retry after any crash re-posts the very same transaction (checked with GET first) instead of building
-// a second one on top of the first.
+// a second one on top of the first. A step whose record this invocation created itself cannot have been posted
+// before, so it is posted without the GET.
 import type { LedgerEvent } from '../../events/ledger-events.js';
 import { DependencyUnavailable } from '../errors.js';
 import { assetKeyOf, designAssetKey, participantsOf, planStep } from './ledger-model.js';
-import type { CustodialKeys, LedgerBook, LedgerNetwork, PlatformSigner, StepRecord } from './ports.js';
+import type { AssetState, CustodialKeys, LedgerBook, LedgerNetwork, PlatformSigner, StepRecord } from './ports.js';
 import { signTransaction } from './transaction.js';
 
 export interface LedgerWriterDeps {
@@ -17,26 +18,35 @@ export interface LedgerWriterDeps {
 export type StepOutcome = { txId: string; outcome: 'committed' | 'already-committed' };
 
 export async function writeLedgerStep(event: LedgerEvent, deps: LedgerWriterDeps): Promise<StepOutcome> {
-  let step = await deps.book.step(event.eventId);
+  const loaded = await deps.book.load(event.eventId, assetKeysOf(event));
+  let step = loaded.step;
   if (step?.status === 'committed') return { txId: step.tx.id, outcome: 'already-committed' };
+  let reservedNow = false;
   if (!step) {
-    const planned = await plan(event, deps);
-    step = (await deps.book.reserve(planned)) ? planned : await deps.book.step(event.eventId);
+    const planned = await plan(event, loaded.assets, deps);
+    reservedNow = await deps.book.reserve(planned);
+    step = reservedNow ? planned : await deps.book.step(event.eventId);
     if (!step) throw new DependencyUnavailable(`The step record of ${event.eventId} vanished`);
     if (step.status === 'committed') return { txId: step.tx.id, outcome: 'already-committed' };
   }
-  const onLedger = await deps.network.getTransaction(step.tx.id);
+  // Every POST follows its reservation, so a reservation made just now has never been posted: no need to ask.
+  const onLedger = reservedNow ? undefined : await deps.network.getTransaction(step.tx.id);
   if (!onLedger) await deps.network.commit(step.tx);
   await deps.book.complete(step);
   return { txId: step.tx.id, outcome: onLedger ? 'already-committed' : 'committed' };
 }
 
-async function plan(event: LedgerEvent, deps: LedgerWriterDeps): Promise<StepRecord> {
+/** The assets a step reads: its own, and for a printed product the design it was printed from. */
+function assetKeysOf(event: LedgerEvent): string[] {
+  return event.type === 'product.printed' ? [assetKeyOf(event), designAssetKey(event.designId)] : [assetKeyOf(event)];
+}
+
+async function plan(event: LedgerEvent, tips: Map<string, AssetState>, deps: LedgerWriterDeps): Promise<StepRecord> {
   const platformKey = await deps.platform.publicKey();
   const keys: Record<string, string> = {};
   for (const p of participantsOf(event)) keys[p] = await deps.custody.publicKeyOf(p);
-  const asset = await deps.book.asset(assetKeyOf(event));
-  const designAsset = event.type === 'product.printed' ? await deps.book.asset(designAssetKey(event.designId)) : undefined;
+  const asset = tips.get(assetKeyOf(event));
+  const designAsset = event.type === 'product.printed' ? tips.get(designAssetKey(event.designId)) : undefined;
   if (event.type === 'product.printed' && !designAsset) {
     // Designs and products are different FIFO groups; the design's step may simply not have landed yet.
     throw new DependencyUnavailable(`Design ${event.designId} is not on the ledger yet; retrying later`);

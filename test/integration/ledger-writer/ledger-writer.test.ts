@@ -22,7 +22,7 @@ import { DynamoDbCustodialKeys } from '../../../shared/adapters/dynamodb-custodi
 import { DynamoDbLedgerBook } from '../../../shared/adapters/dynamodb-ledger-book.js';
 import { KmsDataKeys } from '../../../shared/adapters/kms-data-keys.js';
 import { KmsPlatformSigner } from '../../../shared/adapters/kms-platform-signer.js';
-import { productAssetKey } from '../../../shared/ledger/ledger-model.js';
+import { designAssetKey, productAssetKey } from '../../../shared/ledger/ledger-model.js';
 import { writeLedgerStep } from '../../../shared/ledger/write-ledger-step.js';
 
 const h = (c: string) => c.repeat(64);
@@ -42,6 +42,9 @@ describe('the ledger writer on real adapters, and dpm verify', () => {
   let proxy: Server;
   let proxyUrl: string;
   let refused = 0;
+  /** What reached the ledger through the proxy ("GET /api/v1/transactions/<id>"), and what reached DynamoDB. */
+  const ledgerRequests: string[] = [];
+  const dynamoRequests: { command: string; input: Record<string, unknown> }[] = [];
   let deps: Parameters<typeof writeLedgerStep>[1];
   let book: DynamoDbLedgerBook;
   const dynamo = new DynamoDBClient({ endpoint: inject('dynamoDbUrl'), region: localRegion, credentials: localCredentials });
@@ -54,6 +57,7 @@ describe('the ledger writer on real adapters, and dpm verify', () => {
     const target = new URL(node.url);
     // A hosted network that wants its app_id on every request, which the official driver would drop.
     proxy = createServer((req, res) => {
+      ledgerRequests.push(`${req.method} ${req.url}`);
       if (req.headers.app_id !== 'dpm-test') {
         refused++;
         res.writeHead(401, { 'content-type': 'application/json' });
@@ -72,6 +76,13 @@ describe('the ledger writer on real adapters, and dpm verify', () => {
     const kmsClient = new KMSClient({ endpoint: kms.url, region: localRegion, credentials: localCredentials });
     const signKey = await kms.createKey({ alias: 'alias/ledger', keySpec: 'ECC_NIST_EDWARDS25519', keyUsage: 'SIGN_VERIFY', description: 'ledger' });
     const dataKey = await kms.createKey({ alias: 'alias/data', keySpec: 'SYMMETRIC_DEFAULT', keyUsage: 'ENCRYPT_DECRYPT', description: 'data' });
+    dynamo.middlewareStack.add(
+      (next, context) => async (args) => {
+        dynamoRequests.push({ command: context.commandName!, input: args.input as Record<string, unknown> });
+        return next(args);
+      },
+      { step: 'initialize', name: 'countRequests' },
+    );
     book = new DynamoDbLedgerBook(dynamo, `main-${suffix}`, `idempotency-${suffix}`);
     deps = {
       platform: new KmsPlatformSigner(kmsClient, signKey),
@@ -102,6 +113,28 @@ describe('the ledger writer on real adapters, and dpm verify', () => {
     expect(refused).toBe(0);
   });
 
+  it('spends per fresh step one BatchGetItem, one conditional put and one transaction, and one POST without a GET', async () => {
+    ledgerRequests.length = 0;
+    dynamoRequests.length = 0;
+    const step: LedgerEvent = { type: 'product.printed', version: 1, eventId: 'printed:p2', occurredAt: at, assetKey: 'p2', productId: 'p2', designId: 'd1', orderId: 'o2', printerId: 'printer-7', materialLot: 'PLA-2026-11', printParamsHash: h('c'), gcodeHash: h('9') };
+    const { txId } = await writeLedgerStep(step, deps);
+    expect(ledgerRequests).toEqual(['POST /api/v1/transactions?mode=commit']);
+    // Custodial keys live in the same table; the book's own requests are the rest.
+    const custody = (r: { input: Record<string, unknown> }) => JSON.stringify(r.input.Key ?? r.input.Item ?? {}).includes('PARTICIPANT#');
+    const bookRequests = dynamoRequests.filter((r) => !custody(r));
+    expect(bookRequests.map((r) => r.command)).toEqual(['BatchGetItemCommand', 'PutItemCommand', 'TransactWriteItemsCommand']);
+    const assetKey = (k: string) => ({ pk: `LEDGER#${k}`, sk: 'ASSET' });
+    expect(bookRequests[0]!.input.RequestItems).toEqual({
+      [`idempotency-${suffix}`]: { Keys: [{ id: 'ledger-step:printed:p2' }], ConsistentRead: true },
+      [`main-${suffix}`]: { Keys: [assetKey(productAssetKey('p2')), assetKey(designAssetKey('d1'))], ConsistentRead: true },
+    });
+    const loaded = await book.load('printed:p2', [productAssetKey('p2'), designAssetKey('d1'), designAssetKey('d-none')]);
+    expect(loaded.step).toMatchObject({ status: 'committed', tx: { id: txId } });
+    expect([...loaded.assets.keys()].sort()).toEqual([designAssetKey('d1'), productAssetKey('p2')].sort());
+    expect(loaded.assets.get(productAssetKey('p2'))).toMatchObject({ assetId: txId, tipTxId: txId });
+    expect(await book.load('never-seen', [])).toEqual({ step: undefined, assets: new Map() });
+  });
+
   it('verifies from the ledger alone with dpm verify, and needs the header the network wants', async () => {
     const assetId = (await book.asset(productAssetKey('p1')))!.assetId;
     let out = '';
@@ -129,6 +162,24 @@ describe('the ledger writer on real adapters, and dpm verify', () => {
     expect(await main(['verify', '--bundle', join(dir, 'edited.json')], (s) => (out += s), () => undefined)).toBe(1);
     expect(out).toContain('NOT VERIFIED');
     expect(out).toContain('bundle hash does not match');
+  });
+
+  it('after a crash between POST and bookkeeping, the retry asks the ledger and does not post again', async () => {
+    const resale: LedgerEvent = { type: 'product.ownershipTransferred', version: 1, eventId: 'resold:p1', occurredAt: at, assetKey: 'p1', productId: 'p1', fromOwnerId: 'bob', toOwnerId: 'carol' };
+    const crashing = Object.assign(Object.create(book) as DynamoDbLedgerBook, {
+      complete: async () => {
+        throw new Error('crashed before completing');
+      },
+    });
+    await expect(writeLedgerStep(resale, { ...deps, book: crashing })).rejects.toThrow('crashed');
+    const assetId = (await book.asset(productAssetKey('p1')))!.assetId;
+    expect(await assetTxCount(assetId)).toBe(5);
+    ledgerRequests.length = 0;
+    const retry = await writeLedgerStep(resale, deps);
+    expect(retry.outcome).toBe('already-committed');
+    expect(ledgerRequests).toEqual([`GET /api/v1/transactions/${retry.txId}`]);
+    expect(await assetTxCount(assetId)).toBe(5);
+    expect((await book.asset(productAssetKey('p1')))!.tipTxId).toBe(retry.txId);
   });
 
   it('answers usage errors with exit code 2', async () => {

@@ -42,8 +42,10 @@ export class FakeCustody implements CustodialKeys {
 export class FakeNetwork implements LedgerNetwork {
   readonly txs = new Map<string, Transaction & { id: string }>();
   posts = 0;
+  gets = 0;
   failNextCommits = 0;
   async getTransaction(id: string) {
+    this.gets++;
     const t = this.txs.get(id);
     return t && clone(t);
   }
@@ -61,6 +63,17 @@ export class FakeBook implements LedgerBook {
   readonly assets = new Map<string, AssetState>();
   readonly steps = new Map<string, StepRecord>();
   failNextComplete = 0;
+  loads = 0;
+  async load(eventId: string, assetKeys: string[]) {
+    this.loads++;
+    const assets = new Map<string, AssetState>();
+    for (const k of assetKeys) {
+      const a = this.assets.get(k);
+      if (a) assets.set(k, clone(a));
+    }
+    const s = this.steps.get(eventId);
+    return { step: s && clone(s), assets };
+  }
   async asset(k: string) {
     const a = this.assets.get(k);
     return a && clone(a);

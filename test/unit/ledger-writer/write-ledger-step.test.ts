@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LedgerEvent } from '../../../events/ledger-events.js';
 import { DependencyUnavailable, RuleViolation } from '../../../shared/errors.js';
 import { canonicalJson, transactionId } from '../../../shared/ledger/transaction.js';
@@ -75,10 +75,63 @@ describe('the ledger writer', () => {
     deps.book.failNextComplete = 1;
     await expect(writeLedgerStep(story[1]!, deps)).rejects.toThrow('crashed');
     const posts = deps.network.posts;
+    const gets = deps.network.gets;
     const retry = await writeLedgerStep(story[1]!, deps);
     expect(retry.outcome).toBe('already-committed');
+    expect(deps.network.gets).toBe(gets + 1);
     expect(deps.network.posts).toBe(posts);
     expect(deps.book.assets.get(productAssetKey('p1'))!.tipTxId).toBe(retry.txId);
+  });
+
+  it('posts a step it has just reserved without asking the network first, after one read of the book', async () => {
+    const asset = vi.spyOn(deps.book, 'asset');
+    const step = vi.spyOn(deps.book, 'step');
+    await writeLedgerStep(designRegistered, deps);
+    for (const e of story) expect((await writeLedgerStep(e, deps)).outcome).toBe('committed');
+    expect(deps.network.gets).toBe(0);
+    expect(deps.network.posts).toBe(1 + story.length);
+    expect(deps.book.loads).toBe(1 + story.length);
+    expect(asset).not.toHaveBeenCalled();
+    expect(step).not.toHaveBeenCalled();
+  });
+
+  it('reads the step and the tips it builds on together: the printed product’s own key and its design’s', async () => {
+    await writeLedgerStep(designRegistered, deps);
+    const load = vi.spyOn(deps.book, 'load');
+    await writeLedgerStep(story[0]!, deps);
+    expect(load).toHaveBeenCalledExactlyOnceWith('printed:p1', [productAssetKey('p1'), designAssetKey('d1')]);
+  });
+
+  it('asks the network before re-posting a step whose record it found (a retry), and posts it once', async () => {
+    deps.network.failNextCommits = 1;
+    await expect(writeLedgerStep(designRegistered, deps)).rejects.toThrow('network down');
+    expect(deps.network.gets).toBe(0);
+    await writeLedgerStep(designRegistered, deps);
+    expect(deps.network.gets).toBe(1);
+    expect(deps.network.txs.size).toBe(1);
+  });
+
+  it('asks the network when another writer reserved the step first, and does not post it again', async () => {
+    // A duplicate delivery of the same event: the other writer reserves and posts between our read and our reserve,
+    // then dies before its bookkeeping.
+    const reserve = deps.book.reserve.bind(deps.book);
+    deps.book.reserve = async (planned) => {
+      await reserve(planned);
+      await deps.network.commit(planned.tx);
+      return reserve(planned);
+    };
+    const out = await writeLedgerStep(designRegistered, deps);
+    expect(out.outcome).toBe('already-committed');
+    expect(deps.network.gets).toBe(1);
+    expect(deps.network.posts).toBe(1);
+    expect(deps.book.steps.get(designRegistered.eventId)!.status).toBe('committed');
+  });
+
+  it('refuses a printed product while its design is not on the ledger, and reserves nothing', async () => {
+    await writeLedgerStep({ ...designRegistered, eventId: 'design.registered:d2', assetKey: 'd2', designId: 'd2' }, deps);
+    await expect(writeLedgerStep(story[0]!, deps)).rejects.toThrow('Design d1 is not on the ledger yet');
+    expect(deps.book.steps.has('printed:p1')).toBe(false);
+    expect(deps.network.posts).toBe(1);
   });
 
   it('waits for the design before the product, and refuses steps that no longer apply', async () => {
