@@ -14,6 +14,11 @@ export interface Notification {
 export interface Notifications {
   /** Writes the notification to the inbox and the outbox once; a second call with the same id does nothing. */
   notify(n: Notification): Promise<void>;
+  /**
+   * Writes several notifications together (one request where the store allows it), each once: those sent already
+   * are left as they are and the rest are written, so a replay after any crash sends each exactly once.
+   */
+  notifyAll(ns: readonly Notification[]): Promise<void>;
   inbox(userId: string, limit: number): Promise<Notification[]>;
 }
 

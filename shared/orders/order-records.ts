@@ -36,7 +36,21 @@ export async function update(orders: OrderStore, orderId: string, now: () => Dat
   throw new Conflict(`Order ${orderId} is changing too often to update`);
 }
 
+/** What to tell one participant about their order. */
+export interface Tiding {
+  userId: string;
+  kind: NotificationKind;
+  text: string;
+}
+
 /** Tells a participant about their order, once per (order, kind, participant). */
 export async function tell(deps: Clock & { notifications: Notifications }, order: Order, userId: string, kind: NotificationKind, text: string) {
-  await deps.notifications.notify({ notificationId: notificationId(order.orderId, kind, userId), userId, kind, orderId: order.orderId, text, at: deps.now().toISOString() });
+  await tellAll(deps, order, [{ userId, kind, text }]);
+}
+
+/** Tells several participants at once (one write), each once per (order, kind, participant). */
+export async function tellAll(deps: Clock & { notifications: Notifications }, order: Order, tidings: readonly Tiding[]) {
+  if (tidings.length === 0) return;
+  const at = deps.now().toISOString();
+  await deps.notifications.notifyAll(tidings.map((t) => ({ notificationId: notificationId(order.orderId, t.kind, t.userId), userId: t.userId, kind: t.kind, orderId: order.orderId, text: t.text, at })));
 }

@@ -4,7 +4,7 @@
 // it, and every change of the order record is a conditional write on its revision.
 import { createHash } from 'node:crypto';
 import type { LedgerEvents, OrderStore, PrintFiles, TaskCallbacks } from './ports.js';
-import { load, tell, update, type Clock } from './order-records.js';
+import { load, tell, tellAll, update, type Clock } from './order-records.js';
 import { defaultPrintParams, jobIdFor, matchPrinters, type PrintParams, maxBusyOffers, maxPrintAttempts, reached, type Order, type PrintAttempt } from './order.js';
 import { candidates, type CatalogueDeps } from './place-order.js';
 import { Conflict, NotFound, RuleViolation } from '../errors.js';
@@ -479,9 +479,12 @@ export async function releaseEscrow(input: { orderId: string; confirmedBy?: 'car
   });
   const euros = (c: number) => `€${(c / 100).toFixed(2)}`;
   const held = ' It is held for you until your payout account is ready (POST /me/payout-account).';
-  await tell(deps, order, order.customerId, 'order-completed', 'Your print was delivered. You can rate it now.');
-  if (split.royaltyCents > 0) await tell(deps, order, order.designerId, 'royalty-earned', `A print of your design was delivered: ${euros(split.royaltyCents)} royalty.${royalty === 'owed' ? held : ''}`);
-  if (operator) await tell(deps, order, operator, 'payout-earned', `A print of yours was delivered: ${euros(fee)} payout.${printingFee === 'owed' ? held : ''}`);
+  // One write for the three: each is still sent once, a replay writing only those a crash left unsent.
+  await tellAll(deps, order, [
+    { userId: order.customerId, kind: 'order-completed', text: 'Your print was delivered. You can rate it now.' },
+    ...(split.royaltyCents > 0 ? [{ userId: order.designerId, kind: 'royalty-earned' as const, text: `A print of your design was delivered: ${euros(split.royaltyCents)} royalty.${royalty === 'owed' ? held : ''}` }] : []),
+    ...(operator ? [{ userId: operator, kind: 'payout-earned' as const, text: `A print of yours was delivered: ${euros(fee)} payout.${printingFee === 'owed' ? held : ''}` }] : []),
+  ]);
   return { released: q.totalCents, royalty, printingFee };
 }
 

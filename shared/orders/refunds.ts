@@ -11,7 +11,7 @@ import type { PaymentGateway } from '../payments/payment-gateway.js';
 import type { PrinterStore } from '../printers/ports.js';
 import type { Notifications } from './notifications.js';
 import type { Order } from './order.js';
-import { load, tell, update, type Clock } from './order-records.js';
+import { load, tellAll, update, type Clock, type Tiding } from './order-records.js';
 import type { OrderStore } from './ports.js';
 
 export interface ReturnPaymentDeps extends Clock {
@@ -67,14 +67,15 @@ export async function closeRefunded(order: Order, failure: { error: string; caus
     delete rest.waiting;
     return rest;
   });
-  await tell(deps, saved, saved.customerId, 'order-refunded', customerText);
+  const tidings: Tiding[] = [{ userId: saved.customerId, kind: 'order-refunded', text: customerText }];
   if (releaseUndone) {
     const text = `The payment for order ${saved.orderId} was returned to the customer; your share of it was taken back.`;
-    await tell(deps, saved, saved.designerId, 'payout-reversed', text);
+    tidings.push({ userId: saved.designerId, kind: 'payout-reversed', text });
     const printerId = saved.product?.printerId;
     const operator = printerId ? (await deps.printers.get(printerId))?.operatorId : undefined;
-    if (operator && operator !== saved.designerId) await tell(deps, saved, operator, 'payout-reversed', text);
+    if (operator && operator !== saved.designerId) tidings.push({ userId: operator, kind: 'payout-reversed', text });
   }
+  await tellAll(deps, saved, tidings);
   return saved;
 }
 

@@ -1,4 +1,5 @@
-// One order record for unit tests to start from; each test overrides what it is about.
+// One order record for unit tests to start from; each test overrides what it is about. Notifications in memory.
+import type { Notification, Notifications } from '../../../shared/orders/notifications.js';
 import type { Order } from '../../../shared/orders/order.js';
 
 export function anOrder(extra: Partial<Order> = {}): Order {
@@ -20,4 +21,21 @@ export function anOrder(extra: Partial<Order> = {}): Order {
     revision: 1,
     ...extra,
   };
+}
+
+/** Inbox and outbox in memory, with the adapter's contract (each id written once), recording every call. */
+export class InMemoryNotifications implements Notifications {
+  readonly sent = new Map<string, Notification>();
+  /** The ids each call was given, in call order: one entry per write to the store. */
+  readonly calls: string[][] = [];
+  async notify(n: Notification) {
+    await this.notifyAll([n]);
+  }
+  async notifyAll(ns: readonly Notification[]) {
+    this.calls.push(ns.map((n) => n.notificationId));
+    for (const n of ns) if (!this.sent.has(n.notificationId)) this.sent.set(n.notificationId, structuredClone(n));
+  }
+  async inbox(userId: string, limit: number) {
+    return [...this.sent.values()].filter((n) => n.userId === userId).sort((a, b) => b.at.localeCompare(a.at)).slice(0, limit);
+  }
 }

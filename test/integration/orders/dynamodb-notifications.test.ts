@@ -1,0 +1,92 @@
+// Notifications on DynamoDB Local, counting the requests made: several notifications go out in one transaction, and
+// a replay sends none of them twice, also when an earlier attempt sent only some.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { tables } from '../../../infra/platform.js';
+import { provisionTables } from '../../../local/provision-tables.js';
+import { localCredentials, localRegion } from '../../../local/servers/local-aws.js';
+import { DynamoDbNotifications } from '../../../shared/adapters/dynamodb-notifications.js';
+import { notificationId, type Notification, type NotificationKind } from '../../../shared/orders/notifications.js';
+
+const endpoint = inject('dynamoDbUrl');
+const table = `notifications-${randomUUID()}`;
+
+/** A client that records the name of every request it sends. */
+function countingClient() {
+  const client = new DynamoDBClient({ endpoint, region: localRegion, credentials: localCredentials });
+  const sent: string[] = [];
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      sent.push(String(context.commandName).replace(/Command$/, ''));
+      return next(args);
+    },
+    { step: 'initialize', name: 'countRequests' },
+  );
+  return { client, sent };
+}
+
+const plain = new DynamoDBClient({ endpoint, region: localRegion, credentials: localCredentials });
+const doc = DynamoDBDocumentClient.from(plain);
+const hex = () => randomBytes(12).toString('hex');
+
+async function outbox(orderId: string): Promise<string[]> {
+  const out = await doc.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': 'OUTBOX' }, ConsistentRead: true }));
+  return (out.Items ?? []).map((i) => i.notification as Notification).filter((n) => n.orderId === orderId).map((n) => n.notificationId).sort();
+}
+
+function note(orderId: string, userId: string, kind: NotificationKind): Notification {
+  return { notificationId: notificationId(orderId, kind, userId), userId, kind, orderId, text: `${kind} for ${userId}`, at: '2026-12-02T10:00:00.000Z' };
+}
+
+describe('notifications on DynamoDB Local', () => {
+  beforeAll(async () => {
+    await provisionTables(plain, { main: tables.main }, () => table);
+  });
+
+  it('writes several notifications in one transaction, and a replay writes none of them again', async () => {
+    const { client, sent } = countingClient();
+    const notifications = new DynamoDbNotifications(client, table);
+    const orderId = `ord_${hex()}`;
+    const ns = [note(orderId, `cust-${hex()}`, 'order-completed'), note(orderId, `des-${hex()}`, 'royalty-earned'), note(orderId, `op-${hex()}`, 'payout-earned')];
+
+    await notifications.notifyAll(ns);
+
+    expect(sent).toEqual(['TransactWriteItems']);
+    for (const n of ns) expect(await notifications.inbox(n.userId, 10)).toEqual([n]);
+    expect(await outbox(orderId)).toEqual(ns.map((n) => n.notificationId).sort());
+
+    sent.length = 0;
+    await notifications.notifyAll(ns.map((n) => ({ ...n, at: '2026-12-02T11:00:00.000Z', text: 'replayed' })));
+
+    expect(sent).toEqual(['TransactWriteItems']);
+    for (const n of ns) expect(await notifications.inbox(n.userId, 10)).toEqual([n]);
+    expect(await outbox(orderId)).toHaveLength(3);
+  });
+
+  it('sends only the unsent ones when some went out before (an earlier attempt told one participant)', async () => {
+    const { client, sent } = countingClient();
+    const notifications = new DynamoDbNotifications(client, table);
+    const orderId = `ord_${hex()}`;
+    const [first, second, third] = [note(orderId, `cust-${hex()}`, 'order-refunded'), note(orderId, `des-${hex()}`, 'payout-reversed'), note(orderId, `op-${hex()}`, 'payout-reversed')];
+    await notifications.notify(second!);
+    sent.length = 0;
+
+    await notifications.notifyAll([first!, { ...second!, at: '2026-12-02T12:00:00.000Z' }, third!]);
+
+    // The first transaction is cancelled by the marker of the one already sent; the second writes the other two.
+    expect(sent).toEqual(['TransactWriteItems', 'TransactWriteItems']);
+    expect(await outbox(orderId)).toEqual([first!, second!, third!].map((n) => n.notificationId).sort());
+    for (const n of [first!, second!, third!]) expect(await notifications.inbox(n.userId, 10)).toEqual([n]);
+  });
+
+  it('writes a notification given twice in one call once', async () => {
+    const notifications = new DynamoDbNotifications(plain, table);
+    const orderId = `ord_${hex()}`;
+    const n = note(orderId, `cust-${hex()}`, 'order-shipped');
+    await notifications.notifyAll([n, n]);
+    expect(await outbox(orderId)).toEqual([n.notificationId]);
+  });
+});
+
