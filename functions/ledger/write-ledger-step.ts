@@ -9,10 +9,10 @@ import { BigchainDbHttpLedger } from '../../shared/adapters/bigchaindb-http-ledg
 import { DynamoDbCustodialKeys } from '../../shared/adapters/dynamodb-custodial-keys.js';
 import { DynamoDbLedgerBook } from '../../shared/adapters/dynamodb-ledger-book.js';
 import { DynamoDbOperationsTally } from '../../shared/adapters/dynamodb-operations-tally.js';
-import type { TallyName } from '../../shared/admin/operations.js';
+import type { OperationsTally, TallyName } from '../../shared/admin/operations.js';
 import { KmsDataKeys } from '../../shared/adapters/kms-data-keys.js';
 import { KmsPlatformSigner } from '../../shared/adapters/kms-platform-signer.js';
-import { writeLedgerStep } from '../../shared/ledger/write-ledger-step.js';
+import { writeLedgerStep, type LedgerWriterDeps } from '../../shared/ledger/write-ledger-step.js';
 import { dynamoDbClient, secretHeaders } from '../lib/clients.js';
 import { awsClientConfig, readConfig } from '../lib/config.js';
 import { ledgerConfig, ledgerHeaders } from '../lib/ledger-config.js';
@@ -37,25 +37,39 @@ const deps = {
   book: new DynamoDbLedgerBook(dynamo, config.TABLE_MAIN, config.TABLE_IDEMPOTENCY),
 };
 
-// The admin dashboard's own tally of the same measurements (see shared/admin/operations.ts). Losing one is better
-// than failing a step that was written, so a tally that cannot be saved is only logged.
+// The admin dashboard's own tally of the same measurements (see shared/admin/operations.ts), added once per batch:
+// one UpdateItem per measurement name with the batch's count and sum, instead of one per message. Losing one is
+// better than failing steps that were written, so a tally that cannot be saved is only logged.
 const tally = new DynamoDbOperationsTally(dynamo, config.TABLE_MAIN);
-const count = (name: TallyName, value: number) =>
-  tally.record(name, value, new Date()).catch((err: unknown) => logger.warn('Could not tally a ledger measurement', { name, error: err as Error }));
 
-export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
-  const response = await processBatch(event.Records, sqs, async (record) => {
-    const step = parseLedgerEvent(JSON.parse(record.body));
-    const t0 = performance.now();
-    const result = await writeLedgerStep(step, deps).catch(async (err: unknown) => {
-      await count('LedgerWriteFailures', 1);
-      throw err;
+export const handler = ledgerStepHandler({ writer: deps, tally, sqs });
+
+/** The handler over its dependencies (built above; a test passes fakes). */
+export function ledgerStepHandler(d: { writer: LedgerWriterDeps; tally: Pick<OperationsTally, 'record'>; sqs: SQSClient; now?: () => Date }) {
+  const now = d.now ?? (() => new Date());
+  const add = async (name: TallyName, count: number, sum: number) => {
+    if (!count) return;
+    await d.tally.record(name, sum, now(), count).catch((err: unknown) => logger.warn('Could not tally ledger measurements', { name, count, error: err as Error }));
+  };
+  return async (event: SQSEvent): Promise<SQSBatchResponse> => {
+    let commits = 0;
+    let latencySum = 0;
+    let failures = 0;
+    const response = await processBatch(event.Records, d.sqs, async (record) => {
+      const step = parseLedgerEvent(JSON.parse(record.body));
+      const t0 = performance.now();
+      const result = await writeLedgerStep(step, d.writer).catch((err: unknown) => {
+        failures++;
+        throw err;
+      });
+      const latency = performance.now() - t0;
+      metrics.addMetric('LedgerCommitLatency', MetricUnit.Milliseconds, latency);
+      commits++;
+      latencySum += latency;
+      logger.info('Ledger step written', { eventId: step.eventId, type: step.type, txId: result.txId, outcome: result.outcome });
     });
-    const latency = performance.now() - t0;
-    metrics.addMetric('LedgerCommitLatency', MetricUnit.Milliseconds, latency);
-    await count('LedgerCommitLatency', latency);
-    logger.info('Ledger step written', { eventId: step.eventId, type: step.type, txId: result.txId, outcome: result.outcome });
-  });
-  metrics.publishStoredMetrics();
-  return response;
-};
+    metrics.publishStoredMetrics();
+    await Promise.all([add('LedgerCommitLatency', commits, latencySum), add('LedgerWriteFailures', failures, failures)]);
+    return response;
+  };
+}

@@ -1,5 +1,6 @@
 // OperationsTally in the main table: one item per measurement and minute (TALLY#<name> / <minute ISO>), counted and
-// summed with atomic ADDs, gone after two days (TTL). One small write per measurement, read back with one Query.
+// summed with atomic ADDs, gone after two days (TTL). One small write per measurement, or per batch of them (the
+// ledger writer adds an SQS batch's count and sum at once); read back with one Query.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { OperationsTally, TallyName } from '../admin/operations.js';
@@ -17,14 +18,14 @@ export class DynamoDbOperationsTally implements OperationsTally {
     this.doc = documentClient(client);
   }
 
-  async record(name: TallyName, value: number, at: Date) {
+  async record(name: TallyName, sum: number, at: Date, count = 1) {
     await this.doc.send(
       new UpdateCommand({
         TableName: this.table,
         Key: { pk: `TALLY#${name}`, sk: minuteOf(at) },
-        UpdateExpression: 'ADD #c :one, #s :v SET expiresAt = if_not_exists(expiresAt, :exp)',
+        UpdateExpression: 'ADD #c :n, #s :v SET expiresAt = if_not_exists(expiresAt, :exp)',
         ExpressionAttributeNames: { '#c': 'count', '#s': 'sum' },
-        ExpressionAttributeValues: { ':one': 1, ':v': value, ':exp': Math.floor(at.getTime() / 1000) + keepSeconds },
+        ExpressionAttributeValues: { ':n': count, ':v': sum, ':exp': Math.floor(at.getTime() / 1000) + keepSeconds },
       }),
     );
   }

@@ -31,7 +31,8 @@ export interface LedgerBacklog {
 
 /** Per-minute tallies the platform keeps of its own measurements (count and sum per minute). */
 export interface OperationsTally {
-  record(name: TallyName, value: number, at: Date): Promise<void>;
+  /** Adds `count` measurements (one by default) whose values add up to `sum` to the minute of `at`. */
+  record(name: TallyName, sum: number, at: Date, count?: number): Promise<void>;
   minutes(name: TallyName, from: Date, to: Date): Promise<{ minute: string; count: number; sum: number }[]>;
 }
 export type TallyName = 'LedgerCommitLatency' | 'LedgerWriteFailures';
