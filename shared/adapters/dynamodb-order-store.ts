@@ -1,11 +1,20 @@
 // Orders in the single table: ORDER#id / ORDER, and gsi1 as each customer's order history, newest first.
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Order } from '../orders/order.js';
-import type { OrderStore } from '../orders/ports.js';
+import type { OrderStore, SaveOutcome } from '../orders/ports.js';
 import { documentClient, queryAll } from './dynamodb-document.js';
 
 const key = (id: string) => ({ pk: `ORDER#${id}`, sk: 'ORDER' });
+
+/**
+ * The item a failed condition returns. The document client translates responses but not errors (aws-sdk-js-v3#6723),
+ * so it comes as DynamoDB attribute values; one already translated (a later SDK) is taken as it is.
+ */
+function nativeItem(item: Record<string, unknown>): Record<string, unknown> {
+  return typeof item.pk === 'string' ? item : unmarshall(item as Record<string, AttributeValue>);
+}
 
 export class DynamoDbOrderStore implements OrderStore {
   private readonly doc: DynamoDBDocumentClient;
@@ -25,9 +34,9 @@ export class DynamoDbOrderStore implements OrderStore {
     return out.Item?.order as Order | undefined;
   }
 
-  private async put(o: Order, condition: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> }) {
+  async create(o: Order) {
     try {
-      await this.doc.send(new PutCommand({ TableName: this.table, Item: this.item(o), ConditionExpression: condition.expression, ExpressionAttributeNames: condition.names, ExpressionAttributeValues: condition.values }));
+      await this.doc.send(new PutCommand({ TableName: this.table, Item: this.item(o), ConditionExpression: 'attribute_not_exists(pk)' }));
       return true;
     } catch (err) {
       if (err instanceof ConditionalCheckFailedException) return false;
@@ -35,12 +44,21 @@ export class DynamoDbOrderStore implements OrderStore {
     }
   }
 
-  create(o: Order) {
-    return this.put(o, { expression: 'attribute_not_exists(pk)' });
+  async save(o: Order, expectedRevision: number) {
+    return (await this.saveOrCurrent(o, expectedRevision)).saved;
   }
 
-  save(o: Order, expectedRevision: number) {
-    return this.put(o, { expression: '#o.#r = :r', names: { '#o': 'order', '#r': 'revision' }, values: { ':r': expectedRevision } });
+  async saveOrCurrent(o: Order, expectedRevision: number): Promise<SaveOutcome> {
+    try {
+      // ALL_OLD: a lost race answers with the winner's order, which spares the caller a read before it tries again.
+      await this.doc.send(
+        new PutCommand({ TableName: this.table, Item: this.item(o), ConditionExpression: '#o.#r = :r', ExpressionAttributeNames: { '#o': 'order', '#r': 'revision' }, ExpressionAttributeValues: { ':r': expectedRevision }, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
+      );
+      return { saved: true };
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return { saved: false, current: err.Item ? (nativeItem(err.Item).order as Order) : undefined };
+      throw err;
+    }
   }
 
   async linkCharge(chargeId: string, orderId: string) {

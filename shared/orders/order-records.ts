@@ -16,22 +16,32 @@ export async function load(orders: OrderStore, orderId: string): Promise<Order> 
 }
 
 /**
- * Applies `change` to the current order and saves it; re-reads and re-applies after a lost race. `known`, an order
- * the caller has just read, is tried first, which saves a read when nobody changed it since: the save is conditional
- * on its revision, so a stale one only costs the lost race. A change that finds nothing to do on it is checked again
- * on a fresh read, since "nothing to do" on a stale copy proves nothing.
+ * Applies `change` to the current order and saves it; after a lost race it re-applies it to the order that won, which
+ * the failed save answers with (no second read). `known`, an order the caller has just read, is tried first, which
+ * saves a read when nobody changed it since: the save is conditional on its revision, so a stale one only costs the
+ * lost race. A change that finds nothing to do on it is checked again on a fresh read, since "nothing to do" on a
+ * stale copy proves nothing; the order a lost race answers with is as fresh as a read.
  */
 export async function update(orders: OrderStore, orderId: string, now: () => Date, change: (o: Order) => Order | undefined, known?: Order): Promise<Order> {
+  let current = known?.orderId === orderId ? known : undefined;
+  let fresh = false;
   for (let i = 0; i < 20; i++) {
-    const fromKnown = i === 0 && known !== undefined && known.orderId === orderId;
-    const current = fromKnown ? known : await load(orders, orderId);
+    if (!current) {
+      current = await load(orders, orderId);
+      fresh = true;
+    }
     const next = change(current);
     if (!next) {
-      if (fromKnown) continue;
-      return current;
+      if (fresh) return current;
+      current = undefined;
+      continue;
     }
     const saved = { ...next, revision: current.revision + 1, updatedAt: now().toISOString() };
-    if (await orders.save(saved, current.revision)) return saved;
+    const outcome = await orders.saveOrCurrent(saved, current.revision);
+    if (outcome.saved) return saved;
+    if (!outcome.current) throw new NotFound(`Order ${orderId} not found`);
+    current = outcome.current;
+    fresh = true;
   }
   throw new Conflict(`Order ${orderId} is changing too often to update`);
 }

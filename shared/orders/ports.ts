@@ -3,12 +3,16 @@
 import type { LedgerEvent } from '../../events/ledger-events.js';
 import type { Order } from './order.js';
 
+export type SaveOutcome = { saved: true } | { saved: false; current: Order | undefined };
+
 export interface OrderStore {
   get(orderId: string): Promise<Order | undefined>;
   /** False if the order exists already. */
   create(order: Order): Promise<boolean>;
   /** Writes only if the stored revision is `expectedRevision`; false on a lost race. */
   save(order: Order, expectedRevision: number): Promise<boolean>;
+  /** `save`, answering a lost race with the order that won it (undefined if there is none), read in the same request. */
+  saveOrCurrent(order: Order, expectedRevision: number): Promise<SaveOutcome>;
   listByCustomer(customerId: string): Promise<Order[]>;
   /** Remembers which order a charge paid for: a dispute names only the charge. */
   linkCharge(chargeId: string, orderId: string): Promise<void>;

@@ -1,7 +1,7 @@
 // In-memory versions of the verify use case's ports (tags, the ledger's read side, orders, workflow callbacks), with
 // the contracts of the real adapters (a counter that only rises, conditional order writes), counting what is asked.
 import type { Order } from '../../../shared/orders/order.js';
-import type { OrderStore, TaskCallbacks } from '../../../shared/orders/ports.js';
+import type { OrderStore, SaveOutcome, TaskCallbacks } from '../../../shared/orders/ports.js';
 import type { Transaction } from '../../../shared/ledger/transaction.js';
 import type { ProductLedger, TagRecord, TagStore } from '../../../shared/tags/ports.js';
 
@@ -72,9 +72,13 @@ export class InMemoryOrderStore implements OrderStore {
     return true;
   }
   async save(order: Order, expectedRevision: number) {
-    if (this.orders.get(order.orderId)?.revision !== expectedRevision) return false;
+    return (await this.saveOrCurrent(order, expectedRevision)).saved;
+  }
+  async saveOrCurrent(order: Order, expectedRevision: number): Promise<SaveOutcome> {
+    const stored = this.orders.get(order.orderId);
+    if (stored?.revision !== expectedRevision) return { saved: false, current: stored && clone(stored) };
     this.orders.set(order.orderId, clone(order));
-    return true;
+    return { saved: true };
   }
   async listByCustomer(customerId: string) {
     return [...this.orders.values()].filter((o) => o.customerId === customerId).map(clone);

@@ -1,0 +1,74 @@
+// The order store on DynamoDB Local, counting the requests made: a save that loses a race answers with the order that
+// won it, so advancing an order after a lost race needs no second read.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { tables } from '../../../infra/platform.js';
+import { provisionTables } from '../../../local/provision-tables.js';
+import { localCredentials, localRegion } from '../../../local/servers/local-aws.js';
+import { DynamoDbOrderStore } from '../../../shared/adapters/dynamodb-order-store.js';
+import { update } from '../../../shared/orders/order-records.js';
+import { anOrder } from '../../support/fakes/orders.js';
+
+const endpoint = inject('dynamoDbUrl');
+const table = `order-store-${randomUUID()}`;
+
+/** A client that records the name of every request it sends. */
+function countingClient() {
+  const client = new DynamoDBClient({ endpoint, region: localRegion, credentials: localCredentials });
+  const sent: string[] = [];
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      sent.push(String(context.commandName).replace(/Command$/, ''));
+      return next(args);
+    },
+    { step: 'initialize', name: 'countRequests' },
+  );
+  return { client, sent };
+}
+
+const plain = new DynamoDBClient({ endpoint, region: localRegion, credentials: localCredentials });
+const hex = () => randomBytes(12).toString('hex');
+
+describe('order store on DynamoDB Local', () => {
+  beforeAll(async () => {
+    await provisionTables(plain, { main: tables.main }, () => table);
+  });
+
+  it('answers a save that lost the race with the order that won it, read in the same request', async () => {
+    const { client, sent } = countingClient();
+    const orders = new DynamoDbOrderStore(client, table);
+    const order = anOrder({ orderId: `ord_${hex()}`, customerId: `cust-${hex()}` });
+    expect(await orders.create(order)).toBe(true);
+    const winner = { ...order, status: 'paid' as const, chargeId: 'ch_1', revision: 2 };
+    expect(await orders.saveOrCurrent(winner, 1)).toEqual({ saved: true });
+    sent.length = 0;
+
+    const lost = await orders.saveOrCurrent({ ...order, status: 'cancelled', revision: 2 }, 1);
+
+    expect(lost).toEqual({ saved: false, current: winner });
+    expect(sent).toEqual(['PutItem']);
+    expect(await orders.save({ ...order, revision: 2 }, 1)).toBe(false);
+    expect(await orders.get(order.orderId)).toEqual(winner);
+  });
+
+  it('answers a save of an order that does not exist with no current order', async () => {
+    const orders = new DynamoDbOrderStore(plain, table);
+    expect(await orders.saveOrCurrent(anOrder({ orderId: `ord_${hex()}`, revision: 2 }), 1)).toEqual({ saved: false, current: undefined });
+  });
+
+  it('advances an order from a stale copy with one failed write and no read', async () => {
+    const { client, sent } = countingClient();
+    const orders = new DynamoDbOrderStore(client, table);
+    const order = anOrder({ orderId: `ord_${hex()}`, customerId: `cust-${hex()}` });
+    await orders.create(order);
+    await orders.save({ ...order, chargeId: 'ch_2', revision: 2 }, 1);
+    sent.length = 0;
+
+    const saved = await update(orders, order.orderId, () => new Date('2026-12-02T11:00:00Z'), (o) => ({ ...o, status: 'paid' }), order);
+
+    expect(saved).toMatchObject({ status: 'paid', chargeId: 'ch_2', revision: 3 });
+    expect(sent).toEqual(['PutItem', 'PutItem']);
+    expect(await orders.get(order.orderId)).toEqual(saved);
+  });
+});
