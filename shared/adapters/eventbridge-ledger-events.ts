@@ -5,20 +5,30 @@ import { LedgerEvent, ledgerDetailType, ledgerEventSource } from '../../events/l
 import { DependencyUnavailable } from '../errors.js';
 import type { LedgerEvents } from '../orders/ports.js';
 
+/** PutEvents takes at most 10 entries. */
+const entriesPerCall = 10;
+
 export class EventBridgeLedgerEvents implements LedgerEvents {
   constructor(
     private readonly events: EventBridgeClient,
     private readonly busName: string,
   ) {}
 
-  async publish(event: LedgerEvent): Promise<void> {
-    const detail = LedgerEvent.parse(event);
-    const out = await this.events.send(
-      new PutEventsCommand({ Entries: [{ EventBusName: this.busName, Source: ledgerEventSource, DetailType: ledgerDetailType(detail.type), Detail: JSON.stringify(detail) }] }),
-    );
-    if (out.FailedEntryCount) {
-      const failed = out.Entries?.find((x) => x.ErrorCode);
-      throw new DependencyUnavailable(`EventBridge refused event ${detail.eventId}: ${failed?.ErrorCode} ${failed?.ErrorMessage}`);
+  async publish(...events: LedgerEvent[]): Promise<void> {
+    const details = events.map((e) => LedgerEvent.parse(e));
+    for (let i = 0; i < details.length; i += entriesPerCall) {
+      const batch = details.slice(i, i + entriesPerCall);
+      const out = await this.events.send(
+        new PutEventsCommand({ Entries: batch.map((d) => ({ EventBusName: this.busName, Source: ledgerEventSource, DetailType: ledgerDetailType(d.type), Detail: JSON.stringify(d) })) }),
+      );
+      if (out.FailedEntryCount) {
+        // Results come in the order of the entries. The caller retries them all: the ledger queue drops a duplicate.
+        const refused = batch.flatMap((d, k) => {
+          const r = out.Entries?.[k];
+          return r?.ErrorCode ? [`${d.eventId} (${r.ErrorCode}: ${r.ErrorMessage})`] : [];
+        });
+        throw new DependencyUnavailable(`EventBridge refused ${out.FailedEntryCount} of ${batch.length} events: ${refused.join(', ') || 'no entry says which'}`);
+      }
     }
   }
 }

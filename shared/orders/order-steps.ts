@@ -348,6 +348,9 @@ export async function tagProduct(input: { orderId: string }, deps: TagDeps) {
   const forPrinter = sealPrintFile(nfcKey, { printerId: printer.printerId, publicKey: printer.deviceKeys.encryptionKey }, { jobId: `tag:${t.serial}`, expiresAt: new Date(deps.now().getTime() + 86_400_000) });
   nfcKey.fill(0);
   await deps.messages.publish(printer.printerId, 'tags', { serial: t.serial, gtin: t.gtin, url: t.url, uid: t.uid, sealedKey: forPrinter.sealed.toString('base64'), keySha256: forPrinter.header.gcodeSha256 });
+  // Two requests, not one: the writer refuses product.tagged for a product not yet on the ledger, and events sent in
+  // one PutEvents are routed to the asset's FIFO group each on its own, in no set order; sent one after the other,
+  // product.printed is on the bus before product.tagged leaves.
   await deps.events.publish({
     type: 'product.printed',
     version: 2,

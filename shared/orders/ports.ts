@@ -36,7 +36,11 @@ export interface TaskCallbacks {
 
 /** Domain events bound for the ledger. Publishing the same event (same `eventId`) twice is harmless. */
 export interface LedgerEvents {
-  publish(event: LedgerEvent): Promise<void>;
+  /**
+   * Several events go in one request (up to 10 each). Events given together are not ordered among themselves: each
+   * reaches the ledger queue on its own, so steps of one asset that must follow each other are published one by one.
+   */
+  publish(...events: LedgerEvent[]): Promise<void>;
 }
 
 /** Sealed print files: written once per job, fetched by the printer over a short-lived URL. */
