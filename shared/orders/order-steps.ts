@@ -5,8 +5,8 @@
 import { createHash } from 'node:crypto';
 import type { LedgerEvents, OrderStore, PrintFiles, TaskCallbacks } from './ports.js';
 import { load, tell, tellAll, update, type Clock } from './order-records.js';
-import { defaultPrintParams, jobIdFor, matchPrinters, type PrintParams, maxBusyOffers, maxPrintAttempts, reached, type Order, type PrintAttempt } from './order.js';
-import { candidates, type CatalogueDeps } from './place-order.js';
+import { defaultPrintParams, jobIdFor, type Candidate, type PrintParams, maxBusyOffers, maxPrintAttempts, reached, type Order, type PrintAttempt } from './order.js';
+import { rankedCandidates, type CatalogueDeps } from './place-order.js';
 import { Conflict, NotFound, RuleViolation } from '../errors.js';
 import { open, seal, type DataKeys } from '../crypto/envelope.js';
 import { newTagIdentity } from '../tags/sun.js';
@@ -126,23 +126,32 @@ export async function dispatchPrintJob(input: { orderId: string; taskToken: stri
 
   const design = await deps.designs.get(order.designId);
   if (!design || (design.status !== 'listed' && design.status !== 'withdrawn')) throw new RuleViolation(`Design ${order.designId} has no file to print`);
-  const all = await candidates(deps);
+  // The customer's printer gets the first offer, whatever it reports (it answers busy or rejects if it cannot).
+  const chosen = order.attempts.length === 0 && order.chosenPrinterId ? (await deps.printers.list()).find((p) => p.printerId === order.chosenPrinterId) : undefined;
   // A printer that declined, went silent or failed is not asked again; a busy one may be, after the others.
   const tried = new Set(order.attempts.filter((a) => a.outcome !== 'busy').map((a) => a.printerId));
   const lastBusy = order.attempts.at(-1)?.outcome === 'busy' ? order.attempts.at(-1)!.printerId : undefined;
-  const chosen = order.attempts.length === 0 && order.chosenPrinterId ? all.find((c) => c.printer.printerId === order.chosenPrinterId) : undefined;
   const listed = { ...design, status: 'listed' as const };
-  const ranked = matchPrinters(listed, all, order.material, tried, `${order.orderId}.${order.attempts.length}`);
   // An idle printer is asked first: a busy one would only answer busy (printers take one job at a time). After a busy
   // answer the workflow comes straight back here, so the next idle printer is asked at once; printers that answered
   // busy lately are left out of that, which bounds the round to the fleet, and with none idle it waits (PrintersBusy).
+  // The ranking reads printers' presence only until it meets that idle printer.
   const at = deps.now().getTime();
   const busyLately = new Set(order.attempts.filter((a) => a.outcome === 'busy' && at - Date.parse(a.offeredAt) < busyMemoryMs).map((a) => a.printerId));
-  const idle = ranked.find((c) => c.queueLength === 0 && !busyLately.has(c.printer.printerId));
+  const ranked: Candidate[] = [];
+  let idle: Candidate | undefined;
+  if (!chosen) {
+    for await (const c of rankedCandidates(deps, listed, order.material, tried, `${order.orderId}.${order.attempts.length}`)) {
+      ranked.push(c);
+      if (c.queueLength === 0 && !busyLately.has(c.printer.printerId)) {
+        idle = c;
+        break;
+      }
+    }
+  }
   if (!chosen && !idle && input.lastError?.Error === 'PrinterBusy') throw new PrintersBusy(`Every printer that can take order ${order.orderId} is busy`);
-  const next = chosen ?? idle ?? ranked.find((c) => c.printer.printerId !== lastBusy) ?? ranked[0];
-  if (!next) throw new NoPrinterAvailable(`No other printer can take order ${order.orderId}`);
-  const printer = next.printer;
+  const printer = chosen ?? (idle ?? ranked.find((c) => c.printer.printerId !== lastBusy) ?? ranked[0])?.printer;
+  if (!printer) throw new NoPrinterAvailable(`No other printer can take order ${order.orderId}`);
   const jobId = jobIdFor(order.orderId, order.attempts.length);
 
   // The G-code is made for this printer's profile and sealed to its device key: nobody else can read it.

@@ -275,6 +275,34 @@ export function unsuitability(design: Extract<Design, { status: 'listed' }>, c: 
  * hash of the order and the printer, so orders placed at the same moment spread over equal printers instead of all
  * going to the same one, and the same order always ranks them the same way.
  */
+/**
+ * matchPrinters' order for printers whose presence (online, queue) is not read yet, for reading it lazily: those that
+ * can take the order on everything else (material, build volume) and are not excluded, in groups of equal rating,
+ * best first, each group in the order of the tie hash. Within a group an idle printer ranks before every busy one,
+ * so the first idle printer met in a group is that group's best, and busy ones follow the idle ones in the same order.
+ */
+export function presenceBlindRanking(
+  design: Extract<Design, { status: 'listed' }>,
+  printers: readonly Omit<Candidate, 'online' | 'queueLength'>[],
+  material: Material,
+  exclude: ReadonlySet<string> = new Set(),
+  spreadKey = '',
+): Omit<Candidate, 'online' | 'queueLength'>[][] {
+  const spread = (printerId: string) => createHash('sha256').update(`${spreadKey}|${printerId}`).digest('hex');
+  const ranked = printers
+    .filter((c) => !exclude.has(c.printer.printerId) && unsuitability(design, { ...c, online: true, queueLength: 0 }, material) === undefined)
+    .map((c) => ({ c, tie: spread(c.printer.printerId) }))
+    .sort((a, b) => b.c.rating - a.c.rating || a.tie.localeCompare(b.tie))
+    .map(({ c }) => c);
+  const groups: Omit<Candidate, 'online' | 'queueLength'>[][] = [];
+  for (const c of ranked) {
+    const last = groups.at(-1);
+    if (last && last[0]!.rating === c.rating) last.push(c);
+    else groups.push([c]);
+  }
+  return groups;
+}
+
 export function matchPrinters(
   design: Extract<Design, { status: 'listed' }>,
   candidates: readonly Candidate[],

@@ -3,6 +3,8 @@
 import { createHash } from 'node:crypto';
 import { seal, type DataKeys } from '../crypto/envelope.js';
 import { Conflict, NotFound, RuleViolation } from '../errors.js';
+import type { Design } from '../designs/design.js';
+import type { Material } from '../designs/printability.js';
 import type { DesignStore } from '../designs/ports.js';
 import type { PrinterShadows, PrinterStore } from '../printers/ports.js';
 import {
@@ -15,6 +17,7 @@ import {
   matchPrinters,
   orderIdFor,
   orderView,
+  presenceBlindRanking,
   quote,
   quoteOption,
   unsuitability,
@@ -36,35 +39,78 @@ export interface CatalogueDeps {
   ratings: Pick<RatingStore, 'printerRatings'>;
 }
 
-/** Every printer with what the match needs: online, its customers' mean rating (0 before any), its current job. */
-export async function candidates(deps: Pick<CatalogueDeps, 'printers' | 'shadows' | 'ratings'>): Promise<Candidate[]> {
-  const all = await deps.printers.list();
-  const ratings = await deps.ratings.printerRatings(all.map((p) => p.printerId));
-  return Promise.all(
-    all.map(async (printer) => {
-      const reported = await deps.shadows.reported(printer.printerId);
-      const rating = ratings.get(printer.printerId) ?? { mean: 0, count: 0 };
-      const status = typeof reported?.status === 'string' ? reported.status : undefined;
-      return { printer, online: status !== undefined && status !== 'offline', rating: rating.mean, ratingCount: rating.count, queueLength: reported?.job ? 1 : 0 };
-    }),
-  );
+/** What a match reads: the printers, their ratings and their device shadows. */
+export interface MatchDeps {
+  printers: Pick<PrinterStore, 'list'>;
+  shadows: Pick<PrinterShadows, 'reported'>;
+  ratings: Pick<RatingStore, 'printerRatings'>;
 }
 
-/** The printer an order starts on: the customer's choice if it can take it, else the best match. */
-async function pickPrinter(input: QuoteInput, deps: CatalogueDeps) {
+/** Every printer with its customers' mean rating (0 before any), before its presence is read. */
+async function ratedPrinters(deps: Omit<MatchDeps, 'shadows'>): Promise<Omit<Candidate, 'online' | 'queueLength'>[]> {
+  const all = await deps.printers.list();
+  const ratings = await deps.ratings.printerRatings(all.map((p) => p.printerId));
+  return all.map((printer) => {
+    const rating = ratings.get(printer.printerId) ?? { mean: 0, count: 0 };
+    return { printer, rating: rating.mean, ratingCount: rating.count };
+  });
+}
+
+/** A printer's presence from its device shadow: online unless it said offline (or never reported), and its job. */
+async function withPresence(c: Omit<Candidate, 'online' | 'queueLength'>, shadows: MatchDeps['shadows']): Promise<Candidate> {
+  const reported = await shadows.reported(c.printer.printerId);
+  const status = typeof reported?.status === 'string' ? reported.status : undefined;
+  return { ...c, online: status !== undefined && status !== 'offline', queueLength: reported?.job ? 1 : 0 };
+}
+
+/** Every printer with what the match needs: online, its customers' mean rating (0 before any), its current job. */
+export async function candidates(deps: MatchDeps): Promise<Candidate[]> {
+  return Promise.all((await ratedPrinters(deps)).map((c) => withPresence(c, deps.shadows)));
+}
+
+/**
+ * The printers that can take the order in matchPrinters' order, each device shadow read only when the match gets to
+ * it: a caller that stops at the first idle printer reads one shadow when the best printer is idle, where reading every
+ * printer's first made each match cost a request per printer in the fleet.
+ */
+export async function* rankedCandidates(
+  deps: MatchDeps,
+  design: Extract<Design, { status: 'listed' }>,
+  material: Material,
+  exclude: ReadonlySet<string> = new Set(),
+  spreadKey = '',
+): AsyncGenerator<Candidate> {
+  for (const group of presenceBlindRanking(design, await ratedPrinters(deps), material, exclude, spreadKey)) {
+    const busy: Candidate[] = [];
+    for (const printer of group) {
+      const c = await withPresence(printer, deps.shadows);
+      if (!c.online) continue;
+      if (c.queueLength === 0) yield c;
+      else busy.push(c);
+    }
+    yield* busy;
+  }
+}
+
+/**
+ * The printer an order starts on: the customer's choice if it can take it, else the best match. With `all` (every
+ * candidate, read already for a quote) it picks among them; without, it reads only the presence it needs.
+ */
+async function pickPrinter(input: QuoteInput, deps: CatalogueDeps, all?: Candidate[]) {
   const design = assertListed(await deps.designs.get(input.designId), input.designId);
   assertMaterialAllowed(design, input.material);
-  const all = await candidates(deps);
   if (input.printerId) {
-    const chosen = all.find((c) => c.printer.printerId === input.printerId);
+    // Its rating does not matter here: only whether it can take the order.
+    const listed = all ? undefined : (await deps.printers.list()).find((p) => p.printerId === input.printerId);
+    const chosen = all ? all.find((c) => c.printer.printerId === input.printerId) : listed && (await withPresence({ printer: listed, rating: 0 }, deps.shadows));
     if (!chosen) throw new NotFound(`Printer ${input.printerId} not found`);
     const why = unsuitability(design, chosen, input.material);
     if (why) throw new RuleViolation(`Printer ${input.printerId} cannot take this order: ${why}`);
-    return { design, printer: chosen.printer, all };
+    return { design, printer: chosen.printer };
   }
-  const best = matchPrinters(design, all, input.material)[0];
+  const best = all ? matchPrinters(design, all, input.material)[0] : (await rankedCandidates(deps, design, input.material).next()).value;
   if (!best) throw new RuleViolation(`No online printer has ${input.material} loaded and room for this design`);
-  return { design, printer: best.printer, all };
+  return { design, printer: best.printer };
 }
 
 /**
@@ -72,7 +118,8 @@ async function pickPrinter(input: QuoteInput, deps: CatalogueDeps) {
  * its rating and expected delivery, so the customer can choose another.
  */
 export async function quoteOrder(input: QuoteInput, deps: CatalogueDeps & { now: () => Date }) {
-  const { design, printer, all } = await pickPrinter(input, deps);
+  const all = await candidates(deps);
+  const { design, printer } = await pickPrinter(input, deps, all);
   const now = deps.now();
   const params = input.printParams ?? defaultPrintParams;
   return {

@@ -6,6 +6,7 @@ import type { Design } from '../../../shared/designs/design.js';
 import { checkPrintability } from '../../../shared/designs/printability.js';
 import { assertMayView, commissionBps, expectedDelivery, matchPrinters, quoteOption, shippingDays, orderIdFor, orderIdOfJob, jobIdFor, quote, reached, shippingCents, unsuitability, type Candidate, type Order } from '../../../shared/orders/order.js';
 import { gtinCheckDigit, sliceSettingsFor } from '../../../shared/orders/order-steps.js';
+import { candidates, rankedCandidates, type MatchDeps } from '../../../shared/orders/place-order.js';
 import { defaultPrintParams, PrintParams } from '../../../shared/orders/order.js';
 import type { Printer } from '../../../shared/printers/printer.js';
 import { defaultProfile } from '../../../shared/slicing/printer-profile.js';
@@ -105,6 +106,71 @@ describe('matching printers', () => {
     expect(unsuitability(design, all[0]!, 'PLA')).toBe('offline');
     expect(unsuitability(design, all[1]!, 'PLA')).toBe('PLA is not loaded');
     expect(unsuitability(design, all[2]!, 'PLA')).toBe('the design does not fit its build volume');
+  });
+});
+
+/** A fleet behind the match's ports, counting the device shadows read. */
+function fleet(printers: { p: Printer; rating: number; status?: string; job?: boolean }[]) {
+  const reads: string[] = [];
+  const deps: MatchDeps = {
+    printers: { list: async () => printers.map((f) => f.p) },
+    ratings: { printerRatings: async (ids) => new Map(printers.filter((f) => ids.includes(f.p.printerId) && f.rating > 0).map((f) => [f.p.printerId, { mean: f.rating, count: 2 }])) },
+    shadows: {
+      reported: async (id) => {
+        reads.push(id);
+        const f = printers.find((x) => x.p.printerId === id)!;
+        return f.status === undefined ? undefined : { status: f.status, ...(f.job ? { job: 'j1' } : {}) };
+      },
+    },
+  };
+  return { deps, reads };
+}
+
+const collect = async <T>(it: AsyncIterable<T>) => {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+};
+
+describe('matching printers, reading their presence lazily', () => {
+  it('yields exactly what matchPrinters ranks from every printer’s presence, over many random fleets', async () => {
+    const design = await listedDesign([100, 100, 30]);
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
+    for (let round = 0; round < 200; round++) {
+      const printers = Array.from({ length: Math.floor(rand() * 12) }, (_, i) => ({
+        p: printer(`p${i}`, { materials: pick([['PLA'], ['PETG'], ['PLA', 'PETG']] as ('PLA' | 'PETG')[][]), bed: pick([80, 220]) }),
+        rating: pick([0, 4, 4.5, 5]),
+        status: pick([undefined, 'offline', 'idle', 'printing']),
+        job: rand() < 0.4,
+      }));
+      const exclude = new Set(printers.filter(() => rand() < 0.2).map((f) => f.p.printerId));
+      const { deps } = fleet(printers);
+      const expected = matchPrinters(design, await candidates(deps), 'PLA', exclude, `ord_${round}.0`);
+      expect(await collect(rankedCandidates(deps, design, 'PLA', exclude, `ord_${round}.0`)), `fleet ${round}`).toEqual(expected);
+    }
+  });
+
+  it('reads one device shadow when the best printer is idle, and goes on only as far as it is asked', async () => {
+    const design = await listedDesign([40, 40, 40]);
+    const printers = Array.from({ length: 8 }, (_, i) => ({ p: printer(`p${i}`), rating: i === 5 ? 4.5 : 4, status: 'idle', job: false }));
+    const { deps, reads } = fleet(printers);
+    const first = await rankedCandidates(deps, design, 'PLA', new Set(), 'ord_1.0').next();
+    expect(first.value?.printer.printerId).toBe('p5');
+    expect(reads).toEqual(['p5']);
+
+    // Two share the best rating and one of them is busy: the idle one comes first, and the read stops at it.
+    printers[6]!.rating = 4.5;
+    printers[5]!.job = true;
+    const again = fleet(printers);
+    const ranked = matchPrinters(design, await candidates(again.deps), 'PLA', new Set(), 'ord_1.0');
+    again.reads.length = 0;
+    const next = await rankedCandidates(again.deps, design, 'PLA', new Set(), 'ord_1.0').next();
+    expect(ranked.slice(0, 2).map((c) => c.printer.printerId)).toEqual(['p6', 'p5']);
+    expect(next.value?.printer.printerId).toBe('p6');
+    expect(again.reads.length).toBeLessThanOrEqual(2);
+    expect(again.reads.at(-1)).toBe('p6');
   });
 });
 
