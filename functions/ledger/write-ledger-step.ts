@@ -37,23 +37,35 @@ const deps = {
   book: new DynamoDbLedgerBook(dynamo, config.TABLE_MAIN, config.TABLE_IDEMPOTENCY),
 };
 
-// The admin dashboard's own tally of the same measurements (see shared/admin/operations.ts), added once per batch:
-// one UpdateItem per measurement name with the batch's count and sum, instead of one per message. Losing one is
-// better than failing steps that were written, so a tally that cannot be saved is only logged.
+// The admin dashboard's own tally of the same measurements (see shared/admin/operations.ts). The commit latencies are
+// added up in this function instance and written every `tallyWindowMs` at most (one UpdateItem with their count and
+// sum, at the end of the batch that finds the window over): one UpdateItem per step was, on the embedded platform, as
+// many writes as the ledger's own commits. A failure is written with its batch. Losing a tally is better than failing
+// steps that were written, so one that cannot be saved is only logged; latencies still held when an instance stops are
+// lost (they are also in CloudWatch, one metric per step).
 const tally = new DynamoDbOperationsTally(dynamo, config.TABLE_MAIN);
 
 export const handler = ledgerStepHandler({ writer: deps, tally, sqs });
 
 /** The handler over its dependencies (built above; a test passes fakes). */
-export function ledgerStepHandler(d: { writer: LedgerWriterDeps; tally: Pick<OperationsTally, 'record'>; sqs: SQSClient; now?: () => Date }) {
+export function ledgerStepHandler(d: { writer: LedgerWriterDeps; tally: Pick<OperationsTally, 'record'>; sqs: SQSClient; now?: () => Date; tallyWindowMs?: number }) {
   const now = d.now ?? (() => new Date());
+  const windowMs = d.tallyWindowMs ?? 10_000;
   const add = async (name: TallyName, count: number, sum: number) => {
     if (!count) return;
     await d.tally.record(name, sum, now(), count).catch((err: unknown) => logger.warn('Could not tally ledger measurements', { name, count, error: err as Error }));
   };
+  const held = { commits: 0, latencySum: 0, since: 0 };
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  // Takes what is held before writing it, so a batch's end and the window's timer never write the same latencies.
+  const writeHeld = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    const { commits, latencySum } = held;
+    Object.assign(held, { commits: 0, latencySum: 0 });
+    return add('LedgerCommitLatency', commits, latencySum);
+  };
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
-    let commits = 0;
-    let latencySum = 0;
     let failures = 0;
     const response = await processBatch(event.Records, d.sqs, async (record) => {
       const step = parseLedgerEvent(JSON.parse(record.body));
@@ -64,12 +76,19 @@ export function ledgerStepHandler(d: { writer: LedgerWriterDeps; tally: Pick<Ope
       });
       const latency = performance.now() - t0;
       metrics.addMetric('LedgerCommitLatency', MetricUnit.Milliseconds, latency);
-      commits++;
-      latencySum += latency;
+      if (!held.commits) {
+        held.since = now().getTime();
+        // Written when the window is over even if no batch follows (in Lambda: when the instance next runs).
+        timer = setTimeout(() => void writeHeld(), windowMs);
+        timer.unref?.();
+      }
+      held.commits++;
+      held.latencySum += latency;
       logger.info('Ledger step written', { eventId: step.eventId, type: step.type, txId: result.txId, outcome: result.outcome });
     });
     metrics.publishStoredMetrics();
-    await Promise.all([add('LedgerCommitLatency', commits, latencySum), add('LedgerWriteFailures', failures, failures)]);
+    const windowOver = held.commits > 0 && now().getTime() - held.since >= windowMs;
+    await Promise.all([failures > 0 || windowOver ? writeHeld() : undefined, add('LedgerWriteFailures', failures, failures)]);
     return response;
   };
 }

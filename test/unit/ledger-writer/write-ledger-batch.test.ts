@@ -1,5 +1,6 @@
 // The ledger writer's handler over one SQS batch, with fakes of the writer's ports and SQS mocked: a CloudWatch metric
-// per written step, and the admin dashboard's tally added once per batch (count and sum), failures only logged.
+// per written step, and the admin dashboard's tally: commit latencies held for a window and written as one count and
+// sum, failures written with their batch, a tally that cannot be saved only logged.
 import { ChangeMessageVisibilityCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -89,9 +90,49 @@ describe('the ledger writer’s handler', () => {
         throw new Error('throttled');
       },
     };
-    const handler = handlerModule.ledgerStepHandler({ writer, tally, sqs: new SQSClient({ region: 'eu-west-1' }), now: () => minute });
+    // The window is over by the batch's end (the clock jumps an hour after the first reading).
+    let readings = 0;
+    const handler = handlerModule.ledgerStepHandler({ writer, tally, sqs: new SQSClient({ region: 'eu-west-1' }), now: () => new Date(minute.getTime() + (readings++ ? 3_600_000 : 0)) });
     expect(await handler({ Records: events.slice(0, 2).map(record) })).toEqual({ batchItemFailures: [] });
     expect(calls.map((c) => [c.name, c.count])).toEqual([['LedgerCommitLatency', 2]]);
     expect(writer.network.txs.size).toBe(2);
+  });
+
+  it('holds commit latencies for the tally window and writes them in one update, sooner with a failure', async () => {
+    const tally = { record: async (name: TallyName, sum: number, at: Date, count?: number) => void calls.push({ name, sum, at, count }) };
+    let clock = minute.getTime();
+    const handler = handlerModule.ledgerStepHandler({ writer, tally, sqs: new SQSClient({ region: 'eu-west-1' }), now: () => new Date(clock), tallyWindowMs: 10_000 });
+    const one = (i: number): SQSEvent => ({ Records: [record({ ...events[0]!, eventId: `design.registered:w${i}`, assetKey: `w${i}`, designId: `w${i}` } as LedgerEvent, i)] });
+
+    for (const [i, t] of [0, 4_000, 8_000].entries()) {
+      clock = minute.getTime() + t;
+      await handler(one(i));
+    }
+    expect(calls).toEqual([]);
+    clock = minute.getTime() + 10_500;
+    await handler(one(3));
+    expect(calls.map((c) => [c.name, c.count, c.at.getTime()])).toEqual([['LedgerCommitLatency', 4, clock]]);
+    expect(calls[0]!.sum).toBeGreaterThanOrEqual(4 * 14);
+
+    // Held again from here; a batch with a failure writes what is held at once, with the failure.
+    calls = [];
+    clock += 1_000;
+    await handler(one(4));
+    expect(calls).toEqual([]);
+    clock += 1_000;
+    await handler({ Records: [record(events[2]!, 5)] });
+    expect(calls.map((c) => [c.name, c.count])).toEqual([
+      ['LedgerCommitLatency', 1],
+      ['LedgerWriteFailures', 1],
+    ]);
+  });
+
+  it('writes held latencies when the window is over even if no batch follows', async () => {
+    const tally = { record: async (name: TallyName, sum: number, at: Date, count?: number) => void calls.push({ name, sum, at, count }) };
+    const handler = handlerModule.ledgerStepHandler({ writer, tally, sqs: new SQSClient({ region: 'eu-west-1' }), tallyWindowMs: 300 });
+    await handler({ Records: events.slice(0, 2).map(record) });
+    expect(calls).toEqual([]);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(calls.map((c) => [c.name, c.count])).toEqual([['LedgerCommitLatency', 2]]);
   });
 });
