@@ -1,4 +1,8 @@
-// Orders in the single table: ORDER#id / ORDER, and gsi1 as each customer's order history, newest first.
+// Orders in the single table: ORDER#id / ORDER, and gsi1 as each customer's order history, newest first. The order is
+// one JSON string attribute beside its revision (the only part a condition reads), not a map of its fields: nothing
+// queries inside it, and a map costs DynamoDB and the SDK an attribute value per field to encode, check and decode on
+// every read and write (DynamoDB Local: about a fifth of the JVM's CPU per order request, and a tenth of ours, for an
+// order of 60 fields). Orders written as a map (`order`) before are still read, and rewritten as JSON when next saved.
 import { ConditionalCheckFailedException, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -16,6 +20,9 @@ function nativeItem(item: Record<string, unknown>): Record<string, unknown> {
   return typeof item.pk === 'string' ? item : unmarshall(item as Record<string, AttributeValue>);
 }
 
+const orderOf = (item: Record<string, unknown> | undefined): Order | undefined =>
+  typeof item?.json === 'string' ? (JSON.parse(item.json) as Order) : (item?.order as Order | undefined);
+
 export class DynamoDbOrderStore implements OrderStore {
   private readonly doc: DynamoDBDocumentClient;
   constructor(
@@ -26,12 +33,12 @@ export class DynamoDbOrderStore implements OrderStore {
   }
 
   private item(o: Order) {
-    return { ...key(o.orderId), gsi1pk: `CUSTOMER#${o.customerId}#ORDERS`, gsi1sk: `${o.createdAt}#${o.orderId}`, order: o };
+    return { ...key(o.orderId), gsi1pk: `CUSTOMER#${o.customerId}#ORDERS`, gsi1sk: `${o.createdAt}#${o.orderId}`, revision: o.revision, json: JSON.stringify(o) };
   }
 
   async get(orderId: string) {
     const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: key(orderId), ConsistentRead: true }));
-    return out.Item?.order as Order | undefined;
+    return orderOf(out.Item);
   }
 
   async create(o: Order) {
@@ -52,11 +59,18 @@ export class DynamoDbOrderStore implements OrderStore {
     try {
       // ALL_OLD: a lost race answers with the winner's order, which spares the caller a read before it tries again.
       await this.doc.send(
-        new PutCommand({ TableName: this.table, Item: this.item(o), ConditionExpression: '#o.#r = :r', ExpressionAttributeNames: { '#o': 'order', '#r': 'revision' }, ExpressionAttributeValues: { ':r': expectedRevision }, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
+        new PutCommand({
+          TableName: this.table,
+          Item: this.item(o),
+          ConditionExpression: '#r = :r OR (attribute_not_exists(#r) AND #o.#r = :r)',
+          ExpressionAttributeNames: { '#o': 'order', '#r': 'revision' },
+          ExpressionAttributeValues: { ':r': expectedRevision },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
       );
       return { saved: true };
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return { saved: false, current: err.Item ? (nativeItem(err.Item).order as Order) : undefined };
+      if (err instanceof ConditionalCheckFailedException) return { saved: false, current: err.Item ? orderOf(nativeItem(err.Item)) : undefined };
       throw err;
     }
   }
@@ -72,6 +86,6 @@ export class DynamoDbOrderStore implements OrderStore {
 
   async listByCustomer(customerId: string) {
     const items = await queryAll(this.doc, { TableName: this.table, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': `CUSTOMER#${customerId}#ORDERS` }, ScanIndexForward: false });
-    return items.map((i) => i.order as Order);
+    return items.map((i) => orderOf(i)!);
   }
 }

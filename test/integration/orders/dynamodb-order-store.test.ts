@@ -1,6 +1,7 @@
 // The order store on DynamoDB Local, counting the requests made: a save that loses a race answers with the order that
 // won it, so advancing an order after a lost race needs no second read.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { tables } from '../../../infra/platform.js';
@@ -70,5 +71,36 @@ describe('order store on DynamoDB Local', () => {
     expect(saved).toMatchObject({ status: 'paid', chargeId: 'ch_2', revision: 3 });
     expect(sent).toEqual(['PutItem', 'PutItem']);
     expect(await orders.get(order.orderId)).toEqual(saved);
+  });
+
+  it('stores the order as one JSON attribute beside its revision and keys', async () => {
+    const orders = new DynamoDbOrderStore(plain, table);
+    const order = anOrder({ orderId: `ord_${hex()}`, customerId: `cust-${hex()}` });
+    await orders.create(order);
+    const raw = (await plain.send(new GetItemCommand({ TableName: table, Key: marshall({ pk: `ORDER#${order.orderId}`, sk: 'ORDER' }), ConsistentRead: true }))).Item!;
+    expect(Object.keys(raw).sort()).toEqual(['gsi1pk', 'gsi1sk', 'json', 'pk', 'revision', 'sk']);
+    expect(JSON.parse(raw.json!.S!)).toEqual(order);
+    expect(raw.revision).toEqual({ N: '1' });
+  });
+
+  it('reads, lists and advances an order stored as a map before, and rewrites it as JSON', async () => {
+    const { client, sent } = countingClient();
+    const orders = new DynamoDbOrderStore(client, table);
+    const customerId = `cust-${hex()}`;
+    const order = anOrder({ orderId: `ord_${hex()}`, customerId });
+    const itemOfOld = { pk: `ORDER#${order.orderId}`, sk: 'ORDER', gsi1pk: `CUSTOMER#${customerId}#ORDERS`, gsi1sk: `${order.createdAt}#${order.orderId}`, order };
+    await plain.send(new PutItemCommand({ TableName: table, Item: marshall(itemOfOld, { removeUndefinedValues: true }) }));
+
+    expect(await orders.get(order.orderId)).toEqual(order);
+    expect(await orders.listByCustomer(customerId)).toEqual([order]);
+    // A stale revision is refused by the old item's own revision, and the refusal carries the old order.
+    expect(await orders.saveOrCurrent({ ...order, revision: 5 }, 4)).toEqual({ saved: false, current: order });
+    sent.length = 0;
+    const saved = await update(orders, order.orderId, () => new Date('2026-12-02T11:00:00Z'), (o) => ({ ...o, status: 'paid' }));
+    expect(sent).toEqual(['GetItem', 'PutItem']);
+    expect(saved).toMatchObject({ status: 'paid', revision: 2 });
+    const raw = (await plain.send(new GetItemCommand({ TableName: table, Key: marshall({ pk: `ORDER#${order.orderId}`, sk: 'ORDER' }), ConsistentRead: true }))).Item!;
+    expect(raw.order).toBeUndefined();
+    expect(JSON.parse(raw.json!.S!)).toEqual(saved);
   });
 });
