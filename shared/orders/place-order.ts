@@ -209,14 +209,18 @@ export async function confirmDelivery(
   if (order.status === 'delivered' || order.status === 'completed') return orderView(order);
   if (order.status !== 'shipped') throw new Conflict(`Order ${order.orderId} is ${order.status}; it can be confirmed once shipped`);
   // Shipped, and the workflow may not be waiting yet: then the confirmation is left for its delivery step to find.
+  // The order just read is tried first; a lost race answers with the order that won it.
+  let current = order;
   for (let i = 0; i < 10; i++) {
-    const current = (await deps.orders.get(input.orderId))!;
     if (current.waiting?.step === 'delivery') {
       await deps.callbacks.succeed(current.waiting.token, { confirmedBy });
       return orderView(current);
     }
     if (current.deliveryConfirmedBy) return orderView(current);
-    if (await deps.orders.save({ ...current, deliveryConfirmedBy: confirmedBy, revision: current.revision + 1 }, current.revision)) return orderView(current);
+    const outcome = await deps.orders.saveOrCurrent({ ...current, deliveryConfirmedBy: confirmedBy, revision: current.revision + 1 }, current.revision);
+    if (outcome.saved) return orderView(current);
+    if (!outcome.current) throw new NotFound(`Order ${input.orderId} not found`);
+    current = outcome.current;
   }
   throw new Conflict(`Order ${order.orderId} is changing; try again`);
 }
