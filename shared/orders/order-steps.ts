@@ -449,6 +449,8 @@ export interface ReleaseDeps extends PayShareDeps {
 export async function releaseEscrow(input: { orderId: string; confirmedBy?: 'carrier' | 'customer-scan' }, deps: ReleaseDeps) {
   let order = await load(deps.orders, input.orderId);
   if (order.status === 'refunded' || order.status === 'cancelled') throw new Conflict(`Order ${order.orderId} is ${order.status}; there is nothing to release`);
+  // The money is going back outside the workflow (a dispute lost, a dashboard refund), and that path closes the order.
+  if (order.refundStartedAt && order.status !== 'completed') return { released: 0, returnedMeanwhile: true };
   if (!order.product || !order.chargeId) throw new Conflict(`Order ${order.orderId} is not ready to be released`);
   const q = order.quote;
   const split = {
@@ -467,18 +469,27 @@ export async function releaseEscrow(input: { orderId: string; confirmedBy?: 'car
   const fee = split.printingFeeCents + split.shippingCents;
   // A printer whose operator is unknown (deleted) keeps its payout owed to the printer's account in the books.
   const printingFee = operator ? await payShare({ orderId: order.orderId, userId: operator, earningsAccount: `printer:${split.printerId}:payouts`, purpose: 'printing-fee', amountCents: fee }, deps) : 'owed';
+  // The money may have gone back meanwhile (a dispute lost, a refund from the provider's dashboard): the refund marks
+  // the order before it looks for transfers to reverse, so whatever this release paid after that look is taken back
+  // here, and the order stays refunded.
+  let returnedMeanwhile = false;
   order = await update(
     deps.orders,
     order.orderId,
     deps.now,
     (o) => {
-      if (o.status === 'completed') return undefined;
+      returnedMeanwhile = o.refundStartedAt !== undefined || o.status === 'refunded' || o.status === 'cancelled';
+      if (o.status === 'completed' || returnedMeanwhile) return undefined;
       const rest: Order = { ...o, status: 'completed', deliveredAt: o.deliveredAt ?? at };
       delete rest.waiting;
       return rest;
     },
     order,
   );
+  if (returnedMeanwhile) {
+    await returnPayment(order, { refundAtGateway: false }, deps);
+    return { released: 0, returnedMeanwhile: true };
+  }
   await deps.events.publish({
     type: 'product.delivered',
     version: 1,

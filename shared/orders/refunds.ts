@@ -36,8 +36,10 @@ export async function returnPayment(order: Order, how: { refundAtGateway: boolea
     const left = t.amountCents - t.reversedCents;
     if (left > 0) await deps.payments.reverseTransfer({ transferId: t.transferId, amountCents: left, idempotencyKey: `${order.orderId}:reversal:${t.transferId}` });
   }
+  // Marked before any money moves back, whichever way it goes: a release running at the same time (a dispute lost
+  // while the escrow is split) finds the mark when it completes and takes back what it paid after this looked.
+  await update(deps.orders, order.orderId, deps.now, (o) => (o.refundStartedAt ? undefined : { ...o, refundStartedAt: deps.now().toISOString() }));
   if (how.refundAtGateway) {
-    await update(deps.orders, order.orderId, deps.now, (o) => (o.refundStartedAt ? undefined : { ...o, refundStartedAt: deps.now().toISOString() }));
     // The workflow's Refund step uses the same key: whichever path comes first refunds, the other is replayed.
     await deps.payments.refund({ chargeId: order.chargeId, amountCents: order.quote.totalCents, idempotencyKey: `${order.orderId}:refund` });
   }

@@ -348,6 +348,60 @@ describe('payout accounts, releases and refunds', () => {
     expect(calls.some((c) => c === 'refund')).toBe(false);
   });
 
+  it('takes back what a release paid when a dispute was lost while it ran, and the order stays refunded', async () => {
+    const designer = `designer-${hex(4)}`;
+    const op = operator();
+    await payoutAccounts.create({ userId: designer, accountId: 'acct_d_race', country: 'FR', status: ready, statusAt: new Date(0).toISOString(), createdAt: now().toISOString() });
+    await payoutAccounts.create({ userId: op.userId, accountId: 'acct_o_race', country: 'FR', status: ready, statusAt: new Date(0).toISOString(), createdAt: now().toISOString() });
+    const order = await shippedOrder(designer, op.printerId);
+    const chargeId = (await orders.get(order.orderId))!.chargeId!;
+    const { gateway: counted, calls } = counting(gateway);
+    const lost = delivery('charge.dispute.closed', { id: 'dp_race', object: 'dispute', charge: chargeId, amount: 4010, reason: 'fraudulent', status: 'lost' });
+    let disputeEffect: unknown;
+    // The bank's decision is handled after the designer's share was sent and before the operator's.
+    const racing: PaymentGateway = {
+      ...counted,
+      transfer: async (i) => {
+        const t = await counted.transfer(i);
+        if (i.destinationAccount === 'acct_d_race') disputeEffect = await handlePaymentEvent(webhooks.read(lost.payload, lost.signature), depsWith(counted));
+        return t;
+      },
+    };
+    published.length = 0;
+
+    const result = await releaseEscrow({ orderId: order.orderId }, depsWith(racing));
+
+    expect(disputeEffect).toMatchObject({ effect: 'dispute-lost; order refunded; release reversed' });
+    expect(result).toEqual({ released: 0, returnedMeanwhile: true });
+    // Both shares were sent and both were taken back: the operator's by the release itself, after the dispute's pass.
+    expect((await gateway.transfersOf(order.orderId)).map((t) => [t.destinationAccount, t.amountCents - t.reversedCents]).sort()).toEqual([
+      ['acct_d_race', 0],
+      ['acct_o_race', 0],
+    ]);
+    expect(calls.filter((c) => c === 'refund')).toEqual([]);
+    expect(await orders.get(order.orderId)).toMatchObject({ status: 'refunded', failure: { error: 'DisputeLost' } });
+    for (const [account, sum] of Object.entries(await orderBalances(order.orderId))) expect(sum, account).toBe(0);
+    // Nothing says the product was delivered to a paid order.
+    expect(published).toEqual([]);
+
+    // Run again (the workflow retried the step): nothing moves.
+    calls.length = 0;
+    await expect(releaseEscrow({ orderId: order.orderId }, depsWith(counted))).rejects.toBeInstanceOf(Conflict);
+    expect(calls).toEqual([]);
+  });
+
+  it('releases nothing for an order whose money is already going back outside the workflow', async () => {
+    const designer = `designer-${hex(4)}`;
+    const op = operator();
+    const order = await shippedOrder(designer, op.printerId);
+    const marked = (await orders.get(order.orderId))!;
+    await orders.save({ ...marked, refundStartedAt: now().toISOString(), revision: marked.revision + 1 }, marked.revision);
+    const { gateway: counted, calls } = counting(gateway);
+    expect(await releaseEscrow({ orderId: order.orderId }, depsWith(counted))).toEqual({ released: 0, returnedMeanwhile: true });
+    expect(calls).toEqual([]);
+    expect((await books.entries(order.orderId)).map((e) => e.step)).toEqual(['escrow']);
+  });
+
   it('applies a whole refund made in the dashboard, and leaves a partial one for a person', async () => {
     const op = operator();
     const order = await shippedOrder(`designer-${hex(4)}`, op.printerId);
