@@ -450,7 +450,7 @@ export async function releaseEscrow(input: { orderId: string; confirmedBy?: 'car
   let order = await load(deps.orders, input.orderId);
   if (order.status === 'refunded' || order.status === 'cancelled') throw new Conflict(`Order ${order.orderId} is ${order.status}; there is nothing to release`);
   // The money is going back outside the workflow (a dispute lost, a dashboard refund), and that path closes the order.
-  if (order.refundStartedAt && order.status !== 'completed') return { released: 0, returnedMeanwhile: true };
+  if ((order.refundStartedAt || order.returnedOutsideAt) && order.status !== 'completed') return { released: 0, returnedMeanwhile: true };
   if (!order.product || !order.chargeId) throw new Conflict(`Order ${order.orderId} is not ready to be released`);
   const q = order.quote;
   const split = {
@@ -478,7 +478,7 @@ export async function releaseEscrow(input: { orderId: string; confirmedBy?: 'car
     order.orderId,
     deps.now,
     (o) => {
-      returnedMeanwhile = o.refundStartedAt !== undefined || o.status === 'refunded' || o.status === 'cancelled';
+      returnedMeanwhile = o.refundStartedAt !== undefined || o.returnedOutsideAt !== undefined || o.status === 'refunded' || o.status === 'cancelled';
       if (o.status === 'completed' || returnedMeanwhile) return undefined;
       const rest: Order = { ...o, status: 'completed', deliveredAt: o.deliveredAt ?? at };
       delete rest.waiting;

@@ -195,6 +195,11 @@ export interface Order {
   deliveredAt?: string;
   /** When the platform began to refund the order: a provider event about that refund is then ours, not news. */
   refundStartedAt?: string;
+  /**
+   * When the money began to go back outside the platform (a dispute lost, a refund from the provider's dashboard):
+   * a release still running then takes back what it paid.
+   */
+  returnedOutsideAt?: string;
   /** A chargeback the buyer's bank opened on the order's charge, as the payment provider reported it. */
   dispute?: { disputeId: string; reason: string; amountCents: number; status: 'open' | 'won' | 'lost' | 'closed'; openedAt: string; closedAt?: string };
   /** A confirmation that arrived before the workflow started waiting for it. */

@@ -36,9 +36,11 @@ export async function returnPayment(order: Order, how: { refundAtGateway: boolea
     const left = t.amountCents - t.reversedCents;
     if (left > 0) await deps.payments.reverseTransfer({ transferId: t.transferId, amountCents: left, idempotencyKey: `${order.orderId}:reversal:${t.transferId}` });
   }
-  // Marked before any money moves back, whichever way it goes: a release running at the same time (a dispute lost
-  // while the escrow is split) finds the mark when it completes and takes back what it paid after this looked.
-  await update(deps.orders, order.orderId, deps.now, (o) => (o.refundStartedAt ? undefined : { ...o, refundStartedAt: deps.now().toISOString() }));
+  // Marked before any money moves back: a release running at the same time (a dispute lost while the escrow is split)
+  // finds the mark when it completes and takes back what it paid after this looked. Our own refund and one made
+  // outside are marked apart: a provider's event about our refund is not news, one about its own refund is.
+  const mark = how.refundAtGateway ? 'refundStartedAt' : 'returnedOutsideAt';
+  await update(deps.orders, order.orderId, deps.now, (o) => (o[mark] ? undefined : { ...o, [mark]: deps.now().toISOString() }));
   if (how.refundAtGateway) {
     // The workflow's Refund step uses the same key: whichever path comes first refunds, the other is replayed.
     await deps.payments.refund({ chargeId: order.chargeId, amountCents: order.quote.totalCents, idempotencyKey: `${order.orderId}:refund` });

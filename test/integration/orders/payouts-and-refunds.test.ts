@@ -395,7 +395,7 @@ describe('payout accounts, releases and refunds', () => {
     const op = operator();
     const order = await shippedOrder(designer, op.printerId);
     const marked = (await orders.get(order.orderId))!;
-    await orders.save({ ...marked, refundStartedAt: now().toISOString(), revision: marked.revision + 1 }, marked.revision);
+    await orders.save({ ...marked, returnedOutsideAt: now().toISOString(), revision: marked.revision + 1 }, marked.revision);
     const { gateway: counted, calls } = counting(gateway);
     expect(await releaseEscrow({ orderId: order.orderId }, depsWith(counted))).toEqual({ released: 0, returnedMeanwhile: true });
     expect(calls).toEqual([]);
@@ -416,5 +416,18 @@ describe('payout accounts, releases and refunds', () => {
 
     const stranger = delivery('charge.refunded', { id: 'ch_not_ours', object: 'charge', amount: 100, amount_refunded: 100, transfer_group: 'someone-else' });
     expect(await handlePaymentEvent(webhooks.read(stranger.payload, stranger.signature), depsWith(gateway))).toMatchObject({ effect: 'unknown-charge' });
+  });
+
+  it('finishes a dashboard refund whose first handling stopped after marking the order, when the event comes again', async () => {
+    const op = operator();
+    const order = await shippedOrder(`designer-${hex(4)}`, op.printerId);
+    const chargeId = (await orders.get(order.orderId))!.chargeId!;
+    const whole = delivery('charge.refunded', { id: chargeId, object: 'charge', amount: 4010, amount_refunded: 4010, transfer_group: order.orderId });
+    // The first handling marked the money as going back, then stopped (a crash); the provider delivers the event again.
+    const marked = (await orders.get(order.orderId))!;
+    await orders.save({ ...marked, returnedOutsideAt: now().toISOString(), revision: marked.revision + 1 }, marked.revision);
+    expect(await handlePaymentEvent(webhooks.read(whole.payload, whole.signature), depsWith(gateway))).toMatchObject({ effect: 'order-refunded' });
+    expect(await orders.get(order.orderId)).toMatchObject({ status: 'refunded', failure: { error: 'RefundedAtProvider' } });
+    expect(await books.balance(`customer:${order.customerId}`)).toBe(0);
   });
 });
