@@ -482,6 +482,8 @@ export async function releaseEscrow(input: { orderId: string; confirmedBy?: 'car
       if (o.status === 'completed' || returnedMeanwhile) return undefined;
       const rest: Order = { ...o, status: 'completed', deliveredAt: o.deliveredAt ?? at };
       delete rest.waiting;
+      // Delivered: nothing the platform does later needs where the customer lives (the carrier's copy goes too).
+      delete rest.deliverTo;
       return rest;
     },
     order,
@@ -534,6 +536,7 @@ export async function refundOrder(input: { orderId: string; failure?: { Error?: 
     if (o.status === 'refunded' || o.status === 'cancelled') return undefined;
     const rest: Order = { ...o, status: 'cancelled', failure };
     delete rest.waiting;
+    delete rest.deliverTo;
     return rest;
   });
   await tell(deps, saved, saved.customerId, 'order-refunded', `Your order was cancelled: ${failure.cause}`);

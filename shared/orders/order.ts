@@ -168,7 +168,10 @@ export interface Order {
   /** The designer's royalty under the accepted terms, euro cents. */
   royaltyCents: number;
   paymentMethod: string;
-  /** The delivery address, sealed under a data key of its own (base64); absent on orders placed before addresses. */
+  /**
+   * The delivery address, sealed under a data key of its own (base64), until the order ends (delivered, refunded or
+   * cancelled), when it is dropped; absent on orders placed before addresses.
+   */
   deliverTo?: { sealed: string };
   status: OrderStatus;
   /** Why a refunded or cancelled order ended. */

@@ -69,6 +69,8 @@ export async function closeRefunded(order: Order, failure: { error: string; caus
     if (o.status === 'refunded') return undefined;
     const rest: Order = { ...o, status: 'refunded', failure };
     delete rest.waiting;
+    // Nothing will be sent any more: where the customer lives is not kept.
+    delete rest.deliverTo;
     return rest;
   });
   const tidings: Tiding[] = [{ userId: saved.customerId, kind: 'order-refunded', text: customerText }];

@@ -115,7 +115,7 @@ export async function notifyPartners(event: LedgerEvent, deps: PartnerEventDeps)
       const shipment = orderId ? await deps.shipments.get(orderId) : undefined;
       if (!shipment) return { published: [] };
       if (shipment.state !== 'delivered' || shipment.deliverTo) {
-        // Delivered: the carrier has no more use for the address, so its copy goes (the order keeps its own, sealed).
+        // Delivered: the carrier has no more use for the address, so its copy goes (as the order's own does).
         const { deliverTo: _gone, ...rest } = shipment;
         await deps.shipments.save({ ...rest, state: 'delivered', updatedAt: deps.now().toISOString() });
       }

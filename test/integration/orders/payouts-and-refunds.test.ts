@@ -106,6 +106,7 @@ async function shippedOrder(designerId: string, printerId: string): Promise<Orde
     quote: { currency: 'eur', designPriceCents: 1200, printingFeeCents: 2000, commissionCents: 320, shippingCents: 490, totalCents: 4010, estimate: { printSeconds: 3600, grams: 20 } },
     royaltyCents: 500,
     paymentMethod: 'pm_card_visa',
+    deliverTo: { sealed: 'c2VhbGVkIGFkZHJlc3M=' },
     status: 'licensed',
     printNumber: 1,
     attempts: [],
@@ -181,6 +182,10 @@ describe('payout accounts, releases and refunds', () => {
     const result = await releaseEscrow({ orderId: order.orderId }, depsWith(gateway));
 
     expect(result).toMatchObject({ royalty: 'transferred', printingFee: 'transferred' });
+    // Delivered and paid: the customer's sealed address is not kept.
+    expect(order.deliverTo).toBeDefined();
+    expect(await orders.get(order.orderId)).toMatchObject({ status: 'completed' });
+    expect((await orders.get(order.orderId))!.deliverTo).toBeUndefined();
     const transfers = await gateway.transfersOf(order.orderId);
     expect(transfers.map((t) => [t.destinationAccount, t.amountCents]).sort()).toEqual([
       ['acct_designer_ready', 500],
@@ -315,6 +320,7 @@ describe('payout accounts, releases and refunds', () => {
     const result = await refundOrder({ orderId: order.orderId, failure: { Error: 'Conflict', Cause: 'the destination account cannot receive transfers' } }, depsWith(gateway));
 
     expect(result).toEqual({ status: 'refunded' });
+    expect((await orders.get(order.orderId))!.deliverTo).toBeUndefined();
     expect((await gateway.transfersOf(order.orderId)).map((t) => t.reversedCents)).toEqual([500]);
     for (const [account, sum] of Object.entries(await orderBalances(order.orderId))) expect(sum, account).toBe(0);
     expect(released).toContain(order.orderId);
