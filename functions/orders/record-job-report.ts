@@ -3,12 +3,13 @@
 // dropped: retrying would not make it valid.
 import { recordJobReport, type JobReport } from '../../shared/orders/order-steps.js';
 import { DomainError } from '../../shared/errors.js';
+import { DeviceSigningKeys } from '../../shared/printers/device-signing-keys.js';
 import type { SignedReport } from '../../shared/printing/device-keys.js';
 import { logger } from '../lib/observability.js';
 import { printerStore } from '../printers/wiring.js';
 import { clock, orderStore, taskCallbacks } from './wiring.js';
 
-const deps = { orders: orderStore(), printers: printerStore(), callbacks: taskCallbacks(), ...clock };
+const deps = { orders: orderStore(), signingKeys: new DeviceSigningKeys(printerStore()), callbacks: taskCallbacks(), ...clock };
 
 export const handler = async (event: { topic?: string; report?: unknown; signature?: unknown }): Promise<void> => {
   const thing = /^dpm\/printers\/([^/]+)\/(status|progress)$/.exec(event.topic ?? '')?.[1];

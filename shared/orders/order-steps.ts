@@ -24,6 +24,7 @@ import type { PlatformSigner } from '../ledger/ports.js';
 import type { PrinterMessages } from '../printers/printability-proof.js';
 import { MaterialCertificateInput, type MaterialCertificates } from '../partners/material-certificates.js';
 import type { PrinterStore } from '../printers/ports.js';
+import type { DeviceSigningKeys } from '../printers/device-signing-keys.js';
 import { declaredLot } from '../printers/printer.js';
 import { verifyReport, type SignedReport } from '../printing/device-keys.js';
 import { sealPrintFile } from '../printing/print-file-seal.js';
@@ -210,11 +211,11 @@ const count = (v: unknown): v is number => typeof v === 'number' && Number.isFin
 
 // From the printers' `status` and `progress` topics: answers to offers, progress as heartbeats, and the end of a print.
 // Reports must be signed with the device key of the printer the job was offered to.
-export async function recordJobReport(input: { thing: string; signed: SignedReport<JobReport> }, deps: Clock & { orders: OrderStore; printers: PrinterStore; callbacks: TaskCallbacks }) {
+export async function recordJobReport(input: { thing: string; signed: SignedReport<JobReport> }, deps: Clock & { orders: OrderStore; signingKeys: Pick<DeviceSigningKeys, 'of'>; callbacks: TaskCallbacks }) {
   const report = input.signed.report;
   if (!report || report.thing !== input.thing || typeof report.jobId !== 'string') throw new RuleViolation('A job report names its printer and job');
-  const printer = await deps.printers.get(input.thing);
-  if (!printer || !verifyReport(input.signed, printer.deviceKeys.signingKey)) throw new RuleViolation(`The report of ${input.thing} is not signed by its device key`);
+  const signingKey = await deps.signingKeys.of(input.thing);
+  if (!signingKey || !verifyReport(input.signed, signingKey)) throw new RuleViolation(`The report of ${input.thing} is not signed by its device key`);
   const orderId = /^(ord_[0-9a-f]{24})\.\d+$/.exec(report.jobId)?.[1];
   if (!orderId) return { handled: false };
   const order = await deps.orders.get(orderId);

@@ -8,6 +8,7 @@ import type { TaskCallbacks } from '../../../shared/orders/ports.js';
 import { InMemoryOrderStore } from '../../support/fakes/tags.js';
 import type { Printer } from '../../../shared/printers/printer.js';
 import type { PrinterStore } from '../../../shared/printers/ports.js';
+import { DeviceSigningKeys } from '../../../shared/printers/device-signing-keys.js';
 import { anOrder } from '../../support/fakes/orders.js';
 
 const at = '2026-12-01T10:00:00.000Z';
@@ -30,7 +31,7 @@ function given() {
   const orders = new Orders();
   const order = anOrder({ orderId, status: 'printing', attempts: [{ printerId: 'p1', jobId, offeredAt: at, outcome: 'accepted' }], waiting: { step: 'print', token: 'tok', jobId }, createdAt: at, updatedAt: at });
   void orders.create(order);
-  const deps = { orders, printers, callbacks, now: () => new Date(at) };
+  const deps = { orders, signingKeys: new DeviceSigningKeys(printers), callbacks, now: () => new Date(at) };
   const report = (r: Partial<JobReport>) => recordJobReport({ thing: 'p1', signed: signReport({ thing: 'p1', at, jobId, ...r } as JobReport, keys) }, deps);
   return { orders, report, heartbeats, keys, deps };
 }
