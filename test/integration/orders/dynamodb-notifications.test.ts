@@ -6,26 +6,13 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { tables } from '../../../infra/platform.js';
 import { provisionTables } from '../../../local/provision-tables.js';
+import { countingClient } from '../../support/counting-dynamodb.js';
 import { localCredentials, localRegion } from '../../../local/servers/local-aws.js';
 import { DynamoDbNotifications } from '../../../shared/adapters/dynamodb-notifications.js';
 import { notificationId, type Notification, type NotificationKind } from '../../../shared/orders/notifications.js';
 
 const endpoint = inject('dynamoDbUrl');
 const table = `notifications-${randomUUID()}`;
-
-/** A client that records the name of every request it sends. */
-function countingClient() {
-  const client = new DynamoDBClient({ endpoint, region: localRegion, credentials: localCredentials });
-  const sent: string[] = [];
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      sent.push(String(context.commandName).replace(/Command$/, ''));
-      return next(args);
-    },
-    { step: 'initialize', name: 'countRequests' },
-  );
-  return { client, sent };
-}
 
 const plain = new DynamoDBClient({ endpoint, region: localRegion, credentials: localCredentials });
 const doc = DynamoDBDocumentClient.from(plain);
@@ -46,7 +33,7 @@ describe('notifications on DynamoDB Local', () => {
   });
 
   it('writes several notifications in one transaction, and a replay writes none of them again', async () => {
-    const { client, sent } = countingClient();
+    const { client, sent } = countingClient(endpoint);
     const notifications = new DynamoDbNotifications(client, table);
     const orderId = `ord_${hex()}`;
     const ns = [note(orderId, `cust-${hex()}`, 'order-completed'), note(orderId, `des-${hex()}`, 'royalty-earned'), note(orderId, `op-${hex()}`, 'payout-earned')];
@@ -66,7 +53,7 @@ describe('notifications on DynamoDB Local', () => {
   });
 
   it('sends only the unsent ones when some went out before (an earlier attempt told one participant)', async () => {
-    const { client, sent } = countingClient();
+    const { client, sent } = countingClient(endpoint);
     const notifications = new DynamoDbNotifications(client, table);
     const orderId = `ord_${hex()}`;
     const [first, second, third] = [note(orderId, `cust-${hex()}`, 'order-refunded'), note(orderId, `des-${hex()}`, 'payout-reversed'), note(orderId, `op-${hex()}`, 'payout-reversed')];

@@ -6,6 +6,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { tables } from '../../../infra/platform.js';
 import { provisionTables } from '../../../local/provision-tables.js';
+import { countingClient } from '../../support/counting-dynamodb.js';
 import { localCredentials, localRegion } from '../../../local/servers/local-aws.js';
 import { DynamoDbOrderStore } from '../../../shared/adapters/dynamodb-order-store.js';
 import { update } from '../../../shared/orders/order-records.js';
@@ -13,20 +14,6 @@ import { anOrder } from '../../support/fakes/orders.js';
 
 const endpoint = inject('dynamoDbUrl');
 const table = `order-store-${randomUUID()}`;
-
-/** A client that records the name of every request it sends. */
-function countingClient() {
-  const client = new DynamoDBClient({ endpoint, region: localRegion, credentials: localCredentials });
-  const sent: string[] = [];
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      sent.push(String(context.commandName).replace(/Command$/, ''));
-      return next(args);
-    },
-    { step: 'initialize', name: 'countRequests' },
-  );
-  return { client, sent };
-}
 
 const plain = new DynamoDBClient({ endpoint, region: localRegion, credentials: localCredentials });
 const hex = () => randomBytes(12).toString('hex');
@@ -37,7 +24,7 @@ describe('order store on DynamoDB Local', () => {
   });
 
   it('answers a save that lost the race with the order that won it, read in the same request', async () => {
-    const { client, sent } = countingClient();
+    const { client, sent } = countingClient(endpoint);
     const orders = new DynamoDbOrderStore(client, table);
     const order = anOrder({ orderId: `ord_${hex()}`, customerId: `cust-${hex()}` });
     expect(await orders.create(order)).toBe(true);
@@ -59,7 +46,7 @@ describe('order store on DynamoDB Local', () => {
   });
 
   it('advances an order from a stale copy with one failed write and no read', async () => {
-    const { client, sent } = countingClient();
+    const { client, sent } = countingClient(endpoint);
     const orders = new DynamoDbOrderStore(client, table);
     const order = anOrder({ orderId: `ord_${hex()}`, customerId: `cust-${hex()}` });
     await orders.create(order);
@@ -84,7 +71,7 @@ describe('order store on DynamoDB Local', () => {
   });
 
   it('reads, lists and advances an order stored as a map before, and rewrites it as JSON', async () => {
-    const { client, sent } = countingClient();
+    const { client, sent } = countingClient(endpoint);
     const orders = new DynamoDbOrderStore(client, table);
     const customerId = `cust-${hex()}`;
     const order = anOrder({ orderId: `ord_${hex()}`, customerId });
