@@ -47,11 +47,6 @@ export class DynamoDbLedgerBook implements LedgerBook {
     }
   }
 
-  async asset(k: string): Promise<AssetState | undefined> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.mainTable, Key: assetKey(k), ConsistentRead: true }));
-    return out.Item?.asset as AssetState | undefined;
-  }
-
   async step(eventId: string): Promise<StepRecord | undefined> {
     const out = await this.doc.send(new GetCommand({ TableName: this.idempotencyTable, Key: stepKey(eventId), ConsistentRead: true }));
     return out.Item?.step as StepRecord | undefined;

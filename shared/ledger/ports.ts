@@ -46,7 +46,6 @@ export interface LedgerBookState {
 export interface LedgerBook {
   /** The step record and the assets' tips in one strongly consistent read. */
   load(eventId: string, assetKeys: string[]): Promise<LedgerBookState>;
-  asset(assetKey: string): Promise<AssetState | undefined>;
   step(eventId: string): Promise<StepRecord | undefined>;
   /** Records the planned transaction before it is posted; false if a record for the event already exists. */
   reserve(step: StepRecord): Promise<boolean>;

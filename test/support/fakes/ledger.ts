@@ -74,10 +74,6 @@ export class FakeBook implements LedgerBook {
     const s = this.steps.get(eventId);
     return { step: s && clone(s), assets };
   }
-  async asset(k: string) {
-    const a = this.assets.get(k);
-    return a && clone(a);
-  }
   async step(id: string) {
     const s = this.steps.get(id);
     return s && clone(s);
