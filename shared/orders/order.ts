@@ -278,11 +278,9 @@ export function unsuitability(design: Extract<Design, { status: 'listed' }>, c: 
   return undefined;
 }
 
-/**
- * Printers that can take the order, best first: highest rating, then shortest queue. Equal printers are ordered by a
- * hash of the order and the printer, so orders placed at the same moment spread over equal printers instead of all
- * going to the same one, and the same order always ranks them the same way.
- */
+/** Orders equal printers for one order (see matchPrinters). */
+const tieHash = (spreadKey: string, printerId: string) => createHash('sha256').update(`${spreadKey}|${printerId}`).digest('hex');
+
 /**
  * matchPrinters' order for printers whose presence (online, queue) is not read yet, for reading it lazily: those that
  * can take the order on everything else (material, build volume) and are not excluded, in groups of equal rating,
@@ -296,10 +294,9 @@ export function presenceBlindRanking(
   exclude: ReadonlySet<string> = new Set(),
   spreadKey = '',
 ): Omit<Candidate, 'online' | 'queueLength'>[][] {
-  const spread = (printerId: string) => createHash('sha256').update(`${spreadKey}|${printerId}`).digest('hex');
   const ranked = printers
     .filter((c) => !exclude.has(c.printer.printerId) && unsuitability(design, { ...c, online: true, queueLength: 0 }, material) === undefined)
-    .map((c) => ({ c, tie: spread(c.printer.printerId) }))
+    .map((c) => ({ c, tie: tieHash(spreadKey, c.printer.printerId) }))
     .sort((a, b) => b.c.rating - a.c.rating || a.tie.localeCompare(b.tie))
     .map(({ c }) => c);
   const groups: Omit<Candidate, 'online' | 'queueLength'>[][] = [];
@@ -311,6 +308,11 @@ export function presenceBlindRanking(
   return groups;
 }
 
+/**
+ * Printers that can take the order, best first: highest rating, then shortest queue. Equal printers are ordered by a
+ * hash of the order and the printer, so orders placed at the same moment spread over equal printers instead of all
+ * going to the same one, and the same order always ranks them the same way.
+ */
 export function matchPrinters(
   design: Extract<Design, { status: 'listed' }>,
   candidates: readonly Candidate[],
@@ -318,10 +320,9 @@ export function matchPrinters(
   exclude: ReadonlySet<string> = new Set(),
   spreadKey = '',
 ): Candidate[] {
-  const spread = (c: Candidate) => createHash('sha256').update(`${spreadKey}|${c.printer.printerId}`).digest('hex');
   return candidates
     .filter((c) => !exclude.has(c.printer.printerId) && unsuitability(design, c, material) === undefined)
-    .map((c) => ({ c, tie: spread(c) }))
+    .map((c) => ({ c, tie: tieHash(spreadKey, c.printer.printerId) }))
     .sort((a, b) => b.c.rating - a.c.rating || a.c.queueLength - b.c.queueLength || a.tie.localeCompare(b.tie))
     .map(({ c }) => c);
 }
