@@ -1,6 +1,7 @@
 // One way to build document clients. DynamoDBDocumentClient.from() shares the base client's config, so the last
 // caller's translate options win for every adapter on that client; they must therefore be the same everywhere.
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 
 export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
@@ -41,4 +42,13 @@ export async function batchGet(doc: DynamoDBDocumentClient, table: string, keys:
     }
   }
   return out;
+}
+
+/**
+ * The item a refused write returns (ReturnValuesOnConditionCheckFailure ALL_OLD). The document client translates
+ * responses but not errors (aws-sdk-js-v3#6723), so it comes as DynamoDB attribute values; one already translated (a
+ * later SDK) is taken as it is.
+ */
+export function nativeItem(item: Record<string, unknown>): Record<string, unknown> {
+  return typeof item.pk === 'string' ? item : unmarshall(item as Record<string, AttributeValue>);
 }

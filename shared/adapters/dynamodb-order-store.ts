@@ -3,22 +3,13 @@
 // queries inside it, and a map costs DynamoDB and the SDK an attribute value per field to encode, check and decode on
 // every read and write (DynamoDB Local: about a fifth of the JVM's CPU per order request, and a tenth of ours, for an
 // order of 60 fields). Orders written as a map (`order`) before are still read, and rewritten as JSON when next saved.
-import { ConditionalCheckFailedException, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Order } from '../orders/order.js';
 import type { OrderStore, SaveOutcome } from '../orders/ports.js';
-import { documentClient, queryAll } from './dynamodb-document.js';
+import { documentClient, nativeItem, queryAll } from './dynamodb-document.js';
 
 const key = (id: string) => ({ pk: `ORDER#${id}`, sk: 'ORDER' });
-
-/**
- * The item a failed condition returns. The document client translates responses but not errors (aws-sdk-js-v3#6723),
- * so it comes as DynamoDB attribute values; one already translated (a later SDK) is taken as it is.
- */
-function nativeItem(item: Record<string, unknown>): Record<string, unknown> {
-  return typeof item.pk === 'string' ? item : unmarshall(item as Record<string, AttributeValue>);
-}
 
 const orderOf = (item: Record<string, unknown> | undefined): Order | undefined =>
   typeof item?.json === 'string' ? (JSON.parse(item.json) as Order) : (item?.order as Order | undefined);

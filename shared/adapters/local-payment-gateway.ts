@@ -9,7 +9,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { testCardOutcome, type ChargeResult, type ConnectedAccountStatus, type PaymentGateway, type TransferMade } from '../payments/payment-gateway.js';
 import { InvalidInput, NotFound, RuleViolation } from '../errors.js';
 import { canonicalJson } from '../ledger/transaction.js';
-import { documentClient, itemsUnder } from './dynamodb-document.js';
+import { documentClient, itemsUnder, nativeItem } from './dynamodb-document.js';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
@@ -39,24 +39,28 @@ export class LocalPaymentGateway implements PaymentGateway {
    */
   private async once<T>(kind: string, key: string, request: object, make: () => T, also: (result: T) => TransactItem[] = () => []): Promise<T> {
     const k = { pk: `PAYMENT#${kind}#${key}`, sk: 'RESULT' };
-    const existing = await this.doc.send(new GetCommand({ TableName: this.table, Key: k, ConsistentRead: true }));
-    if (existing.Item) {
-      // Stripe refuses a key reused with different parameters; so do we (compared key-order-free: DynamoDB reorders).
-      if (canonicalJson(existing.Item.request) !== canonicalJson(request)) throw new InvalidInput(`Idempotency key ${key} was used with different parameters`);
-      return existing.Item.result as T;
-    }
+    // Written first, read only when the key was used before: the refused write answers with the stored item (ALL_OLD),
+    // so a first request costs one write and a retry one refused write, where each began with a read.
     const result = make();
     try {
       await this.doc.send(
         new TransactWriteCommand({
-          TransactItems: [{ Put: { TableName: this.table, Item: { ...k, request, result }, ConditionExpression: 'attribute_not_exists(pk)' } }, ...also(result)],
+          TransactItems: [{ Put: { TableName: this.table, Item: { ...k, request, result }, ConditionExpression: 'attribute_not_exists(pk)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } }, ...also(result)],
         }),
       );
       return result;
     } catch (err) {
       if (!(err instanceof TransactionCanceledException)) throw err;
-      if (err.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return this.once(kind, key, request, make, also);
-      if (err.CancellationReasons?.slice(1).some((r) => r.Code === 'ConditionalCheckFailed')) {
+      const reasons = err.CancellationReasons ?? [];
+      if (reasons[0]?.Code === 'ConditionalCheckFailed') {
+        const returned = reasons[0].Item ? nativeItem(reasons[0].Item) : undefined;
+        const stored = returned ?? (await this.doc.send(new GetCommand({ TableName: this.table, Key: k, ConsistentRead: true }))).Item;
+        if (!stored) throw err;
+        // Stripe refuses a key reused with different parameters; so do we (compared key-order-free: DynamoDB reorders).
+        if (canonicalJson(stored.request) !== canonicalJson(request)) throw new InvalidInput(`Idempotency key ${key} was used with different parameters`);
+        return stored.result as T;
+      }
+      if (reasons.slice(1).some((r) => r.Code === 'ConditionalCheckFailed')) {
         throw new RuleViolation(`The ${kind} ${key} cannot be made: it would take back more than was transferred`);
       }
       throw err;

@@ -10,6 +10,7 @@ import { DynamoDbBooks } from '../../../shared/adapters/dynamodb-books.js';
 import { LocalPaymentGateway } from '../../../shared/adapters/local-payment-gateway.js';
 import { RuleViolation } from '../../../shared/errors.js';
 import { releaseEntry } from '../../../shared/payments/accounting.js';
+import { countingClient } from '../../support/counting-dynamodb.js';
 
 const dynamo = new DynamoDBClient({ endpoint: inject('dynamoDbUrl'), region: localRegion, credentials: localCredentials });
 const table = `payments-${randomUUID()}`;
@@ -38,6 +39,20 @@ describe('payments and books', () => {
     await expect(gateway.charge({ amountCents: 9999, currency: 'eur', paymentMethod: '4242424242424242', transferGroup: 'order-1', idempotencyKey: 'order-7:escrow' })).rejects.toThrow('different parameters');
     const t1 = await gateway.transfer({ destinationAccount: 'acct_designer', amountCents: 700, transferGroup: 'order-7', idempotencyKey: 'order-7:royalty' });
     expect(await gateway.transfer({ destinationAccount: 'acct_designer', amountCents: 700, transferGroup: 'order-7', idempotencyKey: 'order-7:royalty' })).toEqual(t1);
+  });
+
+  it('charges with one write, and answers a retry from the refused write, with no read first', async () => {
+    const { client, sent } = countingClient(inject('dynamoDbUrl'));
+    const counted = new LocalPaymentGateway(client, table, () => new Date());
+    const key = `order-${randomUUID()}:escrow`;
+    const input = { amountCents: 2500, currency: 'eur' as const, paymentMethod: '4242424242424242', transferGroup: 'order-9', idempotencyKey: key };
+    const first = await counted.charge(input);
+    expect(sent).toEqual(['TransactWriteItems']);
+    sent.length = 0;
+    expect(await counted.charge(input)).toEqual(first);
+    await expect(counted.charge({ ...input, amountCents: 2600 })).rejects.toThrow('different parameters');
+    // Each retry is its refused write alone: the refusal carries the stored answer.
+    expect(sent).toEqual(['TransactWriteItems', 'TransactWriteItems']);
   });
 
   it('posts balanced entries once, and splits an order’s escrow into royalty, fee and commission', async () => {
