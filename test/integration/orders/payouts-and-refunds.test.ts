@@ -144,6 +144,10 @@ function accountObject(accountId: string, userId: string, status: ConnectedAccou
 const pending: ConnectedAccountStatus = { chargesEnabled: false, payoutsEnabled: false, transfersActive: false, detailsSubmitted: false, requirementsDue: ['external_account'] };
 const ready: ConnectedAccountStatus = { chargesEnabled: false, payoutsEnabled: true, transfersActive: true, detailsSubmitted: true, requirementsDue: [] };
 
+/** A connected account in the given state, known since long ago (so any account.updated event is newer). */
+const payoutAccount = (userId: string, accountId: string, status: ConnectedAccountStatus) =>
+  payoutAccounts.create({ userId, accountId, country: 'FR', status, statusAt: new Date(0).toISOString(), createdAt: now().toISOString() });
+
 /** Every account's postings for the order, summed: after a full refund each one is back at zero. */
 async function orderBalances(orderId: string): Promise<Record<string, number>> {
   const sums: Record<string, number> = {};
@@ -175,8 +179,8 @@ describe('payout accounts, releases and refunds', () => {
   it('pays each share to a ready account at release: transfers in the order’s group, and the books move it to paid out', async () => {
     const designer = `designer-${hex(4)}`;
     const op = operator();
-    await payoutAccounts.create({ userId: designer, accountId: 'acct_designer_ready', country: 'FR', status: ready, statusAt: new Date(0).toISOString(), createdAt: now().toISOString() });
-    await payoutAccounts.create({ userId: op.userId, accountId: 'acct_operator_ready', country: 'FR', status: ready, statusAt: new Date(0).toISOString(), createdAt: now().toISOString() });
+    await payoutAccount(designer, 'acct_designer_ready', ready);
+    await payoutAccount(op.userId, 'acct_operator_ready', ready);
     const order = await shippedOrder(designer, op.printerId);
 
     const result = await releaseEscrow({ orderId: order.orderId }, depsWith(gateway));
@@ -204,7 +208,7 @@ describe('payout accounts, releases and refunds', () => {
   it('keeps a share owed while the account is not ready, and transfers it when account.updated says it is; a re-delivery changes nothing', async () => {
     const designer = `designer-${hex(4)}`;
     const op = operator();
-    await payoutAccounts.create({ userId: designer, accountId: 'acct_designer_pending', country: 'FR', status: pending, statusAt: new Date(0).toISOString(), createdAt: now().toISOString() });
+    await payoutAccount(designer, 'acct_designer_pending', pending);
     const order = await shippedOrder(designer, op.printerId);
     const { gateway: payments, calls } = counting(gateway);
 
@@ -234,7 +238,7 @@ describe('payout accounts, releases and refunds', () => {
 
   it('does not let an older account.updated overwrite a newer one (deliveries are not ordered)', async () => {
     const userId = `designer-${hex(4)}`;
-    await payoutAccounts.create({ userId, accountId: 'acct_order', country: 'FR', status: pending, statusAt: new Date(0).toISOString(), createdAt: now().toISOString() });
+    await payoutAccount(userId, 'acct_order', pending);
     const newer = delivery('account.updated', accountObject('acct_order', userId, ready), { created: 1_800_000_100 });
     const older = delivery('account.updated', accountObject('acct_order', userId, { ...pending, requirementsDue: ['individual.verification.document'] }), { created: 1_800_000_000 });
 
@@ -248,8 +252,8 @@ describe('payout accounts, releases and refunds', () => {
   it('refunds a completed order: every transfer of its group reversed, then the charge refunded, and its books back to zero', async () => {
     const designer = `designer-${hex(4)}`;
     const op = operator();
-    await payoutAccounts.create({ userId: designer, accountId: 'acct_d_refund', country: 'FR', status: ready, statusAt: new Date(0).toISOString(), createdAt: now().toISOString() });
-    await payoutAccounts.create({ userId: op.userId, accountId: 'acct_o_refund', country: 'FR', status: ready, statusAt: new Date(0).toISOString(), createdAt: now().toISOString() });
+    await payoutAccount(designer, 'acct_d_refund', ready);
+    await payoutAccount(op.userId, 'acct_o_refund', ready);
     const order = await shippedOrder(designer, op.printerId);
     await releaseEscrow({ orderId: order.orderId }, depsWith(gateway));
     const { gateway: payments, calls } = counting(gateway);
@@ -303,8 +307,8 @@ describe('payout accounts, releases and refunds', () => {
   it('undoes a release that failed halfway when the workflow refunds the order (one transfer made, the other refused)', async () => {
     const designer = `designer-${hex(4)}`;
     const op = operator();
-    await payoutAccounts.create({ userId: designer, accountId: 'acct_d_half', country: 'FR', status: ready, statusAt: new Date(0).toISOString(), createdAt: now().toISOString() });
-    await payoutAccounts.create({ userId: op.userId, accountId: 'acct_o_half', country: 'FR', status: ready, statusAt: new Date(0).toISOString(), createdAt: now().toISOString() });
+    await payoutAccount(designer, 'acct_d_half', ready);
+    await payoutAccount(op.userId, 'acct_o_half', ready);
     const order = await shippedOrder(designer, op.printerId);
     const refusing: PaymentGateway = {
       ...counting(gateway).gateway,
@@ -329,7 +333,7 @@ describe('payout accounts, releases and refunds', () => {
   it('records a dispute, and when it is lost takes back the shares and closes the order without refunding the charge again', async () => {
     const designer = `designer-${hex(4)}`;
     const op = operator();
-    await payoutAccounts.create({ userId: designer, accountId: 'acct_d_dispute', country: 'FR', status: ready, statusAt: new Date(0).toISOString(), createdAt: now().toISOString() });
+    await payoutAccount(designer, 'acct_d_dispute', ready);
     const order = await shippedOrder(designer, op.printerId);
     await releaseEscrow({ orderId: order.orderId }, depsWith(gateway));
     const chargeId = (await orders.get(order.orderId))!.chargeId!;
@@ -357,8 +361,8 @@ describe('payout accounts, releases and refunds', () => {
   it('takes back what a release paid when a dispute was lost while it ran, and the order stays refunded', async () => {
     const designer = `designer-${hex(4)}`;
     const op = operator();
-    await payoutAccounts.create({ userId: designer, accountId: 'acct_d_race', country: 'FR', status: ready, statusAt: new Date(0).toISOString(), createdAt: now().toISOString() });
-    await payoutAccounts.create({ userId: op.userId, accountId: 'acct_o_race', country: 'FR', status: ready, statusAt: new Date(0).toISOString(), createdAt: now().toISOString() });
+    await payoutAccount(designer, 'acct_d_race', ready);
+    await payoutAccount(op.userId, 'acct_o_race', ready);
     const order = await shippedOrder(designer, op.printerId);
     const chargeId = (await orders.get(order.orderId))!.chargeId!;
     const { gateway: counted, calls } = counting(gateway);
