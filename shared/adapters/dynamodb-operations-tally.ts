@@ -1,6 +1,6 @@
 // OperationsTally in the main table: one item per measurement and minute (TALLY#<name> / <minute ISO>), counted and
 // summed with atomic ADDs, gone after two days (TTL). One small write per measurement, or per batch of them (the
-// ledger writer adds an SQS batch's count and sum at once); read back with one Query.
+// ledger writer adds the count and sum of what it held for up to 10 s at once); read back with one Query.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { OperationsTally, TallyName } from '../admin/operations.js';
