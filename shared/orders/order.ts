@@ -203,6 +203,12 @@ export interface Order {
    * a release still running then takes back what it paid.
    */
   returnedOutsideAt?: string;
+  /**
+   * Parts of the payment given back from the provider's dashboard, oldest first, each once (by the provider's refund
+   * id). Before the release they come out of the escrow and the release splits what is left; after it the platform
+   * bears them (see orders/refunds.ts). The refund that brings the total to the whole charge refunds the order instead.
+   */
+  partialRefunds?: { refundId: string; amountCents: number; at: string }[];
   /** A chargeback the buyer's bank opened on the order's charge, as the payment provider reported it. */
   dispute?: { disputeId: string; reason: string; amountCents: number; status: 'open' | 'won' | 'lost' | 'closed'; openedAt: string; closedAt?: string };
   /** A confirmation that arrived before the workflow started waiting for it. */
