@@ -86,6 +86,24 @@ export const ProductOwnershipTransferredV1 = z.strictObject({
   toOwnerId: id,
 });
 
+/**
+ * A supplier's certificate for a lot of material, recorded by the platform: a step of the lot's own ledger asset
+ * (`lot:<lotId>`), which products printed from the lot name by its lot id. Certificates recorded after a product was
+ * printed reach its memory this way. The issuer is the partner's opaque id; the document itself stays with whoever
+ * holds it, the ledger keeps its hash.
+ */
+export const MaterialCertifiedV1 = z.strictObject({
+  ...base,
+  type: z.literal('material.certified'),
+  version: z.literal(1),
+  lotId: id,
+  certificateId: id,
+  issuerPartnerId: id,
+  material: z.string().regex(/^[A-Za-z0-9-]{1,32}$/, 'a material name (letters, digits and -)'),
+  documentSha256: hex64,
+  issuedAt: z.iso.datetime({ offset: true }),
+});
+
 export const LedgerEvent = z.discriminatedUnion('type', [
   DesignRegisteredV1,
   z.discriminatedUnion('version', [ProductPrintedV1, ProductPrintedV2]),
@@ -93,6 +111,7 @@ export const LedgerEvent = z.discriminatedUnion('type', [
   ProductShippedV1,
   ProductDeliveredV1,
   ProductOwnershipTransferredV1,
+  MaterialCertifiedV1,
 ]);
 export type LedgerEvent = z.infer<typeof LedgerEvent>;
 export type LedgerEventType = LedgerEvent['type'];

@@ -3,9 +3,9 @@
 import { postMaterialCertificate } from '../../shared/partners/inbound-webhooks.js';
 import { routeSchemas } from '../lib/api-schemas.js';
 import { bearerOf, httpRoute } from '../lib/http.js';
-import { certificates, clock, partnerKeys } from './wiring.js';
+import { certificates, clock, ledgerEvents, partnerKeys } from './wiring.js';
 
-const deps = { partnerKeys: partnerKeys(), certificates: certificates(), ...clock };
+const deps = { partnerKeys: partnerKeys(), certificates: certificates(), events: ledgerEvents(), ...clock };
 
 export const handler = httpRoute({
   body: routeSchemas['POST /partner/material-certificates'].body,

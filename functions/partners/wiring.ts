@@ -1,9 +1,11 @@
 // The partner handlers' dependencies, built once per cold start. Each factory reads only the variables its function
 // is bound to (infra/platform.ts `uses`), so a handler that needs no KMS key does not ask for one.
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { EventBridgeLedgerEvents } from '../../shared/adapters/eventbridge-ledger-events.js';
 import { DynamoDbMaterialCertificates } from '../../shared/adapters/dynamodb-material-certificates.js';
 import { DynamoDbPartnerKeys } from '../../shared/adapters/dynamodb-partner-keys.js';
 import { DynamoDbPartners } from '../../shared/adapters/dynamodb-partners.js';
@@ -22,6 +24,8 @@ export const partnerStore = () => new DynamoDbPartners(dynamoDbClient(aws), tabl
 export const partnerKeys = () => new DynamoDbPartnerKeys(dynamoDbClient(aws), table());
 export const shipments = () => new DynamoDbShipments(dynamoDbClient(aws), table());
 export const certificates = () => new DynamoDbMaterialCertificates(dynamoDbClient(aws), table());
+/** Certificates become steps of their lot's ledger asset, through the bus like every ledger event. */
+export const ledgerEvents = () => new EventBridgeLedgerEvents(new EventBridgeClient({ region: aws.AWS_REGION }), readConfig(z.object({ EVENT_BUS_NAME: z.string().min(1) })).EVENT_BUS_NAME);
 export const webhookEndpoints = () => new DynamoDbWebhookEndpoints(dynamoDbClient(aws), table());
 export const webhookDeliveries = () => new DynamoDbWebhookDeliveries(dynamoDbClient(aws), table());
 export const partnerDataKeys = () => new KmsDataKeys(new KMSClient({ region: aws.AWS_REGION }), readConfig(z.object({ KEY_DATA: z.string().min(1) })).KEY_DATA);

@@ -7,8 +7,23 @@ import { RuleViolation } from '../errors.js';
 import type { AssetState } from './ports.js';
 import { unsignedCreate, unsignedTransfer, type Transaction } from './transaction.js';
 
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
 export const designAssetKey = (designId: string) => `design:${designId}`;
 export const productAssetKey = (productId: string) => `product:${productId}`;
+/**
+ * A material lot's asset, `lot:<lotId>`: also the FIFO group of its certificates, and SQS takes message group ids of at
+ * most 128 characters, so the few lot ids too long for that are named by their hash (`lot-sha256:` never starts a
+ * `lot:` key, so the two forms cannot meet).
+ */
+export const lotAssetKey = (lotId: string) => (lotId.length <= 124 ? `lot:${lotId}` : `lot-sha256:${sha256(lotId)}`);
+/**
+ * What a lot's CREATE carries to be found by: products printed from the lot name its id too (as `materialLot`), so a
+ * search for the id ranks the lot among them; this hash is a search term only the lot's asset has.
+ */
+export const lotSearchKey = (lotId: string) => sha256(`dpm-lot:${lotId}`);
+/** One ledger step per recorded certificate, whatever retries re-publish it: the writer's idempotency key. */
+export const certificateEventId = (issuerPartnerId: string, certificateId: string) => `material.certified:${sha256(`${issuerPartnerId}/${certificateId}`)}`;
 
 export const participant = {
   designer: (id: string) => `designer:${id}`,
@@ -16,7 +31,6 @@ export const participant = {
   printer: (id: string) => `printer:${id}`,
 };
 
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /** What the model needs resolved before it can plan: keys and the states of the assets involved. */
 export interface PlanContext {
@@ -52,7 +66,9 @@ export function participantsOf(e: LedgerEvent): string[] {
 }
 
 export function assetKeyOf(e: LedgerEvent): string {
-  return e.type === 'design.registered' ? designAssetKey(e.designId) : productAssetKey(e.productId);
+  if (e.type === 'design.registered') return designAssetKey(e.designId);
+  if (e.type === 'material.certified') return lotAssetKey(e.lotId);
+  return productAssetKey(e.productId);
 }
 
 function stepMetadata(e: LedgerEvent, extra: Record<string, unknown>): Record<string, unknown> {
@@ -66,6 +82,7 @@ export function planStep(e: LedgerEvent, ctx: PlanContext): Plan {
     if (!k) throw new Error(`No key resolved for ${p}`);
     return k;
   };
+  if (e.type === 'material.certified') return planCertificate(e, ctx);
   if (e.type === 'design.registered' || e.type === 'product.printed') {
     if (ctx.asset) throw new RuleViolation(`${assetKey} is already on the ledger (asset ${ctx.asset.assetId}); a second ${e.type} would fork its history`);
     if (e.type === 'design.registered') {
@@ -121,4 +138,27 @@ export function planStep(e: LedgerEvent, ctx: PlanContext): Plan {
       return transfer({}, participant.customer(e.fromOwnerId), from, key(participant.customer(e.toOwnerId)));
     }
   }
+}
+
+/**
+ * A lot's certificates form its own chain, held by the platform: the first one recorded creates the lot's asset, each
+ * later one is a TRANSFER to the platform again. The CREATE's data depends on the lot id alone, so whichever
+ * certificate comes first, the lot is the same asset; products link to it by that id (`materialLot`).
+ */
+function planCertificate(e: Extract<LedgerEvent, { type: 'material.certified' }>, ctx: PlanContext): Plan {
+  const assetKey = lotAssetKey(e.lotId);
+  const certificate = { lotId: e.lotId, certificateId: e.certificateId, issuerPartnerId: e.issuerPartnerId, material: e.material, documentSha256: e.documentSha256, issuedAt: e.issuedAt };
+  const asset = ctx.asset;
+  if (!asset) {
+    const data = { dpm: 'lot', v: 1, lotId: e.lotId, lotSearchKey: lotSearchKey(e.lotId) };
+    return { tx: unsignedCreate(ctx.platformKey, data, stepMetadata(e, certificate), ctx.platformKey), signer: 'platform', assetKey, newOwner: ctx.platformKey };
+  }
+  if (asset.owner !== ctx.platformKey) throw new RuleViolation(`${assetKey} is not held by the platform; it cannot take another certificate`);
+  return {
+    tx: unsignedTransfer(asset.assetId, { txId: asset.tipTxId, owner: ctx.platformKey }, stepMetadata(e, certificate), ctx.platformKey),
+    signer: 'platform',
+    assetKey,
+    newOwner: ctx.platformKey,
+    previousTip: asset.tipTxId,
+  };
 }

@@ -3,7 +3,7 @@
 // A supplier may also post certificates with its API key; both paths record the same way.
 import { z } from 'zod';
 import { confirmDelivery } from '../orders/place-order.js';
-import type { OrderStore, TaskCallbacks } from '../orders/ports.js';
+import type { LedgerEvents, OrderStore, TaskCallbacks } from '../orders/ports.js';
 import { authorizePartner, type PartnerKeys } from './api-keys.js';
 import { MaterialCertificateInput, recordMaterialCertificate, type MaterialCertificates } from './material-certificates.js';
 import { receiveWebhook, type InboundWebhookDeps } from './partners.js';
@@ -26,14 +26,14 @@ export function receiveCarrierStatus(input: Inbound, deps: InboundWebhookDeps & 
 }
 
 /** A supplier's certificate for a lot of material, signed with its webhook secret. */
-export function receiveSupplierCertificate(input: Inbound, deps: InboundWebhookDeps & { certificates: MaterialCertificates }) {
+export function receiveSupplierCertificate(input: Inbound, deps: InboundWebhookDeps & { certificates: MaterialCertificates; events: LedgerEvents }) {
   return receiveWebhook({ ...input, kind: 'supplier' }, { schema: MaterialCertificateInput, what: 'material certificate' }, async (certificate, partner) => {
     await recordMaterialCertificate({ ...certificate, issuerPartnerId: partner.partnerId, via: 'webhook' }, deps);
   }, deps);
 }
 
 /** The same certificate through the supplier's API key (materials:write). */
-export async function postMaterialCertificate(input: MaterialCertificateInput & { apiKey: string | undefined }, deps: { partnerKeys: PartnerKeys; certificates: MaterialCertificates; now: () => Date }) {
+export async function postMaterialCertificate(input: MaterialCertificateInput & { apiKey: string | undefined }, deps: { partnerKeys: PartnerKeys; certificates: MaterialCertificates; events: LedgerEvents; now: () => Date }) {
   const caller = await authorizePartner(input.apiKey, 'materials:write', deps);
   const { apiKey: _key, ...certificate } = input;
   const { certificate: recorded, created } = await recordMaterialCertificate({ ...certificate, issuerPartnerId: caller.partnerId, via: 'api' }, deps);

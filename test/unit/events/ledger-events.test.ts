@@ -33,7 +33,17 @@ describe('ledger event contracts', () => {
     expect(() => parseLedgerEvent({ ...v1, version: 3 })).toThrow(InvalidLedgerEvent);
   });
 
+  it('reads material.certified v1: a lot’s certificate by ids and its document’s hash, nothing else', () => {
+    const certified = { type: 'material.certified', version: 1, eventId: `material.certified:${'1'.repeat(64)}`, occurredAt: '2026-12-01T09:00:00.000Z', assetKey: 'lot:PLA-LOT-7', lotId: 'PLA-LOT-7', certificateId: 'COA-9', issuerPartnerId: 'supplier-1', material: 'PLA', documentSha256: 'e'.repeat(64), issuedAt: '2026-11-30T00:00:00Z' };
+    expect(parseLedgerEvent(certified)).toEqual(certified);
+    expect(() => parseLedgerEvent({ ...certified, issuerName: 'Filament Works Ltd' })).toThrow(/issuerName/);
+    expect(() => parseLedgerEvent({ ...certified, documentSha256: 'a PDF', lotId: 'lot 7' })).toThrow(/Invalid ledger event material.certified v1: lotId: .*documentSha256/);
+    expect(() => parseLedgerEvent({ ...certified, version: 2 })).toThrow(InvalidLedgerEvent);
+  });
+
   it('uses detail-types the ledger rule of the description routes', () => {
     expect(matchesPattern(platform.eventRules.ledgerSteps.pattern, { source: 'dpm', 'detail-type': ledgerDetailType('product.delivered') })).toBe(true);
+    // A lot's certificates take the same FIFO path as every other step.
+    expect(matchesPattern(platform.eventRules.ledgerSteps.pattern, { source: 'dpm', 'detail-type': ledgerDetailType('material.certified') })).toBe(true);
   });
 });

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LedgerEvent } from '../../../events/ledger-events.js';
 import { DependencyUnavailable, RuleViolation } from '../../../shared/errors.js';
 import { canonicalJson, transactionId } from '../../../shared/ledger/transaction.js';
-import { designAssetKey, participant, planStep, productAssetKey } from '../../../shared/ledger/ledger-model.js';
+import { designAssetKey, lotAssetKey, lotSearchKey, participant, planStep, productAssetKey } from '../../../shared/ledger/ledger-model.js';
 import { verifyHistory } from '../../../shared/ledger/verify-history.js';
 import { writeLedgerStep } from '../../../shared/ledger/write-ledger-step.js';
 import { FakeBook, FakeCustody, FakeNetwork, FakePlatformSigner } from '../../support/fakes/ledger.js';
@@ -139,6 +139,35 @@ describe('the ledger writer', () => {
     for (const e of story.slice(0, 4)) await writeLedgerStep(e, deps);
     await expect(writeLedgerStep({ ...(story[2] as Extract<LedgerEvent, { type: 'product.shipped' }>), eventId: 'shipped-again:p1' }, deps)).rejects.toThrow('left the platform');
     await expect(writeLedgerStep({ ...(story[4] as Extract<LedgerEvent, { type: 'product.ownershipTransferred' }>), eventId: 'x', fromOwnerId: 'mallory' }, deps)).rejects.toThrow('not owned by the transferring customer');
+  });
+
+  it('collects a lot’s certificates as one chain held by the platform: the first creates the lot, each later one is a TRANSFER', async () => {
+    const certified = (n: number): LedgerEvent => ({ type: 'material.certified', version: 1, eventId: `material.certified:c${n}`, occurredAt: at, assetKey: lotAssetKey('PLA-LOT-1'), lotId: 'PLA-LOT-1', certificateId: `COA-${n}`, issuerPartnerId: 'supplier-1', material: 'PLA', documentSha256: h(String(n)), issuedAt: at });
+    const ids = [];
+    for (const n of [1, 2, 3]) ids.push((await writeLedgerStep(certified(n), deps)).txId);
+    const lot = deps.book.assets.get('lot:PLA-LOT-1')!;
+    expect(lot).toMatchObject({ assetId: ids[0], tipTxId: ids[2], owner: await deps.platform.publicKey() });
+    const v = verifyHistory(lot.assetId, [...deps.network.txs.values()]);
+    expect(v.problems).toEqual([]);
+    expect(v.asset).toEqual({ dpm: 'lot', v: 1, lotId: 'PLA-LOT-1', lotSearchKey: lotSearchKey('PLA-LOT-1') });
+    expect(v.story.map((s) => [s.operation, s.step, s.details.certificateId])).toEqual([
+      ['CREATE', 'material.certified', 'COA-1'],
+      ['TRANSFER', 'material.certified', 'COA-2'],
+      ['TRANSFER', 'material.certified', 'COA-3'],
+    ]);
+    expect(v.story[1]!.details).toEqual({ lotId: 'PLA-LOT-1', certificateId: 'COA-2', issuerPartnerId: 'supplier-1', material: 'PLA', documentSha256: h('2'), issuedAt: at });
+    // The same certificate published again (a retried webhook) is the same step: nothing new is written.
+    expect(await writeLedgerStep(certified(2), deps)).toEqual({ txId: ids[1], outcome: 'already-committed' });
+    expect(deps.network.posts).toBe(3);
+  });
+
+  it('creates the same lot asset whichever certificate comes first', () => {
+    const ctx = { platformKey: 'GkJ7r4h8UJzAoj2HBbBHCbLNSd1d7qZCvRLvBNzZ7hWn', keys: {} };
+    const first = (certificateId: string): LedgerEvent => ({ type: 'material.certified', version: 1, eventId: `e-${certificateId}`, occurredAt: at, assetKey: lotAssetKey('L1'), lotId: 'L1', certificateId, issuerPartnerId: 's', material: 'PLA', documentSha256: h('a'), issuedAt: at });
+    const a = planStep(first('A'), ctx).tx;
+    const b = planStep(first('B'), ctx).tx;
+    expect(a.asset).toEqual(b.asset);
+    expect(a.operation).toBe('CREATE');
   });
 
   it('plans byte-identical transactions for the same event and state', () => {
