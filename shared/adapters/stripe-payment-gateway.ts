@@ -3,7 +3,7 @@
 // key to Stripe, which replays the first answer (a decline included) for a retry with the same key.
 import Stripe from 'stripe';
 import type { ChargeResult, ConnectedAccountStatus, DeclineCode, PaymentGateway, TransferMade } from '../payments/payment-gateway.js';
-import type { PaymentEvent } from '../payments/payment-events.js';
+import { PaymentEvent, type DisputeFee } from '../payments/payment-events.js';
 import { Conflict, DependencyUnavailable, DomainError, InvalidInput, NotFound, RuleViolation, Unauthenticated } from '../errors.js';
 
 /** The PaymentIntent was confirmed but did not succeed (3-D Secure needed, still processing); no money was taken yet. */
@@ -216,11 +216,20 @@ export function accountStatus(account: Stripe.Account): ConnectedAccountStatus {
 const idOf = (x: string | { id: string } | null | undefined) => (typeof x === 'string' ? x : (x?.id ?? ''));
 
 /**
- * The events the platform subscribes to, in the domain's words. Anything else is `ignored` (answered 200 so Stripe
- * stops retrying). Deliberately not acted on: `payment_intent.payment_failed` (charges are confirmed synchronously,
- * so the charge step already has the answer) and `transfer.reversed` (reversals are made by our own refund use case).
+ * The events the platform subscribes to, in the domain's words, checked against the contract (payment-events.ts).
+ * Anything else is `ignored` (answered 200 so Stripe stops retrying). Deliberately not acted on:
+ * `payment_intent.payment_failed` (charges are confirmed synchronously, so the charge step already has the answer) and
+ * `transfer.reversed` (reversals are made by our own refund use case).
  */
 export function paymentEventOf(event: Stripe.Event): PaymentEvent {
+  const translated = translate(event);
+  const checked = PaymentEvent.safeParse(translated);
+  // Answered with an error, so Stripe delivers it again (after a fix) instead of the platform acting on half of it.
+  if (!checked.success) throw new InvalidInput(`Stripe event ${event.id} (${event.type}) does not fit the payment event contract: ${checked.error.message}`);
+  return checked.data;
+}
+
+function translate(event: Stripe.Event): PaymentEvent {
   const base = { eventId: event.id, occurredAt: new Date(event.created * 1000).toISOString() };
   switch (event.type) {
     case 'account.updated': {
@@ -231,17 +240,43 @@ export function paymentEventOf(event: Stripe.Event): PaymentEvent {
       const charge = event.data.object;
       return { ...base, kind: 'charge-refunded', chargeId: charge.id, ...(charge.transfer_group ? { orderId: charge.transfer_group } : {}), amountCents: charge.amount, refundedCents: charge.amount_refunded };
     }
+    // Since API version 2024-10-28 every refund of a charge has these events; charge.refunded does not carry the
+    // refund (its `refunds` list is no longer included), so a part refunded is told apart by these. A pending refund
+    // (some payment methods) is booked when refund.updated reports it succeeded; a failed one never is.
+    case 'refund.created':
+    case 'refund.updated': {
+      const refund = event.data.object;
+      const chargeId = idOf(refund.charge);
+      if (refund.status !== 'succeeded' || !chargeId) return { ...base, kind: 'ignored', providerType: `${event.type} (${refund.status ?? 'no status'}${chargeId ? '' : ', no charge'})` };
+      return { ...base, kind: 'refund-succeeded', refundId: refund.id, chargeId, amountCents: refund.amount };
+    }
     case 'charge.dispute.created': {
       const dispute = event.data.object;
-      return { ...base, kind: 'dispute-opened', chargeId: idOf(dispute.charge), disputeId: dispute.id, amountCents: dispute.amount, reason: dispute.reason };
+      return { ...base, kind: 'dispute-opened', chargeId: idOf(dispute.charge), disputeId: dispute.id, amountCents: dispute.amount, reason: dispute.reason, fees: disputeFees(dispute) };
+    }
+    case 'charge.dispute.funds_withdrawn':
+    case 'charge.dispute.funds_reinstated': {
+      const dispute = event.data.object;
+      const movement = event.type === 'charge.dispute.funds_withdrawn' ? 'withdrawn' : 'reinstated';
+      return { ...base, kind: 'dispute-funds-moved', chargeId: idOf(dispute.charge), disputeId: dispute.id, movement, fees: disputeFees(dispute) };
     }
     case 'charge.dispute.closed': {
       const dispute = event.data.object;
-      return { ...base, kind: 'dispute-closed', chargeId: idOf(dispute.charge), disputeId: dispute.id, outcome: dispute.status === 'won' ? 'won' : dispute.status === 'lost' ? 'lost' : 'other' };
+      const outcome = dispute.status === 'won' ? 'won' : dispute.status === 'lost' ? 'lost' : 'other';
+      return { ...base, kind: 'dispute-closed', chargeId: idOf(dispute.charge), disputeId: dispute.id, outcome, fees: disputeFees(dispute) };
     }
     default:
       return { ...base, kind: 'ignored', providerType: event.type };
   }
+}
+
+/**
+ * Stripe's fee on each movement of a dispute's funds: the withdrawal's balance transaction carries the dispute fee
+ * (e.g. 1500 cents in the EU), a reinstatement after a dispute won carries it back as a negative fee, or none where
+ * Stripe keeps it. Absent from a dispute Stripe has not moved money for yet (an inquiry).
+ */
+function disputeFees(dispute: Stripe.Dispute): DisputeFee[] {
+  return (dispute.balance_transactions ?? []).filter((t) => t.fee !== 0).map((t) => ({ balanceTransactionId: t.id, feeCents: t.fee }));
 }
 
 function declined(err: InstanceType<typeof Stripe.errors.StripeCardError>): ChargeResult {

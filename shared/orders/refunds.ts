@@ -4,9 +4,11 @@
 // the order's transfer group is reversed, then the charge is refunded, then the books reverse the payouts and the
 // release and return the escrow to the customer. Each call carries an idempotency key and each journal entry is
 // posted once, so any step may be replayed; afterwards every account's lines for the order add up to zero.
+// A part of the payment given back from the provider's dashboard is booked here too (partialRefundEntry), and the
+// release splits what such parts left in the escrow (releaseSplit).
 import { z } from 'zod';
 import { Conflict } from '../errors.js';
-import { reversalOf, type Books } from '../payments/accounting.js';
+import { reversalOf, type Books, type JournalEntry, type Posting, type Split } from '../payments/accounting.js';
 import type { PaymentGateway } from '../payments/payment-gateway.js';
 import type { PrinterStore } from '../printers/ports.js';
 import type { Notifications } from './notifications.js';
@@ -40,27 +42,118 @@ export async function returnPayment(order: Order, how: { refundAtGateway: boolea
   // finds the mark when it completes and takes back what it paid after this looked. Our own refund and one made
   // outside are marked apart: a provider's event about our refund is not news, one about its own refund is.
   const mark = how.refundAtGateway ? 'refundStartedAt' : 'returnedOutsideAt';
-  await update(deps.orders, order.orderId, deps.now, (o) => (o[mark] ? undefined : { ...o, [mark]: deps.now().toISOString() }));
-  if (how.refundAtGateway) {
+  const marked = await update(deps.orders, order.orderId, deps.now, (o) => (o[mark] ? undefined : { ...o, [mark]: deps.now().toISOString() }));
+  // Parts already given back from the dashboard are not refunded again: the charge has only the rest left.
+  const rest = order.quote.totalCents - partiallyRefundedCents(marked);
+  if (how.refundAtGateway && rest > 0) {
     // The workflow's Refund step uses the same key: whichever path comes first refunds, the other is replayed.
-    await deps.payments.refund({ chargeId: order.chargeId, amountCents: order.quote.totalCents, idempotencyKey: `${order.orderId}:refund` });
+    await deps.payments.refund({ chargeId: order.chargeId, amountCents: rest, idempotencyKey: `${order.orderId}:refund` });
   }
   const at = deps.now().toISOString();
   const entries = await deps.books.entries(order.orderId);
   const steps = new Set(entries.map((e) => e.step));
-  for (const e of entries) {
-    if (undone(e.step) && !steps.has(`reversal:${e.step}`)) await deps.books.post(reversalOf(e, at));
+  const reversals = entries.filter((e) => undone(e.step) && !steps.has(`reversal:${e.step}`)).map((e) => reversalOf(e, at));
+  for (const r of reversals) await deps.books.post(r);
+  const refund = refundEntry(order, [...entries, ...reversals], at);
+  if (refund) await deps.books.post(refund);
+  return { releaseUndone: steps.has('release') };
+}
+
+const escrowOf = (entries: readonly JournalEntry[]) => entries.flatMap((e) => e.postings).reduce((n, p) => (p.account === 'escrow' ? n + p.amountCents : n), 0);
+const isPartialRefund = (step: string) => step.startsWith('partial-refund:');
+
+/**
+ * The last entry of a refund, once the release and payouts are reversed: what the escrow still holds for the order
+ * leaves it, and the customer gets the charge less the parts booked as given back already. The two differ by the
+ * parts the platform bore after the release (which the reversed release no longer needs): those return to the
+ * platform. Undefined when nothing is left to move (every part was booked before).
+ */
+export function refundEntry(order: Order, entries: readonly JournalEntry[], at: string): JournalEntry | undefined {
+  const held = escrowOf(entries);
+  const givenBack = entries.filter((e) => isPartialRefund(e.step)).flatMap((e) => e.postings).reduce((n, p) => (p.account === `customer:${order.customerId}` ? n + p.amountCents : n), 0);
+  const toCustomer = order.quote.totalCents - givenBack;
+  const postings: Posting[] = [
+    { account: 'escrow', amountCents: -held },
+    { account: `customer:${order.customerId}`, amountCents: toCustomer },
+    { account: 'platform:commission', amountCents: held - toCustomer },
+  ].filter((p) => p.amountCents !== 0);
+  return postings.length ? { orderId: order.orderId, step: 'refund', postings, at } : undefined;
+}
+
+/** What the provider's dashboard gave back of the order's payment so far, in parts (each recorded once). */
+export function partiallyRefundedCents(order: Pick<Order, 'partialRefunds'>): number {
+  return (order.partialRefunds ?? []).reduce((n, r) => n + r.amountCents, 0);
+}
+
+/**
+ * Who bears a part of the payment given back from the provider's dashboard:
+ *
+ * - **Before the release**, it comes out of the escrow, and the release splits only what is left: the refund is taken
+ *   from the platform's commission first, then from the printer's payout (printing fee, then shipping), then from the
+ *   designer's royalty. The platform decided the refund (it is made in the platform's own dashboard), so its share
+ *   goes first; beyond that, a partial refund answers a complaint about the print or its delivery, which the printer's
+ *   work determines, while the licensed design was delivered as sold.
+ * - **After the release**, the platform bears it alone (from `platform:commission`): the shares were earned and may
+ *   already be in the participants' banks, and nothing in their terms lets the platform take part of them back.
+ *
+ * A part that brings what was given back to the whole charge is not a part: the order is refunded (refunds.ts's
+ * returnPayment), which books only the rest.
+ *
+ * This is the split ReleaseEscrow posts and pays out. `escrowedCents` is what the escrow holds for the order then.
+ */
+export function releaseSplit(order: Order): { escrowedCents: number; split: Split } {
+  if (!order.product) throw new Conflict(`Order ${order.orderId} has no product; there is nothing to release`);
+  const q = order.quote;
+  const royalty = Math.min(q.designPriceCents, order.royaltyCents);
+  let refunded = partiallyRefundedCents(order);
+  if (refunded >= q.totalCents) throw new Conflict(`Order ${order.orderId} was given back in full (${refunded} cents); there is nothing to release`);
+  const take = (share: number) => {
+    const taken = Math.min(share, refunded);
+    refunded -= taken;
+    return share - taken;
+  };
+  // The part of the design price that is not the designer's royalty stays with the platform.
+  const commissionCents = take(q.commissionCents + q.designPriceCents - royalty);
+  const printingFeeCents = take(q.printingFeeCents);
+  const shippingCents = take(q.shippingCents);
+  const royaltyCents = take(royalty);
+  return {
+    escrowedCents: q.totalCents - partiallyRefundedCents(order),
+    split: { designerId: order.designerId, printerId: order.product.printerId, royaltyCents, printingFeeCents, shippingCents, commissionCents },
+  };
+}
+
+/**
+ * The entry of a part given back from the dashboard, recorded on the order first (`partialRefunds`): from the escrow
+ * while the release has not split it, or when the release already left this part out of its split; otherwise from
+ * the platform's commission. What the release left out is read from the books (it took `total − parts` from the
+ * escrow), and the parts it left out are the first ones recorded, since the release reads them from the order.
+ *
+ * One race is not covered: a release that read the order before this part was recorded and posts its split after
+ * this looked for it. The order's escrow then ends below zero by this part until the order is refunded (refundEntry
+ * settles it against the platform) — tell-tale: the escrow's lines for the order do not add up to zero.
+ */
+export function partialRefundEntry(order: Order, refundId: string, entries: readonly JournalEntry[], at: string): JournalEntry {
+  const refunds = order.partialRefunds ?? [];
+  const index = refunds.findIndex((r) => r.refundId === refundId);
+  if (index < 0) throw new Conflict(`Refund ${refundId} is not recorded on order ${order.orderId}`);
+  const amountCents = refunds[index]!.amountCents;
+  const release = entries.find((e) => e.step === 'release');
+  let fromEscrow = true;
+  if (release) {
+    const released = -escrowOf([release]);
+    const upTo = refunds.slice(0, index + 1).reduce((n, r) => n + r.amountCents, 0);
+    fromEscrow = upTo <= order.quote.totalCents - released;
   }
-  await deps.books.post({
+  return {
     orderId: order.orderId,
-    step: 'refund',
+    step: `partial-refund:${refundId}`,
     postings: [
-      { account: 'escrow', amountCents: -order.quote.totalCents },
-      { account: `customer:${order.customerId}`, amountCents: order.quote.totalCents },
+      { account: fromEscrow ? 'escrow' : 'platform:commission', amountCents: -amountCents },
+      { account: `customer:${order.customerId}`, amountCents },
     ],
     at,
-  });
-  return { releaseUndone: steps.has('release') };
+  };
 }
 
 /** Marks the order refunded and tells the customer and, if they had been paid, the designer and the operator. */

@@ -4,7 +4,7 @@
 import { RuleViolation } from '../errors.js';
 
 export interface Posting {
-  /** `escrow`, `customer:<id>`, `designer:<id>:royalties`, `printer:<id>:payouts`, `platform:commission`, ... */
+  /** `escrow`, `customer:<id>`, `designer:<id>:royalties`, `printer:<id>:payouts`, `platform:commission`, `payment-provider:fees`, ... */
   account: string;
   /** Positive is a debit, negative a credit. */
   amountCents: number;
@@ -12,7 +12,7 @@ export interface Posting {
 
 export interface JournalEntry {
   orderId: string;
-  /** One entry per step of an order: `escrow`, `release`, `refund`... */
+  /** One entry per step of an order: `escrow`, `release`, `refund`, `partial-refund:<refund>`, `dispute-fee:<dispute>:<movement>`... */
   step: string;
   postings: Posting[];
   at: string;
@@ -40,7 +40,7 @@ export function accountsOf(user: { userId: string; groups: readonly string[]; pr
   if (user.groups.includes('customer')) accounts.push(`customer:${user.userId}`);
   if (user.groups.includes('designer')) accounts.push(`designer:${user.userId}:royalties`, paidOutAccount(`designer:${user.userId}:royalties`));
   if (user.groups.includes('printer')) accounts.push(...user.printerIds.flatMap((id) => [`printer:${id}:payouts`, paidOutAccount(`printer:${id}:payouts`)]));
-  if (user.groups.includes('admin')) accounts.push('platform:commission', 'escrow');
+  if (user.groups.includes('admin')) accounts.push('platform:commission', 'escrow', paymentProviderFees);
   return accounts;
 }
 
@@ -108,6 +108,27 @@ export function payoutEntry(orderId: string, purpose: string, earningsAccount: s
 /** The entry that undoes `entry` (a release, a payout), posted once as `reversal:<step>`. */
 export function reversalOf(entry: JournalEntry, at: string): JournalEntry {
   return { orderId: entry.orderId, step: `reversal:${entry.step}`, postings: entry.postings.map((p) => ({ account: p.account, amountCents: -p.amountCents })), at };
+}
+
+/** What the payment provider kept of the platform's money beyond its charge fees: dispute fees, so far. */
+export const paymentProviderFees = 'payment-provider:fees';
+
+/**
+ * The provider's fee on one movement of a dispute's funds, booked once per movement (its balance transaction): a fee
+ * withdrawn goes from the platform to the provider, a fee returned (negative, a dispute won) comes back. The platform
+ * bears it whoever wins: the dispute is between the buyer's bank and the platform, which took the payment, and the
+ * participants' shares are only taken back if the dispute is lost.
+ */
+export function disputeFeeEntry(orderId: string, disputeId: string, fee: { balanceTransactionId: string; feeCents: number }, at: string): JournalEntry {
+  return {
+    orderId,
+    step: `dispute-fee:${disputeId}:${fee.balanceTransactionId}`,
+    postings: [
+      { account: 'platform:commission', amountCents: -fee.feeCents },
+      { account: paymentProviderFees, amountCents: fee.feeCents },
+    ],
+    at,
+  };
 }
 
 /** What an account is still owed per order: the sum of its statement lines by order, where positive. */

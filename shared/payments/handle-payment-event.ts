@@ -6,10 +6,10 @@ import type { Notifications } from '../orders/notifications.js';
 import type { Order } from '../orders/order.js';
 import { update } from '../orders/order-records.js';
 import type { OrderStore } from '../orders/ports.js';
-import { closeRefunded, returnPayment, type ReturnPaymentDeps } from '../orders/refunds.js';
+import { closeRefunded, partiallyRefundedCents, partialRefundEntry, returnPayment, type ReturnPaymentDeps } from '../orders/refunds.js';
 import type { PrinterStore } from '../printers/ports.js';
-import type { Books } from './accounting.js';
-import type { PaymentEvent } from './payment-events.js';
+import { disputeFeeEntry, type Books } from './accounting.js';
+import type { DisputeFee, PaymentEvent } from './payment-events.js';
 import type { PaymentGateway } from './payment-gateway.js';
 import { payOwed, readyForTransfers, type PayoutAccountStore } from './payout-accounts.js';
 
@@ -53,11 +53,25 @@ async function apply(event: PaymentEvent, deps: PaymentEventDeps): Promise<strin
       if (!order) return 'unknown-charge';
       // Ours (the workflow's or an admin's refund, whose event may arrive before that refund finished its books).
       if (order.status === 'refunded' || order.refundStartedAt) return 'already-refunded';
-      // Only a whole refund maps onto the order; a partial one made in the dashboard needs a person to split it.
-      if (event.refundedCents < event.amountCents) return 'partial-refund-not-applied';
-      const { releaseUndone } = await returnPayment(order, { refundAtGateway: false }, deps);
-      await closeRefunded(order, { error: 'RefundedAtProvider', cause: 'refunded from the payment provider’s dashboard' }, releaseUndone, 'Your payment was refunded.', deps);
-      return releaseUndone ? 'order-refunded; release reversed' : 'order-refunded';
+      // A part: this event does not say which refund it was, so the refund's own event books it (refund-succeeded).
+      if (event.refundedCents < event.amountCents) return 'partial-refund; booked by its refund event';
+      return refundWhole(order, deps);
+    }
+    case 'refund-succeeded': {
+      const order = await orderOf(undefined, event.chargeId, deps);
+      if (!order) return 'unknown-charge';
+      if (order.status === 'refunded' || order.refundStartedAt) return 'already-refunded';
+      const known = order.partialRefunds?.some((r) => r.refundId === event.refundId) ?? false;
+      // With the parts before it, the whole payment went back: the order is refunded, and books only the rest.
+      if (!known && partiallyRefundedCents(order) + event.amountCents >= order.quote.totalCents) return refundWhole(order, deps);
+      // Recorded on the order before it is booked: the release reads the parts from the order, and the booking
+      // from the order's record of them (a crash between the two is finished by the redelivery).
+      const saved = await update(deps.orders, order.orderId, deps.now, (o) =>
+        o.partialRefunds?.some((r) => r.refundId === event.refundId) ? undefined : { ...o, partialRefunds: [...(o.partialRefunds ?? []), { refundId: event.refundId, amountCents: event.amountCents, at: event.occurredAt }] },
+      );
+      const entry = partialRefundEntry(saved, event.refundId, await deps.books.entries(order.orderId), deps.now().toISOString());
+      if (!(await deps.books.post(entry))) return 'partial-refund; booked before';
+      return entry.postings[0]!.account === 'escrow' ? 'partial-refund-booked; from the escrow' : 'partial-refund-booked; borne by the platform';
     }
     case 'dispute-opened': {
       const order = await orderOf(undefined, event.chargeId, deps);
@@ -65,7 +79,12 @@ async function apply(event: PaymentEvent, deps: PaymentEventDeps): Promise<strin
       await update(deps.orders, order.orderId, deps.now, (o) =>
         o.dispute?.disputeId === event.disputeId ? undefined : { ...o, dispute: { disputeId: event.disputeId, reason: event.reason, amountCents: event.amountCents, status: 'open', openedAt: event.occurredAt } },
       );
-      return 'dispute-recorded';
+      return `dispute-recorded${await bookDisputeFees(order.orderId, event.disputeId, event.fees, deps)}`;
+    }
+    case 'dispute-funds-moved': {
+      const order = await orderOf(undefined, event.chargeId, deps);
+      if (!order) return 'unknown-charge';
+      return `dispute-funds-${event.movement}${await bookDisputeFees(order.orderId, event.disputeId, event.fees, deps)}`;
     }
     case 'dispute-closed': {
       const order = await orderOf(undefined, event.chargeId, deps);
@@ -76,12 +95,13 @@ async function apply(event: PaymentEvent, deps: PaymentEventDeps): Promise<strin
           ? undefined
           : { ...o, dispute: { ...(o.dispute ?? { disputeId: event.disputeId, reason: 'unknown', amountCents: o.quote.totalCents, openedAt: event.occurredAt }), status, closedAt: event.occurredAt } },
       );
-      if (event.outcome !== 'lost') return `dispute-${status}`;
-      if (saved.status === 'refunded') return 'dispute-lost; already refunded';
+      const fees = await bookDisputeFees(order.orderId, event.disputeId, event.fees, deps);
+      if (event.outcome !== 'lost') return `dispute-${status}${fees}`;
+      if (saved.status === 'refunded') return `dispute-lost; already refunded${fees}`;
       // The bank gave the buyer their money back: the participants' shares are taken back as for a refund.
       const { releaseUndone } = await returnPayment(saved, { refundAtGateway: false }, deps);
       await closeRefunded(saved, { error: 'DisputeLost', cause: 'the payment was disputed and returned to the buyer by their bank' }, releaseUndone, 'Your bank’s dispute of this payment was decided in your favour.', deps);
-      return releaseUndone ? 'dispute-lost; order refunded; release reversed' : 'dispute-lost; order refunded';
+      return `${releaseUndone ? 'dispute-lost; order refunded; release reversed' : 'dispute-lost; order refunded'}${fees}`;
     }
     case 'ignored':
       return 'ignored';
@@ -90,6 +110,22 @@ async function apply(event: PaymentEvent, deps: PaymentEventDeps): Promise<strin
       throw new Error(`Unhandled payment event ${JSON.stringify(unhandled)}`);
     }
   }
+}
+
+/** The payment went back in whole outside the platform (from the dashboard): the order is refunded as in refunds.ts. */
+async function refundWhole(order: Order, deps: PaymentEventDeps): Promise<string> {
+  const { releaseUndone } = await returnPayment(order, { refundAtGateway: false }, deps);
+  await closeRefunded(order, { error: 'RefundedAtProvider', cause: 'refunded from the payment provider’s dashboard' }, releaseUndone, 'Your payment was refunded.', deps);
+  return releaseUndone ? 'order-refunded; release reversed' : 'order-refunded';
+}
+
+/** Books each fee movement of the dispute once; answers what it booked, for the effect. */
+async function bookDisputeFees(orderId: string, disputeId: string, fees: readonly DisputeFee[], deps: PaymentEventDeps): Promise<string> {
+  let net = 0;
+  for (const fee of fees) if (await deps.books.post(disputeFeeEntry(orderId, disputeId, fee, deps.now().toISOString()))) net += fee.feeCents;
+  if (net > 0) return `; fee of ${net} cents booked`;
+  if (net < 0) return `; fee of ${-net} cents returned`;
+  return '';
 }
 
 async function orderOf(orderId: string | undefined, chargeId: string, deps: { orders: OrderStore }): Promise<Order | undefined> {

@@ -22,6 +22,7 @@ import { refundDeliveredOrder } from '../../../shared/orders/refunds.js';
 import { handlePaymentEvent } from '../../../shared/payments/handle-payment-event.js';
 import type { ConnectedAccountStatus, PaymentGateway } from '../../../shared/payments/payment-gateway.js';
 import { getPayoutAccount, openPayoutAccount } from '../../../shared/payments/payout-accounts.js';
+import { paymentHistory } from '../../../shared/payments/accounting.js';
 import type { Printer } from '../../../shared/printers/printer.js';
 import type { PrinterStore } from '../../../shared/printers/ports.js';
 
@@ -412,13 +413,14 @@ describe('payout accounts, releases and refunds', () => {
     expect((await books.entries(order.orderId)).map((e) => e.step)).toEqual(['escrow']);
   });
 
-  it('applies a whole refund made in the dashboard, and leaves a partial one for a person', async () => {
+  it('applies a whole refund made in the dashboard; a partial charge.refunded books nothing itself (its refund’s own event does)', async () => {
     const op = operator();
     const order = await shippedOrder(`designer-${hex(4)}`, op.printerId);
     const chargeId = (await orders.get(order.orderId))!.chargeId!;
 
     const partial = delivery('charge.refunded', { id: chargeId, object: 'charge', amount: 4010, amount_refunded: 1000, transfer_group: order.orderId });
-    expect(await handlePaymentEvent(webhooks.read(partial.payload, partial.signature), depsWith(gateway))).toMatchObject({ effect: 'partial-refund-not-applied' });
+    expect(await handlePaymentEvent(webhooks.read(partial.payload, partial.signature), depsWith(gateway))).toMatchObject({ effect: 'partial-refund; booked by its refund event' });
+    expect((await books.entries(order.orderId)).map((e) => e.step)).toEqual(['escrow']);
     const whole = delivery('charge.refunded', { id: chargeId, object: 'charge', amount: 4010, amount_refunded: 4010, transfer_group: order.orderId });
     expect(await handlePaymentEvent(webhooks.read(whole.payload, whole.signature), depsWith(gateway))).toMatchObject({ effect: 'order-refunded' });
     expect(await orders.get(order.orderId)).toMatchObject({ status: 'refunded', failure: { error: 'RefundedAtProvider' } });
@@ -439,5 +441,178 @@ describe('payout accounts, releases and refunds', () => {
     expect(await handlePaymentEvent(webhooks.read(whole.payload, whole.signature), depsWith(gateway))).toMatchObject({ effect: 'order-refunded' });
     expect(await orders.get(order.orderId)).toMatchObject({ status: 'refunded', failure: { error: 'RefundedAtProvider' } });
     expect(await books.balance(`customer:${order.customerId}`)).toBe(0);
+  });
+});
+
+/** A refund made in Stripe's dashboard, as its refund.created (or refund.updated) event carries it. */
+const refundObject = (refundId: string, chargeId: string, amount: number, status = 'succeeded') => ({ id: refundId, object: 'refund', amount, charge: chargeId, currency: 'eur', status });
+
+/** A dispute as Stripe sends it, with the balance transactions of its funds so far (the fee on each). */
+function disputeObject(disputeId: string, chargeId: string, status: string, moves: { id: string; amount: number; fee: number }[]) {
+  return {
+    id: disputeId,
+    object: 'dispute',
+    charge: chargeId,
+    amount: 4010,
+    currency: 'eur',
+    reason: 'fraudulent',
+    status,
+    balance_transactions: moves.map((m) => ({ id: m.id, object: 'balance_transaction', amount: m.amount, fee: m.fee, net: m.amount - m.fee, currency: 'eur', type: 'adjustment' })),
+  };
+}
+
+const handle = (d: { payload: string; signature: string }, payments: PaymentGateway = gateway) => handlePaymentEvent(webhooks.read(d.payload, d.signature), depsWith(payments));
+
+describe('partial refunds made in the dashboard', () => {
+  beforeAll(async () => {
+    await provisionTables(dynamo, { main: tables.main }, () => table);
+  });
+
+  it('books a part given back before the release from the escrow once, however often and by whichever event it is reported', async () => {
+    const op = operator();
+    const order = await shippedOrder(`designer-${hex(4)}`, op.printerId);
+    const chargeId = (await orders.get(order.orderId))!.chargeId!;
+    const created = delivery('refund.created', refundObject('re_once', chargeId, 600));
+
+    expect(await handle(created)).toMatchObject({ kind: 'refund-succeeded', duplicate: false, effect: 'partial-refund-booked; from the escrow' });
+    // The same delivery again, and the same refund reported by another event (refund.updated).
+    expect(await handle(created)).toMatchObject({ duplicate: true });
+    expect(await handle(delivery('refund.updated', refundObject('re_once', chargeId, 600)))).toMatchObject({ duplicate: false, effect: 'partial-refund; booked before' });
+    // A pending refund is not booked until it succeeds.
+    expect(await handle(delivery('refund.created', refundObject('re_pending', chargeId, 100, 'pending')))).toMatchObject({ kind: 'ignored' });
+
+    expect((await books.entries(order.orderId)).map((e) => e.step)).toEqual(['escrow', 'partial-refund:re_once']);
+    expect(await orderBalances(order.orderId)).toEqual({ [`customer:${order.customerId}`]: -3410, escrow: 3410 });
+    expect((await orders.get(order.orderId))!.partialRefunds).toEqual([{ refundId: 're_once', amountCents: 600, at: expect.any(String) }]);
+    // The customer's payment history shows it.
+    const [customer] = await paymentHistory({ userId: order.customerId, groups: ['customer'], printerIds: [] }, { books });
+    expect(customer!.lines.filter((l) => l.orderId === order.orderId).map((l) => [l.step, l.amountCents])).toEqual([
+      ['escrow', -4010],
+      ['partial-refund:re_once', 600],
+    ]);
+  });
+
+  it('books two parts each once, and the part that brings them to the whole charge refunds the order, booking only the rest', async () => {
+    const op = operator();
+    const order = await shippedOrder(`designer-${hex(4)}`, op.printerId);
+    const chargeId = (await orders.get(order.orderId))!.chargeId!;
+    const { gateway: payments, calls } = counting(gateway);
+
+    expect(await handle(delivery('refund.created', refundObject('re_a', chargeId, 1000)), payments)).toMatchObject({ effect: 'partial-refund-booked; from the escrow' });
+    expect(await handle(delivery('refund.created', refundObject('re_b', chargeId, 500)), payments)).toMatchObject({ effect: 'partial-refund-booked; from the escrow' });
+    expect(await orderBalances(order.orderId)).toEqual({ [`customer:${order.customerId}`]: -2510, escrow: 2510 });
+
+    expect(await handle(delivery('refund.created', refundObject('re_rest', chargeId, 2510)), payments)).toMatchObject({ effect: 'order-refunded' });
+    // Stripe's charge.refunded for the last part says the whole charge is refunded: nothing more to do.
+    expect(await handle(delivery('charge.refunded', { id: chargeId, object: 'charge', amount: 4010, amount_refunded: 4010, transfer_group: order.orderId }), payments)).toMatchObject({ effect: 'already-refunded' });
+
+    expect(calls).toEqual([]);
+    expect(await orders.get(order.orderId)).toMatchObject({ status: 'refunded', failure: { error: 'RefundedAtProvider' } });
+    const entries = await books.entries(order.orderId);
+    expect(entries.map((e) => e.step).sort()).toEqual(['escrow', 'partial-refund:re_a', 'partial-refund:re_b', 'refund']);
+    expect(entries.find((e) => e.step === 'refund')!.postings).toEqual([
+      { account: 'escrow', amountCents: -2510 },
+      { account: `customer:${order.customerId}`, amountCents: 2510 },
+    ]);
+    for (const [account, sum] of Object.entries(await orderBalances(order.orderId))) expect(sum, account).toBe(0);
+  });
+
+  it('has the platform bear a part given back after the release; refunding the order later refunds only the rest, and every account ends at zero', async () => {
+    const designer = `designer-${hex(4)}`;
+    const op = operator();
+    await payoutAccount(designer, 'acct_d_partial_after', ready);
+    await payoutAccount(op.userId, 'acct_o_partial_after', ready);
+    const order = await shippedOrder(designer, op.printerId);
+    await releaseEscrow({ orderId: order.orderId }, depsWith(gateway));
+    const chargeId = (await orders.get(order.orderId))!.chargeId!;
+    const refunded: number[] = [];
+    const { gateway: counted, calls } = counting(gateway);
+    const payments: PaymentGateway = { ...counted, refund: (i) => (refunded.push(i.amountCents), counted.refund(i)) };
+
+    expect(await handle(delivery('refund.created', refundObject('re_after', chargeId, 700)), payments)).toMatchObject({ effect: 'partial-refund-booked; borne by the platform' });
+
+    // The participants keep what they were sent.
+    expect(calls).toEqual([]);
+    expect((await gateway.transfersOf(order.orderId)).map((t) => t.reversedCents)).toEqual([0, 0]);
+    expect(await orderBalances(order.orderId)).toMatchObject({ escrow: 0, 'platform:commission': 1020 - 700, [`customer:${order.customerId}`]: -3310, [`designer:${designer}:paid-out`]: 500 });
+
+    await refundDeliveredOrder({ orderId: order.orderId, reason: 'arrived broken after all', adminId: 'admin-1' }, depsWith(payments));
+
+    // The charge had 3310 left to refund; the platform gets back the 700 it bore, as the shares are all taken back.
+    expect(refunded).toEqual([3310]);
+    for (const [account, sum] of Object.entries(await orderBalances(order.orderId))) expect(sum, account).toBe(0);
+  });
+
+  // Needs ReleaseEscrow to split with releaseSplit (shared/orders/refunds.ts); until order-steps.ts does, the release
+  // splits the whole charge and this fails. Turn it into it() once it is wired.
+  it.fails('splits at release only what a part given back before it left, taken from the commission first, and the books add up to zero', async () => {
+    const designer = `designer-${hex(4)}`;
+    const op = operator();
+    await payoutAccount(designer, 'acct_d_partial_before', ready);
+    await payoutAccount(op.userId, 'acct_o_partial_before', ready);
+    const order = await shippedOrder(designer, op.printerId);
+    const chargeId = (await orders.get(order.orderId))!.chargeId!;
+    // 1020 of commission (320 and the 700 of the design price that is not royalty) and 80 of the printer's payout.
+    await handle(delivery('refund.created', refundObject('re_before', chargeId, 1100)));
+
+    expect(await releaseEscrow({ orderId: order.orderId }, depsWith(gateway))).toMatchObject({ released: 2910, royalty: 'transferred', printingFee: 'transferred' });
+
+    expect((await gateway.transfersOf(order.orderId)).map((t) => [t.destinationAccount, t.amountCents]).sort()).toEqual([
+      ['acct_d_partial_before', 500],
+      ['acct_o_partial_before', 2410],
+    ]);
+    expect(await orderBalances(order.orderId)).toEqual({
+      [`customer:${order.customerId}`]: -2910,
+      escrow: 0,
+      [`designer:${designer}:royalties`]: 0,
+      [`designer:${designer}:paid-out`]: 500,
+      [`printer:${op.printerId}:payouts`]: 0,
+      [`printer:${op.printerId}:paid-out`]: 2410,
+    });
+
+    // A dispute lost afterwards takes it all back: the customer has the whole charge again, every account is at zero.
+    await handle(delivery('charge.dispute.closed', disputeObject('dp_after_partial', chargeId, 'lost', [])));
+    for (const [account, sum] of Object.entries(await orderBalances(order.orderId))) expect(sum, account).toBe(0);
+  });
+});
+
+describe('dispute fees', () => {
+  beforeAll(async () => {
+    await provisionTables(dynamo, { main: tables.main }, () => table);
+  });
+
+  const withdrawal = { id: `txn_w_${hex(4)}`, amount: -4010, fee: 1500 };
+  const reinstatement = { id: `txn_r_${hex(4)}`, amount: 4010, fee: -1500 };
+
+  it('books Stripe’s dispute fee once against the platform, and its return when the dispute is won', async () => {
+    const op = operator();
+    const order = await shippedOrder(`designer-${hex(4)}`, op.printerId);
+    const chargeId = (await orders.get(order.orderId))!.chargeId!;
+
+    expect(await handle(delivery('charge.dispute.created', disputeObject('dp_won', chargeId, 'needs_response', [withdrawal])))).toMatchObject({ effect: 'dispute-recorded; fee of 1500 cents booked' });
+    // charge.dispute.funds_withdrawn reports the same withdrawal: not booked again.
+    expect(await handle(delivery('charge.dispute.funds_withdrawn', disputeObject('dp_won', chargeId, 'needs_response', [withdrawal])))).toMatchObject({ effect: 'dispute-funds-withdrawn' });
+    expect(await orderBalances(order.orderId)).toMatchObject({ 'platform:commission': -1500, 'payment-provider:fees': 1500 });
+
+    const won = disputeObject('dp_won', chargeId, 'won', [withdrawal, reinstatement]);
+    expect(await handle(delivery('charge.dispute.funds_reinstated', won))).toMatchObject({ effect: 'dispute-funds-reinstated; fee of 1500 cents returned' });
+    expect(await handle(delivery('charge.dispute.closed', won))).toMatchObject({ effect: 'dispute-won' });
+
+    expect((await books.entries(order.orderId)).map((e) => e.step).sort()).toEqual(['dispute-fee:dp_won:' + withdrawal.id, 'dispute-fee:dp_won:' + reinstatement.id, 'escrow'].sort());
+    expect(await orderBalances(order.orderId)).toMatchObject({ 'platform:commission': 0, 'payment-provider:fees': 0, escrow: 4010 });
+    expect(await orders.get(order.orderId)).toMatchObject({ status: 'shipped', dispute: { disputeId: 'dp_won', status: 'won' } });
+  });
+
+  it('keeps the fee booked when the dispute is lost, while the order is refunded as before', async () => {
+    const op = operator();
+    const order = await shippedOrder(`designer-${hex(4)}`, op.printerId);
+    const chargeId = (await orders.get(order.orderId))!.chargeId!;
+    const lost = disputeObject('dp_lost', chargeId, 'lost', [{ ...withdrawal, id: `txn_w_${hex(4)}` }]);
+
+    // Only the closing event arrives (the earlier ones were not subscribed to): it carries the fee too.
+    expect(await handle(delivery('charge.dispute.closed', lost))).toMatchObject({ effect: 'dispute-lost; order refunded; fee of 1500 cents booked' });
+
+    expect(await orders.get(order.orderId)).toMatchObject({ status: 'refunded', failure: { error: 'DisputeLost' } });
+    expect(await orderBalances(order.orderId)).toEqual({ [`customer:${order.customerId}`]: 0, escrow: 0, 'platform:commission': -1500, 'payment-provider:fees': 1500 });
   });
 });

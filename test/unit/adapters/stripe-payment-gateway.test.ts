@@ -424,9 +424,51 @@ describe('StripeWebhooks', () => {
       disputeId: 'dp_1',
       amountCents: 2_500,
       reason: 'fraudulent',
+      fees: [],
     });
     expect(deliver('charge.dispute.closed', { id: 'dp_1', object: 'dispute', charge: 'ch_1', amount: 2_500, reason: 'fraudulent', status: 'lost' })).toMatchObject({ kind: 'dispute-closed', outcome: 'lost' });
     expect(deliver('charge.dispute.closed', { id: 'dp_1', object: 'dispute', charge: 'ch_1', amount: 2_500, reason: 'fraudulent', status: 'won' })).toMatchObject({ kind: 'dispute-closed', outcome: 'won' });
+  });
+
+  it('maps a succeeded refund of a charge, with its id, and names a pending or failed one as ignored', () => {
+    const refund = { id: 're_1', object: 'refund', amount: 700, charge: 'ch_1', currency: 'eur', status: 'succeeded' };
+    const expected = { eventId: 'evt_1', occurredAt: at, kind: 'refund-succeeded', refundId: 're_1', chargeId: 'ch_1', amountCents: 700 };
+    expect(deliver('refund.created', refund)).toEqual(expected);
+    // A refund that was pending when created is booked when it succeeds.
+    expect(deliver('refund.updated', refund)).toEqual(expected);
+    expect(deliver('refund.created', { ...refund, status: 'pending' })).toEqual({ eventId: 'evt_1', occurredAt: at, kind: 'ignored', providerType: 'refund.created (pending)' });
+    expect(deliver('refund.updated', { ...refund, status: 'failed' })).toMatchObject({ kind: 'ignored', providerType: 'refund.updated (failed)' });
+  });
+
+  it('carries Stripe’s dispute fee from the dispute’s balance transactions: withdrawn with the funds, given back on a win', () => {
+    // As Stripe reports them: the withdrawal takes the disputed amount and the fee; the reinstatement returns both.
+    const withdrawal = { id: 'txn_w', object: 'balance_transaction', amount: -2_500, fee: 1_500, net: -4_000, currency: 'eur', type: 'adjustment', reporting_category: 'dispute' };
+    const reinstatement = { id: 'txn_r', object: 'balance_transaction', amount: 2_500, fee: -1_500, net: 4_000, currency: 'eur', type: 'adjustment', reporting_category: 'dispute_reversal' };
+    const dispute = { id: 'dp_1', object: 'dispute', charge: 'ch_1', amount: 2_500, reason: 'fraudulent', status: 'needs_response', balance_transactions: [withdrawal] };
+    expect(deliver('charge.dispute.created', dispute)).toMatchObject({ kind: 'dispute-opened', fees: [{ balanceTransactionId: 'txn_w', feeCents: 1_500 }] });
+    expect(deliver('charge.dispute.funds_withdrawn', dispute)).toEqual({
+      eventId: 'evt_1',
+      occurredAt: at,
+      kind: 'dispute-funds-moved',
+      chargeId: 'ch_1',
+      disputeId: 'dp_1',
+      movement: 'withdrawn',
+      fees: [{ balanceTransactionId: 'txn_w', feeCents: 1_500 }],
+    });
+    const won = { ...dispute, status: 'won', balance_transactions: [withdrawal, reinstatement] };
+    const fees = [
+      { balanceTransactionId: 'txn_w', feeCents: 1_500 },
+      { balanceTransactionId: 'txn_r', feeCents: -1_500 },
+    ];
+    expect(deliver('charge.dispute.funds_reinstated', won)).toMatchObject({ kind: 'dispute-funds-moved', movement: 'reinstated', fees });
+    expect(deliver('charge.dispute.closed', won)).toMatchObject({ kind: 'dispute-closed', outcome: 'won', fees });
+    // Where Stripe keeps the fee on a win, the reinstatement carries none, and nothing comes back.
+    expect(deliver('charge.dispute.closed', { ...won, balance_transactions: [withdrawal, { ...reinstatement, fee: 0, net: 2_500 }] })).toMatchObject({ fees: [fees[0]] });
+  });
+
+  it('refuses an event that does not fit the contract, so Stripe delivers it again instead of the platform acting on half of it', () => {
+    expect(() => deliver('refund.created', { id: 're_0', object: 'refund', amount: 0, charge: 'ch_1', status: 'succeeded' })).toThrow(InvalidInput);
+    expect(() => deliver('charge.dispute.created', { id: 'dp_2', object: 'dispute', charge: 'ch_1', amount: 2_500, reason: 'fraudulent', balance_transactions: [{ id: 'txn_x', fee: 1.5 }] })).toThrow(InvalidInput);
   });
 
   it('names the events it does not act on, and refuses a delivery not signed with the endpoint secret', () => {
