@@ -96,7 +96,8 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
       const bundle = await fetchBundle(ledger(), validAsset(assetId), values.ledger!);
       const result = checkBundle(bundle);
       await writeFile(values.out, JSON.stringify(bundle, null, 2) + '\n');
-      out(`Proof bundle for ${bundle.assetId} written to ${values.out} (${bundle.transactions.length} transactions; ${result.verified ? 'verified' : 'NOT verified'})\n`);
+      const lot = bundle.lot ? `, and ${bundle.lot.transactions.length} of material lot ${bundle.lot.lotId}` : '';
+      out(`Proof bundle for ${bundle.assetId} written to ${values.out} (${bundle.transactions.length} transactions${lot}; ${result.verified ? 'verified' : 'NOT verified'})\n`);
       return result.verified ? 0 : 1;
     }
     throw new UsageError(command ? `Unknown command ${command}` : 'A command is required');

@@ -39,6 +39,22 @@ export function epcisDocument(product: ProductIdentity, memory: readonly MemoryS
         'dpm:gcodeHash': s.details.gcodeHash,
         'dpm:designFingerprint': design?.details.fingerprint,
       });
+    } else if (s.step === 'material.certified') {
+      // A step of the lot's own asset: the supplier's certificate, by the hash of its document.
+      events.push({
+        type: 'ObjectEvent',
+        ...base(s),
+        epcList: [`urn:dpm:lot:${encodeURIComponent(str(s.details.lotId) ?? 'unknown')}`],
+        action: 'OBSERVE',
+        bizStep: 'inspecting',
+        disposition: 'conformant',
+        'dpm:lotAsset': s.details.lotAssetId,
+        'dpm:material': s.details.material,
+        'dpm:certificateId': s.details.certificateId,
+        'dpm:certificateIssuer': s.details.issuerPartnerId,
+        'dpm:certificateSha256': s.details.documentSha256,
+        'dpm:certificateIssuedAt': s.details.issuedAt,
+      });
     } else if (s.step === 'product.tagged') {
       events.push({ type: 'AssociationEvent', ...base(s), parentID: epc, childEPCs: [`urn:dpm:nfc-tag:${str(s.details.tagKeyHash) ?? 'unknown'}`], action: 'ADD', bizStep: 'assembling', disposition: 'active' });
     } else if (s.step === 'product.shipped') {
@@ -58,10 +74,30 @@ export function epcisDocument(product: ProductIdentity, memory: readonly MemoryS
   };
 }
 
+/**
+ * The certificates of the product's material lot: those it was printed with (on its own CREATE), then those on the
+ * lot's asset that vouch for it (the memory holds only those, see verify-product.ts), recorded after it was printed
+ * included. One entry per certificate; one also on the lot's asset gets that step's material and transaction.
+ */
+function materialCertificates(printed: MemoryStep, memory: readonly MemoryStep[]) {
+  const keyOf = (c: Record<string, unknown>) => `${String(c.issuerPartnerId)}/${String(c.certificateId)}`;
+  const onLot = new Map(memory.filter((m) => m.step === 'material.certified').map((m) => [keyOf(m.details), m]));
+  const atPrint = Array.isArray(printed.details.materialCertificates) ? (printed.details.materialCertificates as Record<string, unknown>[]) : [];
+  const fromLot = (m: MemoryStep | undefined) => (m ? { material: m.details.material, recordedAt: m.occurredAt, transaction: m.url } : {});
+  const known = new Set(atPrint.map(keyOf));
+  return [
+    ...atPrint.map((c) => ({ ...c, ...fromLot(onLot.get(keyOf(c))) })),
+    ...[...onLot.entries()]
+      .filter(([k]) => !known.has(k))
+      .map(([, m]) => ({ issuerPartnerId: m.details.issuerPartnerId, certificateId: m.details.certificateId, documentSha256: m.details.documentSha256, issuedAt: m.details.issuedAt, ...fromLot(m) })),
+  ];
+}
+
 /** A digital product passport in the spirit of the EU DPP: identity, origin, materials, making, custody, proofs. */
 export function productPassport(product: ProductIdentity, memory: readonly MemoryStep[], verification: { ledger: string; assetId?: string; currentOwner?: string }) {
   const design = memory.find((m) => m.step === 'design.registered');
   const printed = memory.find((m) => m.step === 'product.printed');
+  const lotAssetId = str(memory.find((m) => m.step === 'material.certified')?.details.lotAssetId);
   return {
     '@context': { dpp: 'https://dpm.example.com/ns/passport#', gs1: 'https://gs1.org/voc/' },
     type: 'DigitalProductPassport',
@@ -71,8 +107,9 @@ export function productPassport(product: ProductIdentity, memory: readonly Memor
     manufacturing: printed
       ? { process: 'fused filament fabrication (3D printing)', manufacturedAt: printed.occurredAt, printerKey: printed.details.printerKey, printParamsHash: printed.details.printParamsHash, gcodeSha256: printed.details.gcodeHash }
       : null,
-    materials: printed ? [{ lot: printed.details.materialLot, certificates: Array.isArray(printed.details.materialCertificates) ? printed.details.materialCertificates : [] }] : [],
-    custody: memory.filter((m) => m.step !== 'design.registered').map((m) => ({ step: m.step, at: m.occurredAt, ownerKey: m.owner, transaction: m.url })),
+    materials: printed ? [{ lot: printed.details.materialLot, ...(lotAssetId ? { lotAssetId } : {}), certificates: materialCertificates(printed, memory) }] : [],
+    // The product's own steps: the design and the material lot are assets of their own.
+    custody: memory.filter((m) => m.step !== 'design.registered' && m.step !== 'material.certified').map((m) => ({ step: m.step, at: m.occurredAt, ownerKey: m.owner, transaction: m.url })),
     currentOwnerKey: verification.currentOwner ?? null,
     verification: { ledger: verification.ledger, assetId: verification.assetId ?? null, method: 'Ed25519 signatures and SHA3-256 ids of every BigchainDB transaction, re-checked when this passport was made' },
   };

@@ -30,9 +30,11 @@ export interface VerifiedHistory {
   lastTxId: string;
   memory: readonly MemoryStep[];
   asset: { assetId: string; currentOwner?: string; transactions: number };
+  /** Who signed the asset's CREATE: a material lot belongs to a product only if both have the same creator. */
+  createdBy?: string;
 }
 
-/** A product's history: verified (and kept), or not, with what is wrong. */
+/** An asset's history (a product's, or its material lot's): verified (and kept), or not, with what is wrong. */
 export type HistoryCheck = { verified: true; history: VerifiedHistory } | { verified: false; problems: string[]; memory: MemoryStep[]; asset: VerifiedHistory['asset'] };
 
 const settled = () => undefined;
@@ -85,6 +87,8 @@ export class FreshReads<K, V> {
  * - issued tags: a tag record is written once at tagging; only its read counter moves afterwards, and the counter is
  *   never read from here (a tap is judged by the conditional write that advances it);
  * - which asset a product is (its CREATE id) and the design's registration: committed transactions never change;
+ * - which asset a material lot is, once found created by the product's creator: the same reason. A lot not found yet
+ *   is searched for again on every request (its first certificate may arrive at any time), concurrent searches shared;
  * - a product's verified history, until the ledger names another latest transaction for the asset. Each TRANSFER
  *   spends the one before it by id and every id is a hash of its transaction, so the same latest transaction means
  *   the same chain. A history that did not verify is not kept: it is read and checked again on every request.
@@ -92,10 +96,13 @@ export class FreshReads<K, V> {
  */
 export class VerificationMemo {
   readonly tags = new BoundedMap<string, IssuedTag>(50_000);
-  readonly assets = new BoundedMap<string, { id: string; designAssetId?: string }>(50_000);
+  readonly assets = new BoundedMap<string, { id: string; designAssetId?: string; materialLot?: string }>(50_000);
+  /** Lot id → the lot's asset id, kept once linked to a verified product (by the same creator). */
+  readonly lots = new BoundedMap<string, string>(50_000);
   readonly designs = new BoundedMap<string, { memory: readonly MemoryStep[] }>(10_000);
   readonly histories = new BoundedMap<string, VerifiedHistory>(50_000);
   /** Concurrent checks of one asset's latest transaction share a ledger read, and so do re-reads of its history. */
   readonly lastTxReads = new FreshReads<string, string | undefined>();
   readonly historyReads = new FreshReads<string, HistoryCheck>();
+  readonly lotSearches = new FreshReads<string, { id: string; data: Record<string, unknown> }[]>();
 }

@@ -6,6 +6,8 @@
 import bs58 from 'bs58';
 import { open, type DataKeys } from '../crypto/envelope.js';
 import { Conflict, NotFound } from '../errors.js';
+import { lotSearchKey } from '../ledger/ledger-model.js';
+import { certificateOf, certificatesForProduct, claimsLot, lotLinkProblems, lotOf } from '../ledger/material-lot.js';
 import type { PlatformSigner } from '../ledger/ports.js';
 import { verifyEd25519Async } from '../ledger/transaction.js';
 import { verifyHistory } from '../ledger/verify-history.js';
@@ -24,7 +26,12 @@ export interface ProductVerification {
   checks: { signature: boolean; tag: TagCheck; ledger: 'verified' | 'not-found' | 'invalid' };
   product: { productId: string; gtin: string; serial: string };
   ledger?: { assetId: string; currentOwner?: string; transactions: number };
-  /** The product's memory, oldest first: the design's registration, then every step of the product. */
+  /** The material lot the product was printed from, and its ledger asset once a certificate of the lot is on the ledger. */
+  materialLot?: { lotId: string; assetId?: string };
+  /**
+   * The product's memory, oldest first: the design's registration, then every step of the product, with the
+   * certificates of its material lot (steps of the lot's own asset, `details.lotAssetId`) where they fall in time.
+   */
   memory: { step: string; operation: string; txId: string; url: string; occurredAt?: string; owner: string; details: Record<string, unknown> }[];
   /** Only when the scan came with a bearer token: what it did to the order's delivery. */
   delivery?: DeliveryOnScan;
@@ -41,7 +48,7 @@ async function productAsset(productId: string, ledger: ProductLedger, memo: Veri
   if (known) return known;
   const found = (await ledger.searchAssets(productId)).find((a) => a.data?.productId === productId);
   if (!found) return undefined;
-  const asset = { id: found.id, designAssetId: typeof found.data.design === 'string' ? found.data.design : undefined };
+  const asset = { id: found.id, designAssetId: typeof found.data.design === 'string' ? found.data.design : undefined, materialLot: lotOf(found.data) };
   memo.assets.set(productId, asset);
   return asset;
 }
@@ -59,8 +66,8 @@ async function designMemory(id: string, ledger: ProductLedger, memo: Verificatio
   return { memory, problems: [] };
 }
 
-/** The product's history, from the memo while its latest transaction is unchanged, else read and verified again. */
-async function productHistory(assetId: string, ledger: ProductLedger, memo: VerificationMemo): Promise<HistoryCheck> {
+/** An asset's history, from the memo while its latest transaction is unchanged, else read and verified again. */
+async function assetHistory(assetId: string, ledger: ProductLedger, memo: VerificationMemo): Promise<HistoryCheck> {
   const known = memo.histories.get(assetId);
   if (known && (await memo.lastTxReads.read(assetId, () => ledger.lastTransactionId(assetId))) === known.lastTxId) return { verified: true, history: known };
   return memo.historyReads.read(assetId, () => readHistory(assetId, ledger, memo));
@@ -73,12 +80,58 @@ async function readHistory(assetId: string, ledger: ProductLedger, memo: Verific
   const asset = { assetId, currentOwner: h.currentOwner, transactions: h.story.length };
   const lastTxId = transactions.at(-1)?.id;
   if (!h.verified || !lastTxId) return { verified: false, problems: [`the ledger history does not verify: ${h.problems.join('; ')}`], memory, asset };
-  const history = deepFreeze({ lastTxId, memory, asset });
+  const history = deepFreeze({ lastTxId, memory, asset, createdBy: h.story[0]?.signer });
   memo.histories.set(assetId, history);
   return { verified: true, history };
 }
 
 export type MemoryStep = ProductVerification['memory'][number];
+
+type LotClaimant = { assetId: string; check: HistoryCheck };
+
+/**
+ * The assets that claim to be the lot, each with its history: the one already linked, else what a search finds. Read
+ * alongside the product's history; which claimant is the lot depends on who created the product (`linkLot`).
+ */
+async function lotClaimants(lotId: string, ledger: ProductLedger, memo: VerificationMemo): Promise<LotClaimant[]> {
+  const known = memo.lots.get(lotId);
+  const ids = known ? [known] : (await memo.lotSearches.read(lotId, () => ledger.searchAssets(lotSearchKey(lotId)))).filter((a) => claimsLot(a.data, lotId)).map((a) => a.id);
+  return Promise.all(ids.map(async (assetId) => ({ assetId, check: await assetHistory(assetId, ledger, memo) })));
+}
+
+/**
+ * The lot's certificates as memory steps, from the claimant created by the product's own creator, verified; none while
+ * no certificate of the lot is on the ledger. Claimants by anyone else are not the lot. A claimant whose history does
+ * not verify shows no certificate (a certificate is only worth its signature); while no claimant links, that is
+ * reported.
+ */
+function linkLot(lotId: string, productCreator: string | undefined, claimants: LotClaimant[], memo: VerificationMemo) {
+  for (const c of claimants) {
+    if (!c.check.verified) continue;
+    const h = c.check.history;
+    if (lotLinkProblems({ lotId, productCreator }, { data: h.memory[0]?.details, createdBy: h.createdBy }).length) continue;
+    memo.lots.set(lotId, c.assetId);
+    const steps = h.memory.flatMap((m) => {
+      const certificate = certificateOf(m);
+      return certificate ? [{ certificate, step: { ...m, details: { ...certificate, lotAssetId: c.assetId } } }] : [];
+    });
+    return { assetId: c.assetId, steps, problems: [] };
+  }
+  const problems = claimants.flatMap((c) => (c.check.verified ? [] : c.check.problems.map((p) => `material lot ${lotId} (asset ${c.assetId}): ${p}`)));
+  return { assetId: undefined, steps: [], problems };
+}
+
+/** Two memories in one, each keeping its own order: a lot's step goes before the first step that happened after it. */
+function mergeByTime(base: readonly MemoryStep[], inserted: readonly MemoryStep[]): MemoryStep[] {
+  const time = (m: MemoryStep) => (m.occurredAt ? Date.parse(m.occurredAt) : Number.NEGATIVE_INFINITY);
+  const out: MemoryStep[] = [];
+  let i = 0;
+  for (const m of base) {
+    while (i < inserted.length && time(inserted[i]!) < time(m)) out.push(inserted[i++]!);
+    out.push(m);
+  }
+  return [...out, ...inserted.slice(i)];
+}
 
 /**
  * A product's memory from the ledger, re-verified: the design's registration, then every step of the product, each
@@ -86,16 +139,31 @@ export type MemoryStep = ProductVerification['memory'][number];
  */
 export async function productMemory(productId: string, ledger: ProductLedger, memo: VerificationMemo) {
   const found = await productAsset(productId, ledger, memo);
-  if (!found) return { ledger: 'not-found' as const, problems: ['the product is not on the ledger (yet)'], memory: [] as MemoryStep[], asset: undefined };
-  const [history, design] = await Promise.all([productHistory(found.id, ledger, memo), found.designAssetId ? designMemory(found.designAssetId, ledger, memo) : undefined]);
+  if (!found) return { ledger: 'not-found' as const, problems: ['the product is not on the ledger (yet)'], memory: [] as MemoryStep[], asset: undefined, lot: undefined };
+  const lotId = found.materialLot;
+  const [history, design, claimants] = await Promise.all([
+    assetHistory(found.id, ledger, memo),
+    found.designAssetId ? designMemory(found.designAssetId, ledger, memo) : undefined,
+    lotId ? lotClaimants(lotId, ledger, memo) : undefined,
+  ]);
   const problems = history.verified ? [] : [...history.problems];
   if (design) problems.push(...design.problems);
   const own = history.verified ? history.history : history;
+  let memory = [...(design?.memory ?? []), ...own.memory];
+  let lot: { lotId: string; assetId?: string } | undefined;
+  if (lotId && claimants) {
+    const linked = linkLot(lotId, history.verified ? history.history.createdBy : undefined, claimants, memo);
+    problems.push(...linked.problems);
+    const printed = own.memory.find((m) => m.step === 'product.printed');
+    memory = mergeByTime(memory, certificatesForProduct(printed?.details.materialCertificates, linked.steps).map((c) => c.step));
+    lot = { lotId, ...(linked.assetId ? { assetId: linked.assetId } : {}) };
+  }
   return {
     ledger: history.verified ? ('verified' as const) : ('invalid' as const),
     problems,
-    memory: [...(design?.memory ?? []), ...own.memory],
+    memory,
     asset: own.asset,
+    lot,
   };
 }
 
@@ -158,7 +226,15 @@ export async function verifyProduct(input: { gtin: string; serial: string; query
   reasons.push(...history.problems);
 
   const verdict = tagCheck === 'replayed' ? 'possible-clone' : signature && ledgerCheck === 'verified' && tagCheck !== 'invalid' ? 'authentic' : 'not-authentic';
-  const verification: ProductVerification = { verdict, reasons, checks: { signature, tag: tagCheck, ledger: ledgerCheck }, product: { productId: tag.productId, gtin: tag.gtin, serial: tag.serial }, ledger: history.asset, memory: history.memory };
+  const verification: ProductVerification = {
+    verdict,
+    reasons,
+    checks: { signature, tag: tagCheck, ledger: ledgerCheck },
+    product: { productId: tag.productId, gtin: tag.gtin, serial: tag.serial },
+    ledger: history.asset,
+    ...(history.lot ? { materialLot: history.lot } : {}),
+    memory: history.memory,
+  };
   if (input.signIn) verification.delivery = await deliveryOnScan(input.signIn, tag, verification, deps);
   return verification;
 }

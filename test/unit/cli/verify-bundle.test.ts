@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LedgerEvent } from '../../../events/ledger-events.js';
 import { main } from '../../../cli/main.js';
 import { checkBundle, makeBundle, type ProofBundle } from '../../../cli/proof-bundle.js';
-import { productAssetKey } from '../../../shared/ledger/ledger-model.js';
-import { ed25519Fulfillment, signingDigest, transactionId } from '../../../shared/ledger/transaction.js';
+import { lotAssetKey, lotSearchKey, productAssetKey } from '../../../shared/ledger/ledger-model.js';
+import { ed25519Fulfillment, signTransaction, signingDigest, transactionId, unsignedCreate } from '../../../shared/ledger/transaction.js';
 import { writeLedgerStep } from '../../../shared/ledger/write-ledger-step.js';
 import { FakeBook, FakeCustody, FakeNetwork, FakePlatformSigner } from '../../support/fakes/ledger.js';
 
@@ -117,4 +117,84 @@ describe('dpm verify on a proof bundle', () => {
     expect(await main(['verify', '--bundle', join(dir, 'missing.json')], () => undefined, () => undefined)).toBe(1);
     expect(await main(['verify', h('a'), '--bundle', 'x.json'], () => undefined, () => undefined)).toBe(2);
   });
+});
+
+describe('dpm verify on a product printed from a certified lot', () => {
+  const certified = (n: number, occurredAt: string, lotId = 'lot-7'): LedgerEvent => ({
+    type: 'material.certified',
+    version: 1,
+    eventId: `cert-${lotId}-${n}`,
+    occurredAt,
+    assetKey: lotAssetKey(lotId),
+    lotId,
+    certificateId: `COA-${n}`,
+    issuerPartnerId: 'supplier-1',
+    material: 'PLA',
+    documentSha256: h(String(n)),
+    issuedAt: at,
+  });
+  let deps: { platform: FakePlatformSigner; custody: FakeCustody; network: FakeNetwork; book: FakeBook };
+  let bundle: ProofBundle;
+  const historyOf = (assetId: string) => [...deps.network.txs.values()].filter((t) => t.id === assetId || ('id' in t.asset && t.asset.id === assetId));
+  const heights = (txs: { id: string }[]) => Object.fromEntries(txs.map((t, i) => [t.id, i + 1]));
+  const bundleWith = (lot: ProofBundle['lot']) => {
+    const assetId = deps.book.assets.get(productAssetKey('p1'))!.assetId;
+    const transactions = historyOf(assetId);
+    return makeBundle({ assetId, ledger: 'http://ledger.test', fetchedAt: at, transactions, blockHeights: heights(transactions), ...(lot ? { lot } : {}) });
+  };
+  const lotPart = (lotId: string, assetId: string): ProofBundle['lot'] => {
+    const transactions = historyOf(assetId);
+    return { lotId, assetId, transactions, blockHeights: heights(transactions) };
+  };
+
+  beforeAll(async () => {
+    deps = { platform: new FakePlatformSigner(), custody: new FakeCustody(), network: new FakeNetwork(), book: new FakeBook() };
+    // One certificate before the print, one after the delivery: the lot's chain holds both.
+    await writeLedgerStep(certified(1, '2026-11-20T00:00:00.000Z'), deps);
+    for (const e of events) await writeLedgerStep(e, deps);
+    await writeLedgerStep(certified(2, '2026-12-01T00:00:00.000Z'), deps);
+    bundle = bundleWith(lotPart('lot-7', deps.book.assets.get(lotAssetKey('lot-7'))!.assetId));
+  });
+
+  it('verifies the lot’s chain like the product’s and shows every certificate, the one recorded after delivery included', async () => {
+    const result = checkBundle(bundle);
+    expect(result.problems).toEqual([]);
+    expect(result.lot).toMatchObject({ verified: true, lotId: 'lot-7', story: [{ operation: 'CREATE', details: { certificateId: 'COA-1' } }, { operation: 'TRANSFER', details: { certificateId: 'COA-2' } }] });
+    let out = '';
+    expect(await main(['verify', '--bundle', await saved(bundle)], (x) => (out += x), () => undefined)).toBe(0);
+    expect(out).toContain('Material lot lot-7: asset');
+    expect(out.indexOf('Delivered to its owner')).toBeLessThan(out.lastIndexOf('Material certified at 2026-12-01'));
+    expect(out).toContain('Material lot lot-7: 2 certificates, created by the product');
+  });
+
+  it('refuses a lot asset written by anyone but the product’s creator, even one that claims the lot', async () => {
+    const mallory = new FakePlatformSigner();
+    const key = await mallory.publicKey();
+    const fake = await signTransaction(unsignedCreate(key, { dpm: 'lot', v: 1, lotId: 'lot-7', lotSearchKey: lotSearchKey('lot-7') }, { step: 'material.certified', certificateId: 'COA-FAKE' }, key), (_o, d) => mallory.sign(d));
+    const forgedLot = bundleWith({ lotId: 'lot-7', assetId: fake.id, transactions: [fake], blockHeights: { [fake.id]: 1 } });
+    const result = checkBundle(forgedLot);
+    expect(result.verified).toBe(false);
+    expect(result.problems.join()).toContain(`material lot lot-7: the lot asset was created by ${key}, not by the product's creator`);
+  });
+
+  it('refuses another lot’s asset, an altered certificate and a lot transaction outside any block', async () => {
+    await writeLedgerStep(certified(3, at, 'lot-8'), deps);
+    const other = checkBundle(bundleWith(lotPart('lot-8', deps.book.assets.get(lotAssetKey('lot-8'))!.assetId)));
+    expect(other.problems.join()).toContain('the product names lot lot-7, not lot-8');
+    const altered = structuredClone(bundle.lot!);
+    (altered.transactions[1]!.metadata as Record<string, unknown>).documentSha256 = h('9');
+    expect(checkBundle(bundleWith(altered)).problems.join()).toMatch(/material lot lot-7: transaction .* it was altered/);
+    const unconfirmed = structuredClone(bundle.lot!);
+    delete unconfirmed.blockHeights[unconfirmed.transactions[1]!.id];
+    expect(checkBundle(bundleWith(unconfirmed)).problems.join()).toContain('material lot lot-7: not in any block');
+  });
+
+  let dir: string | undefined;
+  const saved = async (b: ProofBundle) => {
+    dir ??= await mkdtemp(join(tmpdir(), 'dpm-lot-bundle-'));
+    const file = join(dir, 'bundle.json');
+    await writeFile(file, JSON.stringify(b));
+    return file;
+  };
+  afterAll(() => (dir ? rm(dir, { recursive: true, force: true }) : undefined));
 });

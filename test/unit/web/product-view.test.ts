@@ -37,6 +37,24 @@ describe('the product page’s words', () => {
     expect(stepText(step({ step: 'something.new', details: { k: 'v' } }))).toMatchObject({ title: 'something.new', facts: [{ label: 'k', value: 'v' }] });
     expect(owners([step({ step: 'design.registered', owner: 'D' }), step({ step: 'product.printed', owner: 'P' }), step({ step: 'product.tagged', owner: 'P' }), step({ step: 'product.delivered', owner: 'C' })])).toEqual(['P', 'C']);
   });
+
+  it('shows a certificate of the material lot, recorded after the print, as the supplier’s step, not as a change of owner', () => {
+    const lotStep = step({ step: 'material.certified', owner: 'P', details: { lotId: 'PLA-LOT-7', material: 'PLA', certificateId: 'COA-9', issuerPartnerId: 'supplier-1', documentSha256: 'c'.repeat(64), issuedAt: '2026-12-01T00:00:00Z', lotAssetId: 'd'.repeat(64) } });
+    expect(stepText(lotStep)).toEqual({
+      title: 'Material certified',
+      who: 'Supplier supplier-1',
+      facts: [
+        { label: 'Material lot', value: 'PLA-LOT-7' },
+        { label: 'Material', value: 'PLA' },
+        { label: 'Certificate', value: 'COA-9' },
+        { label: 'Document', value: 'cccccccc…cccccc' },
+        { label: 'Issued', value: '2026-12-01T00:00:00Z' },
+        { label: 'Lot on the ledger', value: 'dddddddd…dddddd' },
+      ],
+    });
+    // The platform holds the lot; after delivery that is no hand-back of the product.
+    expect(owners([step({ step: 'product.printed', owner: 'P' }), step({ step: 'product.delivered', owner: 'C' }), lotStep])).toEqual(['P', 'C']);
+  });
 });
 
 describe('the scanner', () => {

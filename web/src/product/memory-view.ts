@@ -94,6 +94,20 @@ export function stepText(m: MemoryStep): StepText {
           ...fact('G-code', d.gcodeHash, true),
         ],
       };
+    case 'material.certified':
+      // A step of the material lot's own ledger asset, which may have come after the product was printed.
+      return {
+        title: 'Material certified',
+        who: `Supplier ${String(d.issuerPartnerId ?? '')}`.trim(),
+        facts: [
+          ...fact('Material lot', d.lotId),
+          ...fact('Material', d.material),
+          ...fact('Certificate', d.certificateId),
+          ...fact('Document', d.documentSha256, true),
+          ...fact('Issued', d.issuedAt),
+          ...fact('Lot on the ledger', d.lotAssetId, true),
+        ],
+      };
     case 'product.tagged':
       return { title: 'Tagged', who: 'DPM platform', facts: [...fact('GTIN', d.gtin), ...fact('Serial', d.serial), ...fact('Tag key', d.tagKeyHash, true)] };
     case 'product.shipped':
@@ -111,10 +125,13 @@ export function stepText(m: MemoryStep): StepText {
   }
 }
 
+/** Steps of other assets in the product's memory: its design's registration and its material lot's certificates. */
+const notTheProducts = new Set(['design.registered', 'material.certified']);
+
 /** The current owner's key, shortened, for the summary ("owners" of the product, in custody order). */
 export function owners(memory: readonly MemoryStep[]): string[] {
   const seen: string[] = [];
-  for (const m of memory) if (m.step !== 'design.registered' && seen[seen.length - 1] !== m.owner) seen.push(m.owner);
+  for (const m of memory) if (!notTheProducts.has(m.step) && seen[seen.length - 1] !== m.owner) seen.push(m.owner);
   return seen;
 }
 
