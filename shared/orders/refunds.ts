@@ -129,9 +129,8 @@ export function releaseSplit(order: Order): { escrowedCents: number; split: Spli
  * the platform's commission. What the release left out is read from the books (it took `total − parts` from the
  * escrow), and the parts it left out are the first ones recorded, since the release reads them from the order.
  *
- * One race is not covered: a release that read the order before this part was recorded and posts its split after
- * this looked for it. The order's escrow then ends below zero by this part until the order is refunded (refundEntry
- * settles it against the platform) — tell-tale: the escrow's lines for the order do not add up to zero.
+ * A release that read the order before this part was recorded and posted its split after this looked for it left the
+ * part out of its split, though it was booked from the escrow: lateRefundSettlement makes the platform bear it then.
  */
 export function partialRefundEntry(order: Order, refundId: string, entries: readonly JournalEntry[], at: string): JournalEntry {
   const refunds = order.partialRefunds ?? [];
@@ -151,6 +150,28 @@ export function partialRefundEntry(order: Order, refundId: string, entries: read
     postings: [
       { account: fromEscrow ? 'escrow' : 'platform:commission', amountCents: -amountCents },
       { account: `customer:${order.customerId}`, amountCents },
+    ],
+    at,
+  };
+}
+
+/**
+ * The platform taking over a part booked from the escrow that the release did not leave out after all (it read the
+ * order before the part was recorded, and posted its split after the part was booked): the escrow gets the part back
+ * from the platform's commission, as if it had been borne by the platform from the start. Undefined when there is
+ * nothing to settle. Posted once, as `partial-refund:<refund>:platform-bears`.
+ */
+export function lateRefundSettlement(order: Order, refundId: string, entries: readonly JournalEntry[], at: string): JournalEntry | undefined {
+  const booked = entries.find((e) => e.step === `partial-refund:${refundId}`);
+  const fromEscrow = booked?.postings.find((p) => p.account === 'escrow');
+  if (!fromEscrow || !entries.some((e) => e.step === 'release')) return undefined;
+  if (partialRefundEntry(order, refundId, entries, at).postings[0]!.account === 'escrow') return undefined;
+  return {
+    orderId: order.orderId,
+    step: `partial-refund:${refundId}:platform-bears`,
+    postings: [
+      { account: 'platform:commission', amountCents: fromEscrow.amountCents },
+      { account: 'escrow', amountCents: -fromEscrow.amountCents },
     ],
     at,
   };

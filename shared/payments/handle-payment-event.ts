@@ -6,7 +6,7 @@ import type { Notifications } from '../orders/notifications.js';
 import type { Order } from '../orders/order.js';
 import { update } from '../orders/order-records.js';
 import type { OrderStore } from '../orders/ports.js';
-import { closeRefunded, partiallyRefundedCents, partialRefundEntry, returnPayment, type ReturnPaymentDeps } from '../orders/refunds.js';
+import { closeRefunded, lateRefundSettlement, partiallyRefundedCents, partialRefundEntry, returnPayment, type ReturnPaymentDeps } from '../orders/refunds.js';
 import type { PrinterStore } from '../printers/ports.js';
 import { disputeFeeEntry, type Books } from './accounting.js';
 import type { DisputeFee, PaymentEvent } from './payment-events.js';
@@ -61,16 +61,24 @@ async function apply(event: PaymentEvent, deps: PaymentEventDeps): Promise<strin
       const order = await orderOf(undefined, event.chargeId, deps);
       if (!order) return 'unknown-charge';
       if (order.status === 'refunded' || order.refundStartedAt) return 'already-refunded';
-      const known = order.partialRefunds?.some((r) => r.refundId === event.refundId) ?? false;
-      // With the parts before it, the whole payment went back: the order is refunded, and books only the rest.
-      if (!known && partiallyRefundedCents(order) + event.amountCents >= order.quote.totalCents) return refundWhole(order, deps);
-      // Recorded on the order before it is booked: the release reads the parts from the order, and the booking
-      // from the order's record of them (a crash between the two is finished by the redelivery).
-      const saved = await update(deps.orders, order.orderId, deps.now, (o) =>
-        o.partialRefunds?.some((r) => r.refundId === event.refundId) ? undefined : { ...o, partialRefunds: [...(o.partialRefunds ?? []), { refundId: event.refundId, amountCents: event.amountCents, at: event.occurredAt }] },
-      );
+      // Recorded on the order before it is booked: the release reads the parts from the order, and the booking from the
+      // order's record of them (a crash between the two is finished by the redelivery). Decided on the record as
+      // written, so two parts reported at once cannot both pass for parts when together they are the whole payment.
+      let whole = false;
+      const saved = await update(deps.orders, order.orderId, deps.now, (o) => {
+        whole = false;
+        if (o.partialRefunds?.some((r) => r.refundId === event.refundId)) return undefined;
+        // With the parts before it, the whole payment went back: the order is refunded, and books only the rest.
+        whole = partiallyRefundedCents(o) + event.amountCents >= o.quote.totalCents;
+        return whole ? undefined : { ...o, partialRefunds: [...(o.partialRefunds ?? []), { refundId: event.refundId, amountCents: event.amountCents, at: event.occurredAt }] };
+      });
+      if (whole) return refundWhole(saved, deps);
       const entry = partialRefundEntry(saved, event.refundId, await deps.books.entries(order.orderId), deps.now().toISOString());
-      if (!(await deps.books.post(entry))) return 'partial-refund; booked before';
+      const posted = await deps.books.post(entry);
+      // Looked at again: a release that read the order before this part was recorded may have posted its split since.
+      const settlement = lateRefundSettlement(saved, event.refundId, await deps.books.entries(order.orderId), deps.now().toISOString());
+      if (settlement && (await deps.books.post(settlement))) return 'partial-refund-booked; borne by the platform (the release had split it)';
+      if (!posted) return 'partial-refund; booked before';
       return entry.postings[0]!.account === 'escrow' ? 'partial-refund-booked; from the escrow' : 'partial-refund-booked; borne by the platform';
     }
     case 'dispute-opened': {

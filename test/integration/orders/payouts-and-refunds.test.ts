@@ -18,11 +18,11 @@ import { StripeWebhooks } from '../../../shared/adapters/stripe-payment-gateway.
 import { Conflict } from '../../../shared/errors.js';
 import type { Order } from '../../../shared/orders/order.js';
 import { chargeEscrow, refundOrder, releaseEscrow } from '../../../shared/orders/order-steps.js';
-import { refundDeliveredOrder } from '../../../shared/orders/refunds.js';
+import { refundDeliveredOrder, releaseSplit } from '../../../shared/orders/refunds.js';
 import { handlePaymentEvent } from '../../../shared/payments/handle-payment-event.js';
 import type { ConnectedAccountStatus, PaymentGateway } from '../../../shared/payments/payment-gateway.js';
 import { getPayoutAccount, openPayoutAccount } from '../../../shared/payments/payout-accounts.js';
-import { paymentHistory } from '../../../shared/payments/accounting.js';
+import { paymentHistory, releaseEntry, type Books } from '../../../shared/payments/accounting.js';
 import type { Printer } from '../../../shared/printers/printer.js';
 import type { PrinterStore } from '../../../shared/printers/ports.js';
 
@@ -541,6 +541,39 @@ describe('partial refunds made in the dashboard', () => {
     // The charge had 3310 left to refund; the platform gets back the 700 it bore, as the shares are all taken back.
     expect(refunded).toEqual([3310]);
     for (const [account, sum] of Object.entries(await orderBalances(order.orderId))) expect(sum, account).toBe(0);
+  });
+
+  it('has the platform bear a part that a release running at the same time split after all (it read the order before the part was recorded)', async () => {
+    const designer = `designer-${hex(4)}`;
+    const op = operator();
+    const order = await shippedOrder(designer, op.printerId);
+    const chargeId = (await orders.get(order.orderId))!.chargeId!;
+    // The release read the order before the part was recorded, and posts its split just after the handler first
+    // looked at the order's entries (and found no release).
+    const readByRelease = (await orders.get(order.orderId))!;
+    let raced = false;
+    const racingBooks: Books = {
+      post: (e) => books.post(e),
+      balance: (a) => books.balance(a),
+      statement: (a) => books.statement(a),
+      entries: async (orderId) => {
+        const seen = await books.entries(orderId);
+        if (!raced && orderId === order.orderId) {
+          raced = true;
+          const { escrowedCents, split } = releaseSplit(readByRelease);
+          await books.post(releaseEntry(order.orderId, escrowedCents, split, now().toISOString()));
+        }
+        return seen;
+      },
+    };
+
+    const created = delivery('refund.created', refundObject('re_raced', chargeId, 600));
+    const handled = await handlePaymentEvent(webhooks.read(created.payload, created.signature), { ...depsWith(gateway), books: racingBooks });
+
+    expect(raced).toBe(true);
+    expect(handled).toMatchObject({ effect: 'partial-refund-booked; borne by the platform (the release had split it)' });
+    expect((await books.entries(order.orderId)).map((e) => e.step)).toEqual(['escrow', 'partial-refund:re_raced', 'partial-refund:re_raced:platform-bears', 'release']);
+    expect(await orderBalances(order.orderId)).toMatchObject({ escrow: 0, 'platform:commission': 1020 - 600, [`customer:${order.customerId}`]: -3410, [`designer:${designer}:royalties`]: 500 });
   });
 
   // Needs ReleaseEscrow to split with releaseSplit (shared/orders/refunds.ts); until order-steps.ts does, the release

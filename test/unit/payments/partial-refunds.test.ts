@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { assertBalanced, disputeFeeEntry, releaseEntry, reversalOf, type JournalEntry } from '../../../shared/payments/accounting.js';
 import type { Order } from '../../../shared/orders/order.js';
-import { partialRefundEntry, partiallyRefundedCents, refundEntry, releaseSplit } from '../../../shared/orders/refunds.js';
+import { lateRefundSettlement, partialRefundEntry, partiallyRefundedCents, refundEntry, releaseSplit } from '../../../shared/orders/refunds.js';
 import { Conflict } from '../../../shared/errors.js';
 
 const at = '2026-12-02T10:00:00.000Z';
@@ -106,6 +106,45 @@ describe('partialRefundEntry', () => {
 
   it('books only a part recorded on the order', () => {
     expect(() => partialRefundEntry(order(), 're_x', [escrowEntry], at)).toThrow(Conflict);
+  });
+});
+
+describe('lateRefundSettlement', () => {
+  const o = order([part('re_1', 600)]);
+  const fromEscrow = partialRefundEntry(o, 're_1', [escrowEntry], at);
+
+  it('settles nothing while there is no release, or when the release left the part out of its split', () => {
+    expect(lateRefundSettlement(o, 're_1', [escrowEntry, fromEscrow], at)).toBeUndefined();
+    const { escrowedCents, split } = releaseSplit(o);
+    expect(lateRefundSettlement(o, 're_1', [escrowEntry, fromEscrow, releaseEntry('ord_1', escrowedCents, split, at)], at)).toBeUndefined();
+  });
+
+  it('has the platform take over a part booked from the escrow that a release which read the order before it split anyway', () => {
+    const { escrowedCents, split } = releaseSplit(order());
+    const release = releaseEntry('ord_1', escrowedCents, split, at);
+    const settlement = lateRefundSettlement(o, 're_1', [escrowEntry, fromEscrow, release], at)!;
+    expect(settlement).toEqual({
+      orderId: 'ord_1',
+      step: 'partial-refund:re_1:platform-bears',
+      postings: [
+        { account: 'platform:commission', amountCents: -600 },
+        { account: 'escrow', amountCents: 600 },
+      ],
+      at,
+    });
+    const entries = [escrowEntry, fromEscrow, release, settlement];
+    expect(sums(entries)).toMatchObject({ escrow: 0, 'platform:commission': 420, 'customer:cust-1': -3410 });
+    // Nothing more to settle once it is; and a refund of the rest still ends every account at zero.
+    const refund = refundEntry(o, [...entries, reversalOf(release, at)], at)!;
+    for (const [account, sum] of Object.entries(sums([...entries, reversalOf(release, at), refund]))) expect(sum, account).toBe(0);
+  });
+
+  it('settles nothing for a part the platform bore from the start', () => {
+    const { escrowedCents, split } = releaseSplit(order());
+    const release = releaseEntry('ord_1', escrowedCents, split, at);
+    const borne = partialRefundEntry(o, 're_1', [escrowEntry, release], at);
+    expect(borne.postings[0]!.account).toBe('platform:commission');
+    expect(lateRefundSettlement(o, 're_1', [escrowEntry, release, borne], at)).toBeUndefined();
   });
 });
 
