@@ -6,7 +6,7 @@ import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@
 import type { Design } from '../designs/design.js';
 import { Conflict } from '../errors.js';
 import type { LicenseReservations, Reservation } from '../orders/licenses.js';
-import { documentClient } from './dynamodb-document.js';
+import { documentClient, nativeItem } from './dynamodb-document.js';
 
 const designKey = (id: string) => ({ pk: `DESIGN#${id}`, sk: 'DESIGN' });
 const reservationKey = (designId: string, orderId: string) => ({ pk: `DESIGN#${designId}`, sk: `LICENSE#${orderId}` });
@@ -23,16 +23,24 @@ export class DynamoDbLicenseReservations implements LicenseReservations {
   async reserve({ designId, orderId }: { designId: string; orderId: string }): Promise<Reservation> {
     // Each lost race means another order got a print; with n contenders at most n rounds are lost.
     for (let attempt = 0; attempt < 25; attempt++) {
-      const existing = await this.doc.send(new GetCommand({ TableName: this.table, Key: reservationKey(designId, orderId), ConsistentRead: true }));
-      if (existing.Item && !existing.Item.released) return existing.Item.reservation as Reservation;
-      const item = await this.doc.send(new GetCommand({ TableName: this.table, Key: designKey(designId), ConsistentRead: true }));
-      const design = item.Item?.design as Design | undefined;
-      if (!design || design.status !== 'listed') return { outcome: 'not-listed', designId };
+      // The counters and the few terms they are checked against, not the whole design item, which is large. A
+      // reservation this order already holds is not read first: the write below is refused with it (a retried step).
+      const item = await this.doc.send(
+        new GetCommand({
+          TableName: this.table,
+          Key: designKey(designId),
+          ConsistentRead: true,
+          ProjectionExpression: '#d.#s, #d.#t.#e, #d.#t.#v, sold, issued',
+          ExpressionAttributeNames: { '#d': 'design', '#s': 'status', '#t': 'terms', '#e': 'editionSize', '#v': 'version' },
+        }),
+      );
+      const design = item.Item?.design as { status?: Design['status']; terms?: Pick<Design['terms'], 'editionSize' | 'version'> } | undefined;
+      if (!design?.terms || design.status !== 'listed') return (await this.held(designId, orderId)) ?? { outcome: 'not-listed', designId };
       // `sold` counts live reservations against the edition; `issued` numbers prints and never goes back, so a
       // released reservation frees capacity without ever reusing a print number.
       const sold = Number(item.Item?.sold ?? 0);
       const issued = Number(item.Item?.issued ?? 0);
-      if (sold >= design.terms.editionSize) return { outcome: 'sold-out', designId, editionSize: design.terms.editionSize };
+      if (sold >= design.terms.editionSize) return (await this.held(designId, orderId)) ?? { outcome: 'sold-out', designId, editionSize: design.terms.editionSize };
       const reservation: Reservation = { outcome: 'reserved', designId, orderId, printNumber: issued + 1, termsVersion: design.terms.version };
       try {
         await this.doc.send(
@@ -47,17 +55,38 @@ export class DynamoDbLicenseReservations implements LicenseReservations {
                   ExpressionAttributeValues: { ':nextSold': sold + 1, ':sold': sold, ':nextIssued': issued + 1, ':issued': issued, ':zero': 0 },
                 },
               },
-              { Put: { TableName: this.table, Item: { ...reservationKey(designId, orderId), reservation }, ConditionExpression: 'attribute_not_exists(pk) OR released = :true', ExpressionAttributeValues: { ':true': true } } },
+              {
+                Put: {
+                  TableName: this.table,
+                  Item: { ...reservationKey(designId, orderId), reservation },
+                  ConditionExpression: 'attribute_not_exists(pk) OR released = :true',
+                  ExpressionAttributeValues: { ':true': true },
+                  ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+                },
+              },
             ],
           }),
         );
         return reservation;
       } catch (err) {
-        // Another order took the same print number first, or this order's reservation landed meanwhile: look again.
         if (!(err instanceof TransactionCanceledException)) throw err;
+        // This order holds a reservation already: that is the answer, and the counters were left alone.
+        const own = err.CancellationReasons?.[1];
+        if (own?.Code === 'ConditionalCheckFailed') {
+          const stored = own.Item ? nativeItem(own.Item) : undefined;
+          const held = stored ? (stored.released ? undefined : (stored.reservation as Reservation)) : await this.held(designId, orderId);
+          if (held) return held;
+        }
+        // Another order took the same print number first: look again.
       }
     }
     throw new Conflict(`Design ${designId} is in high demand; retry the reservation`);
+  }
+
+  /** The reservation this order holds, if it holds one (not given back). */
+  private async held(designId: string, orderId: string): Promise<Reservation | undefined> {
+    const existing = await this.doc.send(new GetCommand({ TableName: this.table, Key: reservationKey(designId, orderId), ConsistentRead: true }));
+    return existing.Item && !existing.Item.released ? (existing.Item.reservation as Reservation) : undefined;
   }
 
   async release({ designId, orderId }: { designId: string; orderId: string }): Promise<void> {

@@ -10,7 +10,8 @@ import { DynamoDbDesignStore } from '../../../shared/adapters/dynamodb-design-st
 import { DynamoDbLicenseReservations } from '../../../shared/adapters/dynamodb-license-reservations.js';
 import { createDesign, quarantineKey } from '../../../shared/designs/create-design.js';
 import { ingestDesign } from '../../../shared/designs/ingest-design.js';
-import { updateDesignTerms } from '../../../shared/designs/manage-design.js';
+import { updateDesignTerms, withdrawDesign } from '../../../shared/designs/manage-design.js';
+import { countingClient } from '../../support/counting-dynamodb.js';
 import { InMemoryBlobStore, InMemoryDataKeys, RecordedDesignEvents } from '../../support/fakes/designs.js';
 import { binaryStl, box } from '../../support/meshes.js';
 
@@ -64,5 +65,29 @@ describe('edition licences', () => {
     await updateDesignTerms({ designerId: 'alice', designId, terms: { ...terms, priceCents: 1200 } }, deps);
     expect(await licenses.reserve({ designId, orderId: 'y' })).toMatchObject({ outcome: 'reserved', printNumber: 2, termsVersion: 2 });
     expect((await licenses.reserve({ designId: 'nope', orderId: 'z' })).outcome).toBe('not-listed');
+  });
+
+  it('costs one read and one transaction, and a retry of a reservation held costs no more', async () => {
+    const designId = await listedDesign();
+    const { client, sent } = countingClient(inject('dynamoDbUrl'));
+    const counted = new DynamoDbLicenseReservations(client, table);
+    const first = await counted.reserve({ designId, orderId: 'r1' });
+    expect(sent).toEqual(['GetItem', 'TransactWriteItems']);
+    sent.length = 0;
+    // The refused write answers with the reservation held; the counters did not move.
+    expect(await counted.reserve({ designId, orderId: 'r1' })).toEqual(first);
+    expect(sent).toEqual(['GetItem', 'TransactWriteItems']);
+    expect((await designs.editionCounts([designId])).get(designId)).toEqual({ sold: 1, issued: 1 });
+  });
+
+  it('returns a reservation held to its retried order even once the edition is sold out or the design withdrawn', async () => {
+    const designId = await listedDesign();
+    const held = await licenses.reserve({ designId, orderId: 'h1' });
+    for (const o of ['h2', 'h3', 'h4', 'h5']) await licenses.reserve({ designId, orderId: o });
+    expect((await licenses.reserve({ designId, orderId: 'h6' })).outcome).toBe('sold-out');
+    expect(await licenses.reserve({ designId, orderId: 'h1' })).toEqual(held);
+    await withdrawDesign({ designerId: 'alice', designId }, deps);
+    expect(await licenses.reserve({ designId, orderId: 'h1' })).toEqual(held);
+    expect((await licenses.reserve({ designId, orderId: 'h7' })).outcome).toBe('not-listed');
   });
 });
