@@ -6,4 +6,5 @@ import { clock, orderStore, taskCallbacks } from './wiring.js';
 
 const deps = { orders: orderStore(), callbacks: taskCallbacks(), ...clock };
 
-export const handler = workflowTask(z.object({ orderId, taskToken }), (input) => awaitPrint(input, deps));
+// `accepted` is the Dispatch step's result: the job its printer took.
+export const handler = workflowTask(z.object({ orderId, taskToken, accepted: z.object({ jobId: z.string().max(64) }).nullish() }), (input) => awaitPrint(input, deps));

@@ -19,7 +19,7 @@ import type { LicenseReservations } from './licenses.js';
 import type { PaymentGateway } from '../payments/payment-gateway.js';
 import { releaseEntry, type Books } from '../payments/accounting.js';
 import { payShare, type PayShareDeps } from '../payments/payout-accounts.js';
-import { closeRefunded, returnPayment, type ReturnPaymentDeps } from './refunds.js';
+import { closeRefunded, releaseSplit, returnPayment, type ReturnPaymentDeps } from './refunds.js';
 import type { PlatformSigner } from '../ledger/ports.js';
 import type { PrinterMessages } from '../printers/printability-proof.js';
 import { MaterialCertificateInput, type MaterialCertificates } from '../partners/material-certificates.js';
@@ -239,18 +239,12 @@ export async function recordJobReport(input: { thing: string; signed: SignedRepo
     return { handled: true };
   }
   if (report.event === 'accepted' || report.event === 'rejected') {
+    // The answer only moves the workflow on; the step it moves to records it (the Print step an acceptance, the
+    // Dispatch step, entered again with the error, a refusal), in the write it makes anyway. Writing it here too cost
+    // a write per offer, and raced that step's. A repeated answer finds the token closed, which changes nothing.
     if (waiting?.step !== 'dispatch') return { handled: true };
-    // The workflow moves on first: a crash after this leaves a token the next attempt finds closed, which is fine.
     if (report.event === 'accepted') await deps.callbacks.succeed(waiting.token, { jobId: report.jobId, printerId: input.thing });
     else await deps.callbacks.fail(waiting.token, report.busy ? 'PrinterBusy' : 'PrinterRejected', report.reason ?? 'rejected');
-    await update(deps.orders, orderId, deps.now, (o) => {
-      if (o.waiting?.token !== waiting.token) return undefined;
-      const outcome: PrintAttempt['outcome'] = report.event === 'accepted' ? 'accepted' : report.busy ? 'busy' : 'rejected';
-      const attempts = o.attempts.map((a) => (a.jobId === report.jobId ? { ...a, outcome, ...(report.reason ? { reason: report.reason } : {}) } : a));
-      const rest = { ...o, attempts, status: report.event === 'accepted' ? ('printing' as const) : o.status };
-      delete rest.waiting;
-      return rest;
-    }, order);
     return { handled: true };
   }
   // completed or failed: hand it to the print step now, or leave it for the print step to pick up.
@@ -281,13 +275,21 @@ async function finishPrint(order: Order, token: string, deps: { callbacks: TaskC
   else await deps.callbacks.fail(token, 'PrintFailed', r.reason ?? 'the print failed');
 }
 
-// 4. Wait for the accepted job to be printed; progress reports keep the step alive.
-export async function awaitPrint(input: { orderId: string; taskToken: string }, deps: Clock & { orders: OrderStore; callbacks: TaskCallbacks }) {
+// 4. Wait for the accepted job to be printed; progress reports keep the step alive. `accepted` is what the Dispatch
+// step ended with: the job its printer took, recorded here (see recordJobReport).
+export async function awaitPrint(input: { orderId: string; taskToken: string; accepted?: { jobId: string } | null }, deps: Clock & { orders: OrderStore; callbacks: TaskCallbacks }) {
   const saved = await update(deps.orders, input.orderId, deps.now, (o) => {
     const job = o.attempts.at(-1);
     if (!job) throw new Conflict(`Order ${o.orderId} has no job to wait for`);
     if (o.waiting?.token === input.taskToken) return undefined;
-    return { ...o, waiting: { step: 'print', token: input.taskToken, jobId: job.jobId } };
+    // A job that ended already (its report came first) keeps how it ended.
+    const taken = input.accepted?.jobId === job.jobId && job.outcome === undefined;
+    return {
+      ...o,
+      ...(taken ? { attempts: [...o.attempts.slice(0, -1), { ...job, outcome: 'accepted' as const }] } : {}),
+      status: o.status === 'dispatched' ? 'printing' : o.status,
+      waiting: { step: 'print', token: input.taskToken, jobId: job.jobId },
+    };
   });
   if (saved.printResult && saved.printResult.jobId === saved.waiting?.jobId) await finishPrint(saved, input.taskToken, deps);
   return { waiting: true };
@@ -329,6 +331,8 @@ export async function tagProduct(input: { orderId: string }, deps: TagDeps) {
   const serial = `${order.designId.slice(0, 40)}.${order.printNumber ?? 0}`;
   const printer = await deps.printers.get(order.product?.printerId ?? job.printerId);
   if (!printer) throw new Conflict(`Printer ${order.product?.printerId ?? job.printerId} is gone; the tag cannot be written`);
+  // The key of a tag this run makes: the printer gets it from here, with no round trip to unseal what was just sealed.
+  let madeKey: { sealedKey: string; key: Uint8Array } | undefined;
   if (!order.tag) {
     const path = `/01/${gtin}/21/${encodeURIComponent(serial)}`;
     const signature = Buffer.from(await deps.signer.sign(new TextEncoder().encode(`${path}|${productId}`))).toString('base64url');
@@ -336,7 +340,7 @@ export async function tagProduct(input: { orderId: string }, deps: TagDeps) {
     const nfc = newTagIdentity();
     const sealedKey = Buffer.from(await seal(nfc.key, deps.dataKeys, tagKeyContext(gtin, serial))).toString('base64');
     const tag = { gtin, serial, url: `${deps.tagBaseUrl.replace(/\/+$/, '')}${path}?s=${signature}`, signature, uid: nfc.uid, sealedKey, keyHash: sha256(nfc.key) };
-    nfc.key.fill(0);
+    madeKey = { sealedKey, key: nfc.key };
     // The lot the printer says it printed from, else the one its operator declared loaded for this material.
     const declared = declaredLot(printer.config.loadedMaterials, order.material, order.color);
     const materialLot = order.printResult?.materialLot ?? declared ?? `${job.printerId}:${order.material}`;
@@ -346,7 +350,7 @@ export async function tagProduct(input: { orderId: string }, deps: TagDeps) {
       .slice(0, 16)
       .map((c) => ({ issuerPartnerId: c.issuerPartnerId, certificateId: c.certificateId, documentSha256: c.documentSha256, issuedAt: c.issuedAt }));
     // Kept on the order with the product, so a retried step publishes the same event even if a certificate came since.
-    const product = { productId, printerId: job.printerId, gcodeSha256: job.gcodeSha256 ?? '', materialLot, printParamsHash: job.printParamsHash ?? '', materialCertificates: certificates };
+    const product = { productId, printerId: job.printerId, operatorId: printer.operatorId, gcodeSha256: job.gcodeSha256 ?? '', materialLot, printParamsHash: job.printParamsHash ?? '', materialCertificates: certificates };
     order = await update(deps.orders, order.orderId, deps.now, (o) => (o.tag ? undefined : { ...o, status: 'printed', product, tag }), order);
   }
   const at = deps.now().toISOString();
@@ -354,7 +358,9 @@ export async function tagProduct(input: { orderId: string }, deps: TagDeps) {
   const t = order.tag!;
   await deps.tags.put({ gtin: t.gtin, serial: t.serial, productId, orderId: order.orderId, uid: t.uid, sealedKey: t.sealedKey, lastCounter: 0, issuedAt: order.updatedAt });
   // The printer writes the NFC tag: it gets the tag's key sealed to its own device key, like a print file.
-  const nfcKey = await open(Buffer.from(t.sealedKey, 'base64'), deps.dataKeys, tagKeyContext(t.gtin, t.serial));
+  // Only if the tag saved is the one this run made (a concurrent run may have saved its own first).
+  const nfcKey = madeKey?.sealedKey === t.sealedKey ? madeKey.key : await open(Buffer.from(t.sealedKey, 'base64'), deps.dataKeys, tagKeyContext(t.gtin, t.serial));
+  if (madeKey && madeKey.key !== nfcKey) madeKey.key.fill(0);
   const forPrinter = sealPrintFile(nfcKey, { printerId: printer.printerId, publicKey: printer.deviceKeys.encryptionKey }, { jobId: `tag:${t.serial}`, expiresAt: new Date(deps.now().getTime() + 86_400_000) });
   nfcKey.fill(0);
   await deps.messages.publish(printer.printerId, 'tags', { serial: t.serial, gtin: t.gtin, url: t.url, uid: t.uid, sealedKey: forPrinter.sealed.toString('base64'), keySha256: forPrinter.header.gcodeSha256 });
@@ -453,19 +459,13 @@ export async function releaseEscrow(input: { orderId: string; confirmedBy?: 'car
   // The money is going back outside the workflow (a dispute lost, a dashboard refund), and that path closes the order.
   if ((order.refundStartedAt || order.returnedOutsideAt) && order.status !== 'completed') return { released: 0, returnedMeanwhile: true };
   if (!order.product || !order.chargeId) throw new Conflict(`Order ${order.orderId} is not ready to be released`);
-  const q = order.quote;
-  const split = {
-    designerId: order.designerId,
-    printerId: order.product.printerId,
-    royaltyCents: Math.min(q.designPriceCents, order.royaltyCents),
-    printingFeeCents: q.printingFeeCents,
-    shippingCents: q.shippingCents,
-    // The part of the design price that is not the designer's royalty stays with the platform.
-    commissionCents: q.commissionCents + q.designPriceCents - Math.min(q.designPriceCents, order.royaltyCents),
-  };
+  // What the escrow holds: less any part given back from the provider's dashboard before this (refunds.ts).
+  const { escrowedCents, split } = releaseSplit(order);
   const at = deps.now().toISOString();
-  await deps.books.post(releaseEntry(order.orderId, q.totalCents, split, at));
-  const operator = (await deps.printers.get(split.printerId))?.operatorId;
+  await deps.books.post(releaseEntry(order.orderId, escrowedCents, split, at));
+  // Whoever ran the printer when it printed (recorded with the product); orders tagged before that was kept ask the
+  // printer record.
+  const operator = order.product.operatorId ?? (await deps.printers.get(split.printerId))?.operatorId;
   const royalty = await payShare({ orderId: order.orderId, userId: order.designerId, earningsAccount: `designer:${order.designerId}:royalties`, purpose: 'royalty', amountCents: split.royaltyCents }, deps);
   const fee = split.printingFeeCents + split.shippingCents;
   // A printer whose operator is unknown (deleted) keeps its payout owed to the printer's account in the books.
@@ -511,7 +511,7 @@ export async function releaseEscrow(input: { orderId: string; confirmedBy?: 'car
     ...(split.royaltyCents > 0 ? [{ userId: order.designerId, kind: 'royalty-earned' as const, text: `A print of your design was delivered: ${euros(split.royaltyCents)} royalty.${royalty === 'owed' ? held : ''}` }] : []),
     ...(operator ? [{ userId: operator, kind: 'payout-earned' as const, text: `A print of yours was delivered: ${euros(fee)} payout.${printingFee === 'owed' ? held : ''}` }] : []),
   ]);
-  return { released: q.totalCents, royalty, printingFee };
+  return { released: escrowedCents, royalty, printingFee };
 }
 
 // Every failure ends here: the money goes back (transfers reversed first if the release had begun), the licence

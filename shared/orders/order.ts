@@ -187,6 +187,8 @@ export interface Order {
     productId: string;
     gcodeSha256: string;
     printerId: string;
+    /** The printer's operator when it printed: who the printing fee is paid to. */
+    operatorId?: string;
     materialLot: string;
     printParamsHash: string;
     /** The lot's supplier certificates as recorded when the product was printed (what goes on the ledger with it). */
@@ -374,6 +376,8 @@ export function orderView(o: Order) {
     ...(o.shipment ? { shipment: o.shipment } : {}),
     ...(o.failure ? { failure: o.failure } : {}),
     ...(o.deliveredAt ? { deliveredAt: o.deliveredAt } : {}),
+    // Parts of the payment given back from the payment provider's dashboard (payments/partial-refunds).
+    ...(o.partialRefunds?.length ? { partialRefunds: o.partialRefunds.map((r) => ({ amountCents: r.amountCents, at: r.at })) } : {}),
     ...(o.progress && o.progress.jobId === o.attempts.at(-1)?.jobId
       ? {
           progress: {

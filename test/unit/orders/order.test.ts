@@ -225,3 +225,13 @@ describe('ids, tags and visibility', () => {
     expect(reached(o('refunded'), 'shipped')).toBe(true);
   });
 });
+
+describe('the order as its viewers see it', () => {
+  it('shows the parts of the payment given back from the provider’s dashboard, without the provider’s refund ids', async () => {
+    const { anOrder } = await import('../../support/fakes/orders.js');
+    const { orderView } = await import('../../../shared/orders/order.js');
+    expect(orderView(anOrder({})).partialRefunds).toBeUndefined();
+    const view = orderView(anOrder({ partialRefunds: [{ refundId: 're_1', amountCents: 700, at }, { refundId: 're_2', amountCents: 150, at }] }));
+    expect(view.partialRefunds).toEqual([{ amountCents: 700, at }, { amountCents: 150, at }]);
+  });
+});
