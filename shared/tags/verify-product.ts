@@ -134,8 +134,9 @@ function mergeByTime(base: readonly MemoryStep[], inserted: readonly MemoryStep[
 }
 
 /**
- * A product's memory from the ledger, re-verified: the design's registration, then every step of the product, each
- * with the link to its transaction. Public data only (ids, hashes, public keys).
+ * A product's memory from the ledger, re-verified: the design's registration, then every step of the product, and the
+ * certificates of its material lot from the lot's own asset (recorded before or after the print), each with the link
+ * to its transaction. Public data only (ids, hashes, public keys). The lot is read beside the product, not after it.
  */
 export async function productMemory(productId: string, ledger: ProductLedger, memo: VerificationMemo) {
   const found = await productAsset(productId, ledger, memo);
