@@ -1,6 +1,6 @@
 // Notifications: each goes to the recipient's in-app inbox and to the outbox, from which a sender (e-mail, push)
 // delivers it. The id follows from the order and the step, so a replayed step never notifies twice.
-export type NotificationKind = 'order-placed' | 'order-shipped' | 'order-completed' | 'order-refunded' | 'royalty-earned' | 'payout-earned' | 'payout-reversed';
+export type NotificationKind = 'order-placed' | 'order-shipped' | 'order-completed' | 'order-refunded' | 'payment-partly-refunded' | 'royalty-earned' | 'payout-earned' | 'payout-reversed';
 
 export interface Notification {
   notificationId: string;
@@ -22,4 +22,5 @@ export interface Notifications {
   inbox(userId: string, limit: number): Promise<Notification[]>;
 }
 
-export const notificationId = (orderId: string, kind: NotificationKind, userId: string) => `${orderId}:${kind}:${userId}`;
+/** `occasion` tells apart several notifications of one kind on one order (each part of a payment given back, say). */
+export const notificationId = (orderId: string, kind: NotificationKind, userId: string, occasion?: string) => `${orderId}:${kind}:${userId}${occasion ? `:${occasion}` : ''}`;

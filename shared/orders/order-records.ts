@@ -51,6 +51,8 @@ export interface Tiding {
   userId: string;
   kind: NotificationKind;
   text: string;
+  /** Set when the participant may get this kind more than once for the order: what this one is about. */
+  occasion?: string;
 }
 
 /** Tells a participant about their order, once per (order, kind, participant). */
@@ -62,5 +64,5 @@ export async function tell(deps: Clock & { notifications: Notifications }, order
 export async function tellAll(deps: Clock & { notifications: Notifications }, order: Order, tidings: readonly Tiding[]) {
   if (tidings.length === 0) return;
   const at = deps.now().toISOString();
-  await deps.notifications.notifyAll(tidings.map((t) => ({ notificationId: notificationId(order.orderId, t.kind, t.userId), userId: t.userId, kind: t.kind, orderId: order.orderId, text: t.text, at })));
+  await deps.notifications.notifyAll(tidings.map((t) => ({ notificationId: notificationId(order.orderId, t.kind, t.userId, t.occasion), userId: t.userId, kind: t.kind, orderId: order.orderId, text: t.text, at })));
 }

@@ -484,6 +484,9 @@ describe('partial refunds made in the dashboard', () => {
     expect((await books.entries(order.orderId)).map((e) => e.step)).toEqual(['escrow', 'partial-refund:re_once']);
     expect(await orderBalances(order.orderId)).toEqual({ [`customer:${order.customerId}`]: -3410, escrow: 3410 });
     expect((await orders.get(order.orderId))!.partialRefunds).toEqual([{ refundId: 're_once', amountCents: 600, at: expect.any(String) }]);
+    // The customer is told once, however often the part was reported.
+    const told = (await notifications.inbox(order.customerId, 20)).filter((n) => n.kind === 'payment-partly-refunded');
+    expect(told.map((n) => n.text)).toEqual(['€6.00 of your payment was given back to you.']);
     // The customer's payment history shows it.
     const [customer] = await paymentHistory({ userId: order.customerId, groups: ['customer'], printerIds: [] }, { books });
     expect(customer!.lines.filter((l) => l.orderId === order.orderId).map((l) => [l.step, l.amountCents])).toEqual([
@@ -501,6 +504,9 @@ describe('partial refunds made in the dashboard', () => {
     expect(await handle(delivery('refund.created', refundObject('re_a', chargeId, 1000)), payments)).toMatchObject({ effect: 'partial-refund-booked; from the escrow' });
     expect(await handle(delivery('refund.created', refundObject('re_b', chargeId, 500)), payments)).toMatchObject({ effect: 'partial-refund-booked; from the escrow' });
     expect(await orderBalances(order.orderId)).toEqual({ [`customer:${order.customerId}`]: -2510, escrow: 2510 });
+    // Each part is told on its own.
+    const told = (await notifications.inbox(order.customerId, 20)).filter((n) => n.kind === 'payment-partly-refunded');
+    expect(told.map((n) => n.text).sort()).toEqual(['€10.00 of your payment was given back to you.', '€5.00 of your payment was given back to you.']);
 
     expect(await handle(delivery('refund.created', refundObject('re_rest', chargeId, 2510)), payments)).toMatchObject({ effect: 'order-refunded' });
     // Stripe's charge.refunded for the last part says the whole charge is refunded: nothing more to do.

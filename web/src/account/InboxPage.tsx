@@ -30,6 +30,7 @@ const noteLabel: Record<Notification['kind'], string> = {
   'royalty-earned': 'Royalty',
   'payout-earned': 'Payout',
   'payout-reversed': 'Payout taken back',
+  'payment-partly-refunded': 'Part of your payment given back',
 };
 
 function Inbox() {
