@@ -42,6 +42,20 @@ export class DynamoDbOrderStore implements OrderStore {
     }
   }
 
+  async createOrExisting(o: Order) {
+    try {
+      // ALL_OLD: an order placed already answers the refused write, so a first placement needs no read before it.
+      await this.doc.send(new PutCommand({ TableName: this.table, Item: this.item(o), ConditionExpression: 'attribute_not_exists(pk)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }));
+      return undefined;
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      const existing = err.Item ? orderOf(nativeItem(err.Item)) : await this.get(o.orderId);
+      // Orders are never deleted, so one that refused the write is there.
+      if (!existing) throw err;
+      return existing;
+    }
+  }
+
   async save(o: Order, expectedRevision: number) {
     return (await this.saveOrCurrent(o, expectedRevision)).saved;
   }

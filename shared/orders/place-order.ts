@@ -139,13 +139,32 @@ export async function placeOrder(
   deps: CatalogueDeps & { orders: OrderStore; workflow: OrderWorkflow; dataKeys: DataKeys; now: () => Date },
 ): Promise<{ created: boolean; order: ReturnType<typeof orderView> }> {
   const orderId = orderIdFor(input.customerId, input.clientOrderId, sha256);
-  const existing = await deps.orders.get(orderId);
-  if (existing) {
-    if (existing.designId !== input.designId || existing.material !== input.material) throw new Conflict(`clientOrderId ${input.clientOrderId} was used for another order`);
-    // The workflow may not have started if the first attempt stopped right after saving.
-    await deps.workflow.start(orderId, { orderId, lastError: null });
-    return { created: false, order: orderView(existing) };
+  // The order is written first and read only if it was placed before: a first placement costs no read, a retry the
+  // checks and the sealing again. A retry is answered with its order whatever changed since (the terms, the printers
+  // online): those checks are for a first placement only.
+  let order: Order;
+  try {
+    order = await newOrder(orderId, input, deps);
+  } catch (err) {
+    const existing = await deps.orders.get(orderId);
+    if (existing) return placedBefore(existing, input, deps);
+    throw err;
   }
+  const existing = await deps.orders.createOrExisting(order);
+  if (existing) return placedBefore(existing, input, deps);
+  await deps.workflow.start(orderId, { orderId, lastError: null });
+  return { created: true, order: orderView(order) };
+}
+
+async function placedBefore(existing: Order, input: PlaceOrderInput, deps: { workflow: OrderWorkflow }) {
+  if (existing.designId !== input.designId || existing.material !== input.material) throw new Conflict(`clientOrderId ${input.clientOrderId} was used for another order`);
+  // The workflow may not have started if the first attempt stopped right after saving.
+  await deps.workflow.start(existing.orderId, { orderId: existing.orderId, lastError: null });
+  return { created: false, order: orderView(existing) };
+}
+
+/** The order as placed: checked against the design's and the printer's current terms, its address sealed. */
+async function newOrder(orderId: string, input: PlaceOrderInput & { customerId: string }, deps: CatalogueDeps & { dataKeys: DataKeys; now: () => Date }): Promise<Order> {
   const { design, printer } = await pickPrinter(input, deps);
   if (input.acceptedLicenseVersion !== design.terms.version) {
     throw new Conflict(`The license terms changed: version ${design.terms.version} is current, you accepted ${input.acceptedLicenseVersion}`);
@@ -156,7 +175,7 @@ export async function placeOrder(
   const now = deps.now().toISOString();
   // Sealed before it is stored: an address is personal data, read only where a parcel must be labelled.
   const deliverTo = { sealed: Buffer.from(await seal(new TextEncoder().encode(JSON.stringify(input.deliverTo)), deps.dataKeys, deliveryAddressContext(orderId))).toString('base64') };
-  const order: Order = {
+  return {
     orderId,
     customerId: input.customerId,
     designId: design.designId,
@@ -176,10 +195,6 @@ export async function placeOrder(
     updatedAt: now,
     revision: 1,
   };
-  const created = await deps.orders.create(order);
-  if (!created) return placeOrder(input, deps);
-  await deps.workflow.start(orderId, { orderId, lastError: null });
-  return { created: true, order: orderView(order) };
 }
 
 export async function getOrder(orderId: string, viewer: Viewer, deps: { orders: OrderStore }) {

@@ -9,6 +9,8 @@ export interface OrderStore {
   get(orderId: string): Promise<Order | undefined>;
   /** False if the order exists already. */
   create(order: Order): Promise<boolean>;
+  /** Creates the order, or answers with the one stored under its id already (and leaves it as it is). */
+  createOrExisting(order: Order): Promise<Order | undefined>;
   /** Writes only if the stored revision is `expectedRevision`; false on a lost race. */
   save(order: Order, expectedRevision: number): Promise<boolean>;
   /** `save`, answering a lost race with the order that won it (undefined if there is none), read in the same request. */

@@ -40,6 +40,18 @@ describe('order store on DynamoDB Local', () => {
     expect(await orders.get(order.orderId)).toEqual(winner);
   });
 
+  it('creates an order in one write, and answers a second creation under its id with the order stored, unchanged', async () => {
+    const { client, sent } = countingClient(endpoint);
+    const orders = new DynamoDbOrderStore(client, table);
+    const order = anOrder({ orderId: `ord_${hex()}`, customerId: `cust-${hex()}` });
+    expect(await orders.createOrExisting(order)).toBeUndefined();
+    expect(sent).toEqual(['PutItem']);
+    sent.length = 0;
+    expect(await orders.createOrExisting({ ...order, material: 'PETG' })).toEqual(order);
+    expect(sent).toEqual(['PutItem']);
+    expect(await orders.get(order.orderId)).toEqual(order);
+  });
+
   it('answers a save of an order that does not exist with no current order', async () => {
     const orders = new DynamoDbOrderStore(plain, table);
     expect(await orders.saveOrCurrent(anOrder({ orderId: `ord_${hex()}`, revision: 2 }), 1)).toEqual({ saved: false, current: undefined });

@@ -71,6 +71,12 @@ export class InMemoryOrderStore implements OrderStore {
     this.orders.set(order.orderId, clone(order));
     return true;
   }
+  async createOrExisting(order: Order) {
+    const stored = this.orders.get(order.orderId);
+    if (stored) return clone(stored);
+    this.orders.set(order.orderId, clone(order));
+    return undefined;
+  }
   async save(order: Order, expectedRevision: number) {
     return (await this.saveOrCurrent(order, expectedRevision)).saved;
   }

@@ -235,3 +235,52 @@ describe('the order as its viewers see it', () => {
     expect(view.partialRefunds).toEqual([{ amountCents: 700, at }, { amountCents: 150, at }]);
   });
 });
+
+describe('placing an order', () => {
+  async function given() {
+    const { InMemoryOrderStore } = await import('../../support/fakes/tags.js');
+    const { InMemoryDataKeys } = await import('../../support/fakes/designs.js');
+    const { placeOrder } = await import('../../../shared/orders/place-order.js');
+    let design = await listedDesign([20, 20, 6]);
+    const { deps: match } = fleet([{ p: printer('p1'), rating: 4, status: 'idle' }]);
+    const started: string[] = [];
+    class CountingOrders extends InMemoryOrderStore {
+      reads = 0;
+      override async get(orderId: string) {
+        this.reads++;
+        return super.get(orderId);
+      }
+    }
+    const orders = new CountingOrders();
+    const deps = {
+      ...match,
+      designs: { get: async () => design } as unknown as import('../../../shared/designs/ports.js').DesignStore,
+      orders,
+      workflow: { start: async (orderId: string) => void started.push(orderId) },
+      dataKeys: new InMemoryDataKeys(),
+      now: () => new Date(at),
+    } as Parameters<typeof placeOrder>[1];
+    const body = { clientOrderId: '0b5b3c2e-8f0e-4c1b-9a4e-6d1f2a3b4c5d', customerId: 'carol', designId: 'd1', material: 'PLA' as const, acceptedLicenseVersion: 1, paymentMethod: 'pm_card_visa', deliverTo: { name: 'Carol', line1: '1 rue A', city: 'Lyon', postalCode: '69001', country: 'FR' } } as unknown as Parameters<typeof placeOrder>[0];
+    return { place: () => placeOrder(body, deps), body, orders, started, setTerms: (version: number) => (design = { ...design, terms: { ...design.terms, version } }), deps, placeOrder };
+  }
+
+  it('writes a new order without reading first, and answers a retry with the same order and the workflow started again', async () => {
+    const g = await given();
+    const first = await g.place();
+    expect(first.created).toBe(true);
+    expect(g.orders.reads).toBe(0);
+    const again = await g.place();
+    expect(again).toEqual({ created: false, order: first.order });
+    expect(g.started).toEqual([first.order.orderId, first.order.orderId]);
+  });
+
+  it('answers a retry with its order even after the terms it accepted changed, while a new order with those terms is refused', async () => {
+    const g = await given();
+    const first = await g.place();
+    g.setTerms(2);
+    expect(await g.place()).toEqual({ created: false, order: first.order });
+    await expect(g.placeOrder({ ...g.body, clientOrderId: '1c6c4d3f-9a1f-4d2c-8b5f-7e2a3b4c5d6e' }, g.deps)).rejects.toThrow('The license terms changed');
+    // The same client order id for another design is not the same order.
+    await expect(g.placeOrder({ ...g.body, designId: 'd2' }, g.deps)).rejects.toThrow('was used for another order');
+  });
+});
