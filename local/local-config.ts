@@ -21,6 +21,12 @@ export const LocalConfig = z.object({
   /** The IoT data-plane API (device shadows, publish) beside the broker. */
   DPM_PORT_IOT_DATA: port(8444),
   DPM_PORT_LEDGER: port(9984),
+  /**
+   * Where DynamoDB Local keeps its tables: `disk` (under DPM_DATA_DIR, kept across restarts) or `memory` (its own
+   * -inMemory mode: gone when it stops). Memory is for runs that throw their data away (the benchmarks): on disk,
+   * even on a tmpfs, SQLite's page writes and journal make thousands of system calls per order.
+   */
+  DPM_DYNAMODB_STORAGE: z.enum(['disk', 'memory']).default('disk'),
   /** How often the ledger node cuts a block. */
   DPM_LEDGER_BLOCK_MS: z.coerce.number().int().min(5).max(10_000).default(100),
   DPM_LOG: z.enum(['quiet', 'info', 'debug']).default('info'),

@@ -12,6 +12,8 @@ export interface DynamoDbOptions {
   port?: number;
   host?: string;
   dataDir: string;
+  /** DynamoDB Local's own -inMemory mode instead of files under `dataDir`: the tables go when it stops. */
+  inMemory?: boolean;
   /** How long to wait for the JVM to answer; it takes ~2 s on a quiet 2-core machine. */
   startTimeoutMs?: number;
 }
@@ -63,10 +65,10 @@ export async function startDynamoDb(opts: DynamoDbOptions) {
 async function startDynamoDbOnce(opts: DynamoDbOptions): Promise<LocalServer> {
   const host = opts.host ?? '127.0.0.1';
   const port = await reservePort(opts.port ?? 0, host, 'dynamodb');
-  await mkdir(opts.dataDir, { recursive: true });
+  if (!opts.inMemory) await mkdir(opts.dataDir, { recursive: true });
   // The spawn helper takes no extra arguments but passes our environment on (copied at the call), so the child's
-  // settings go in variables set for that call alone.
-  const child = withEnv(javaEnvironment, () => spawn({ port, path: opts.dataDir, sharedDb: true, stdio: 'pipe' }));
+  // settings go in variables set for that call alone. Without a path it runs -inMemory.
+  const child = withEnv(javaEnvironment, () => spawn({ port, ...(opts.inMemory ? {} : { path: opts.dataDir }), sharedDb: true, stdio: 'pipe' }));
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
   child.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));

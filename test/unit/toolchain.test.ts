@@ -22,4 +22,11 @@ describe('local configuration', () => {
     const ports = Object.keys(LocalConfig.shape).filter((k) => k === 'PORT' || k.startsWith('DPM_PORT_'));
     expect([...portVars].sort()).toEqual(ports.sort());
   });
+
+  it('keeps DynamoDB Local on disk unless told memory, and names a wrong storage', async () => {
+    const { readLocalConfig } = await import('../../local/local-config.js');
+    expect(readLocalConfig({}).DPM_DYNAMODB_STORAGE).toBe('disk');
+    expect(readLocalConfig({ DPM_DYNAMODB_STORAGE: 'memory' }).DPM_DYNAMODB_STORAGE).toBe('memory');
+    expect(() => readLocalConfig({ DPM_DYNAMODB_STORAGE: 'tmpfs' })).toThrow(/DPM_DYNAMODB_STORAGE/);
+  });
 });

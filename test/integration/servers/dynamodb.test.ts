@@ -36,3 +36,35 @@ describe.runIf(process.platform === 'linux')('DynamoDB Local', () => {
     expect(process.env.JDK_JAVA_OPTIONS).toBe(optionsBefore);
   });
 });
+
+describe.runIf(process.platform === 'linux')('DynamoDB Local in memory', () => {
+  it('keeps no file in the data directory, and starts empty again', async () => {
+    const { CreateTableCommand, DynamoDBClient, ListTablesCommand } = await import('@aws-sdk/client-dynamodb');
+    const { localCredentials, localRegion } = await import('../../../local/servers/local-aws.js');
+    const dir = await mkdtemp(join(tmpdir(), 'dpm-ddb-mem-'));
+    try {
+      const tablesOf = async (url: string) => {
+        const client = new DynamoDBClient({ endpoint: url, region: localRegion, credentials: localCredentials });
+        try {
+          return (await client.send(new ListTablesCommand({}))).TableNames ?? [];
+        } finally {
+          client.destroy();
+        }
+      };
+      const first = await startDynamoDb({ dataDir: dir, inMemory: true });
+      const client = new DynamoDBClient({ endpoint: first.url, region: localRegion, credentials: localCredentials });
+      await client.send(new CreateTableCommand({ TableName: 'kept-nowhere', BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }] }));
+      client.destroy();
+      expect(await tablesOf(first.url)).toEqual(['kept-nowhere']);
+      const java = childrenOf('self').find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes('-inMemory'));
+      expect(java, 'a child process started with -inMemory').toBeDefined();
+      await first.close();
+      expect(readdirSync(dir)).toEqual([]);
+      const second = await startDynamoDb({ dataDir: dir, inMemory: true });
+      expect(await tablesOf(second.url)).toEqual([]);
+      await second.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -259,7 +259,7 @@ describe('placing an order', () => {
       workflow: { start: async (orderId: string) => void started.push(orderId) },
       dataKeys: new InMemoryDataKeys(),
       now: () => new Date(at),
-    } as Parameters<typeof placeOrder>[1];
+    } as unknown as Parameters<typeof placeOrder>[1];
     const body = { clientOrderId: '0b5b3c2e-8f0e-4c1b-9a4e-6d1f2a3b4c5d', customerId: 'carol', designId: 'd1', material: 'PLA' as const, acceptedLicenseVersion: 1, paymentMethod: 'pm_card_visa', deliverTo: { name: 'Carol', line1: '1 rue A', city: 'Lyon', postalCode: '69001', country: 'FR' } } as unknown as Parameters<typeof placeOrder>[0];
     return { place: () => placeOrder(body, deps), body, orders, started, setTerms: (version: number) => (design = { ...design, terms: { ...design.terms, version } }), deps, placeOrder };
   }
