@@ -26,7 +26,7 @@ describe('journal', () => {
 
   it('keeps the entries it starts with and every append, in order, and reads them back', async () => {
     const path = join(dir, 'j.jsonl');
-    const journal = await rewriteJournal(path, [{ n: 0 }]);
+    const journal = await rewriteJournal<{ n: number }>(path, [{ n: 0 }]);
     await Promise.all(Array.from({ length: 50 }, (_, i) => journal.append({ n: i + 1 }, i % 7 === 0)));
     await journal.close();
     expect((await readJournal<{ n: number }>(path)).map((e) => e.n)).toEqual(Array.from({ length: 51 }, (_, i) => i));
@@ -34,7 +34,7 @@ describe('journal', () => {
 
   it('writes the appends made meanwhile together, with one sync for all of them', async () => {
     const path = join(dir, 'j.jsonl');
-    const journal = await rewriteJournal(path, []);
+    const journal = await rewriteJournal<{ n: number }>(path, []);
     const { writes, syncs } = await spyOnFiles();
     const done = Array.from({ length: 20 }, (_, i) => journal.append({ n: i }, true));
     await Promise.all(done);
@@ -46,7 +46,7 @@ describe('journal', () => {
 
   it('resolves a durable append only once its line is on file and synced', async () => {
     const path = join(dir, 'j.jsonl');
-    const journal = await rewriteJournal(path, []);
+    const journal = await rewriteJournal<{ n: number }>(path, []);
     const { syncs } = await spyOnFiles();
     await journal.append({ n: 1 }, false);
     expect(syncs).not.toHaveBeenCalled();
@@ -60,7 +60,7 @@ describe('journal', () => {
 
   it('refuses every append after a failed write, since a torn line would end the journal there', async () => {
     const path = join(dir, 'j.jsonl');
-    const journal = await rewriteJournal(path, []);
+    const journal = await rewriteJournal<{ n: number }>(path, []);
     const { writes } = await spyOnFiles();
     writes.mockRejectedValueOnce(new Error('disk full'));
     await expect(journal.append({ n: 1 }, false)).rejects.toThrow('disk full');
