@@ -31,12 +31,12 @@ export async function sortKeysUnder(doc: DynamoDBDocumentClient, table: string, 
 }
 
 /** Items by key, 100 at a time, retrying what DynamoDB leaves unprocessed. */
-export async function batchGet(doc: DynamoDBDocumentClient, table: string, keys: Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
+export async function batchGet(doc: DynamoDBDocumentClient, table: string, keys: Record<string, unknown>[], opts: { consistent?: boolean } = {}): Promise<Record<string, unknown>[]> {
   const out: Record<string, unknown>[] = [];
   for (let i = 0; i < keys.length; i += 100) {
     let pending = keys.slice(i, i + 100);
     while (pending.length) {
-      const res = await doc.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending } } }));
+      const res = await doc.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ...(opts.consistent ? { ConsistentRead: true } : {}) } } }));
       out.push(...(res.Responses?.[table] ?? []));
       pending = (res.UnprocessedKeys?.[table]?.Keys as Record<string, unknown>[] | undefined) ?? [];
     }

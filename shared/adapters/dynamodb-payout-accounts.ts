@@ -5,7 +5,7 @@ import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } fr
 import type { HandledEvents } from '../payments/handle-payment-event.js';
 import type { ConnectedAccountStatus } from '../payments/payment-gateway.js';
 import type { PayoutAccount, PayoutAccountStore } from '../payments/payout-accounts.js';
-import { documentClient } from './dynamodb-document.js';
+import { batchGet, documentClient } from './dynamodb-document.js';
 
 const key = (userId: string) => ({ pk: `USER#${userId}`, sk: 'PAYOUT_ACCOUNT' });
 
@@ -31,6 +31,13 @@ export class DynamoDbPayoutAccounts implements PayoutAccountStore {
   async get(userId: string) {
     const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: key(userId), ConsistentRead: true }));
     return out.Item?.account as PayoutAccount | undefined;
+  }
+
+  async getMany(userIds: string[]) {
+    const ids = [...new Set(userIds)];
+    if (ids.length === 0) return new Map<string, PayoutAccount>();
+    const items = await batchGet(this.doc, this.table, ids.map(key), { consistent: true });
+    return new Map(items.map((item) => [String(item.pk).slice('USER#'.length), item.account as PayoutAccount]));
   }
 
   create(account: PayoutAccount) {

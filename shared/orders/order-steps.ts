@@ -466,10 +466,12 @@ export async function releaseEscrow(input: { orderId: string; confirmedBy?: 'car
   // Whoever ran the printer when it printed (recorded with the product); orders tagged before that was kept ask the
   // printer record.
   const operator = order.product.operatorId ?? (await deps.printers.get(split.printerId))?.operatorId;
-  const royalty = await payShare({ orderId: order.orderId, userId: order.designerId, earningsAccount: `designer:${order.designerId}:royalties`, purpose: 'royalty', amountCents: split.royaltyCents }, deps);
+  // Both participants' payout accounts in one read.
+  const accounts = await deps.payoutAccounts.getMany([order.designerId, ...(operator ? [operator] : [])]);
+  const royalty = await payShare({ orderId: order.orderId, userId: order.designerId, earningsAccount: `designer:${order.designerId}:royalties`, purpose: 'royalty', amountCents: split.royaltyCents }, deps, { account: accounts.get(order.designerId) });
   const fee = split.printingFeeCents + split.shippingCents;
   // A printer whose operator is unknown (deleted) keeps its payout owed to the printer's account in the books.
-  const printingFee = operator ? await payShare({ orderId: order.orderId, userId: operator, earningsAccount: `printer:${split.printerId}:payouts`, purpose: 'printing-fee', amountCents: fee }, deps) : 'owed';
+  const printingFee = operator ? await payShare({ orderId: order.orderId, userId: operator, earningsAccount: `printer:${split.printerId}:payouts`, purpose: 'printing-fee', amountCents: fee }, deps, { account: accounts.get(operator) }) : 'owed';
   // The money may have gone back meanwhile (a dispute lost, a refund from the provider's dashboard): the refund marks
   // the order before it looks for transfers to reverse, so whatever this release paid after that look is taken back
   // here, and the order stays refunded.

@@ -22,6 +22,8 @@ export interface PayoutAccount {
 
 export interface PayoutAccountStore {
   get(userId: string): Promise<PayoutAccount | undefined>;
+  /** The accounts of several users in one read, by user id; users without one are left out. */
+  getMany(userIds: string[]): Promise<Map<string, PayoutAccount>>;
   /** False if the user has an account already. */
   create(account: PayoutAccount): Promise<boolean>;
   /** Replaces the status of the user's account `accountId` if `statusAt` is not older; false otherwise (stale, or no such account). */
@@ -93,9 +95,10 @@ export interface PayShareDeps {
 }
 
 /** Sends a share to the participant's account if it is ready; otherwise it stays owed. */
-export async function payShare(share: Share, deps: PayShareDeps): Promise<'transferred' | 'owed'> {
+export async function payShare(share: Share, deps: PayShareDeps, read?: { account: PayoutAccount | undefined }): Promise<'transferred' | 'owed'> {
   if (share.amountCents <= 0) return 'transferred';
-  const account = await deps.payoutAccounts.get(share.userId);
+  // `read`: the participant's account as the caller just read it (with others', in one request).
+  const account = read ? read.account : await deps.payoutAccounts.get(share.userId);
   if (!readyForTransfers(account)) return 'owed';
   await deps.payments.transfer({ destinationAccount: account.accountId, amountCents: share.amountCents, transferGroup: share.orderId, idempotencyKey: `${share.orderId}:${share.purpose}` });
   await deps.books.post(payoutEntry(share.orderId, share.purpose, share.earningsAccount, share.amountCents, deps.now().toISOString()));

@@ -25,6 +25,7 @@ import { getPayoutAccount, openPayoutAccount } from '../../../shared/payments/pa
 import { paymentHistory, releaseEntry, type Books } from '../../../shared/payments/accounting.js';
 import type { Printer } from '../../../shared/printers/printer.js';
 import type { PrinterStore } from '../../../shared/printers/ports.js';
+import { countingClient } from '../../support/counting-dynamodb.js';
 
 const dynamo = new DynamoDBClient({ endpoint: inject('dynamoDbUrl'), region: localRegion, credentials: localCredentials });
 const table = `payouts-${randomUUID()}`;
@@ -175,6 +176,20 @@ describe('payout accounts, releases and refunds', () => {
     expect(first.account).toMatchObject({ accountId: expect.stringMatching(/^acct_local_/), country: 'FR', ready: true, transfersActive: true, requirementsDue: [] });
     expect(first.onboarding.url).toBe(`http://localhost:3000/payouts/onboarding/return?account=${first.account.accountId}`);
     expect(await getPayoutAccount({ userId }, { payoutAccounts })).toEqual(first.account);
+  });
+
+  it('reads several users’ payout accounts in one request (the release reads both participants’ so), leaving out users without one', async () => {
+    const [a, b] = [`designer-${hex(4)}`, `op-${hex(4)}`];
+    await payoutAccount(a, 'acct_a', ready);
+    await payoutAccount(b, 'acct_b', pending);
+    const { client, sent } = countingClient(inject('dynamoDbUrl'));
+    const counted = new DynamoDbPayoutAccounts(client, table);
+    const accounts = await counted.getMany([a, b, a, `nobody-${hex(4)}`]);
+    expect(sent).toEqual(['BatchGetItem']);
+    expect([...accounts.keys()].sort()).toEqual([a, b].sort());
+    expect(accounts.get(a)).toEqual(await payoutAccounts.get(a));
+    expect(accounts.get(b)?.status).toEqual(pending);
+    expect(await counted.getMany([])).toEqual(new Map());
   });
 
   it('pays each share to a ready account at release: transfers in the order’s group, and the books move it to paid out', async () => {

@@ -29,7 +29,7 @@ function deps() {
     entries: async () => journal,
   } as unknown as Books;
   // No payout account is ready: every share stays owed and no money moves.
-  const payoutAccounts = { get: async () => undefined } as unknown as PayoutAccountStore;
+  const payoutAccounts = { get: async () => undefined, getMany: async () => new Map() } as unknown as PayoutAccountStore;
   const payments = {} as PaymentGateway;
   return { orders, notifications, books, payoutAccounts, payments, printers, events: { publish: async () => {} }, now };
 }
