@@ -46,6 +46,9 @@ export async function update(orders: OrderStore, orderId: string, now: () => Dat
   throw new Conflict(`Order ${orderId} is changing too often to update`);
 }
 
+/** An amount as the notifications write it: €12.50. */
+export const euros = (cents: number) => `€${(cents / 100).toFixed(2)}`;
+
 /** What to tell one participant about their order. */
 export interface Tiding {
   userId: string;

@@ -4,7 +4,7 @@
 // it, and every change of the order record is a conditional write on its revision.
 import { createHash } from 'node:crypto';
 import type { LedgerEvents, OrderStore, PrintFiles, TaskCallbacks } from './ports.js';
-import { load, tell, tellAll, update, type Clock } from './order-records.js';
+import { euros, load, tell, tellAll, update, type Clock } from './order-records.js';
 import { defaultPrintParams, jobIdFor, type Candidate, type PrintParams, maxBusyOffers, maxPrintAttempts, reached, type Order, type PrintAttempt } from './order.js';
 import { rankedCandidates, type CatalogueDeps } from './place-order.js';
 import { Conflict, NotFound, RuleViolation } from '../errors.js';
@@ -505,7 +505,6 @@ export async function releaseEscrow(input: { orderId: string; confirmedBy?: 'car
     customerId: order.customerId,
     confirmedBy: input.confirmedBy ?? 'carrier',
   });
-  const euros = (c: number) => `€${(c / 100).toFixed(2)}`;
   const held = ' It is held for you until your payout account is ready (POST /me/payout-account).';
   // One write for the three: each is still sent once, a replay writing only those a crash left unsent.
   await tellAll(deps, order, [

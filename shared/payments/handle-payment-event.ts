@@ -4,7 +4,7 @@
 // effect is itself idempotent, so two deliveries racing past the mark still act once.
 import type { Notifications } from '../orders/notifications.js';
 import type { Order } from '../orders/order.js';
-import { tellAll, update } from '../orders/order-records.js';
+import { euros, tellAll, update } from '../orders/order-records.js';
 import type { OrderStore } from '../orders/ports.js';
 import { closeRefunded, lateRefundSettlement, partiallyRefundedCents, partialRefundEntry, returnPayment, type ReturnPaymentDeps } from '../orders/refunds.js';
 import type { PrinterStore } from '../printers/ports.js';
@@ -78,8 +78,7 @@ async function apply(event: PaymentEvent, deps: PaymentEventDeps): Promise<strin
       // Looked at again: a release that read the order before this part was recorded may have posted its split since.
       const settlement = lateRefundSettlement(saved, event.refundId, await deps.books.entries(order.orderId), deps.now().toISOString());
       // Once per part (its refund id tells it from the others), whichever delivery gets this far first.
-      const euros = `€${(event.amountCents / 100).toFixed(2)}`;
-      await tellAll(deps, saved, [{ userId: saved.customerId, kind: 'payment-partly-refunded', occasion: event.refundId, text: `${euros} of your payment was given back to you.` }]);
+      await tellAll(deps, saved, [{ userId: saved.customerId, kind: 'payment-partly-refunded', occasion: event.refundId, text: `${euros(event.amountCents)} of your payment was given back to you.` }]);
       if (settlement && (await deps.books.post(settlement))) return 'partial-refund-booked; borne by the platform (the release had split it)';
       if (!posted) return 'partial-refund; booked before';
       return entry.postings[0]!.account === 'escrow' ? 'partial-refund-booked; from the escrow' : 'partial-refund-booked; borne by the platform';
