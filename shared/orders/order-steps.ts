@@ -28,6 +28,7 @@ import type { DeviceSigningKeys } from '../printers/device-signing-keys.js';
 import { declaredLot } from '../printers/printer.js';
 import { verifyReport, type SignedReport } from '../printing/device-keys.js';
 import { sealPrintFile } from '../printing/print-file-seal.js';
+import type { GcodeMemo } from '../printing/gcode-memo.js';
 import { slice } from '../slicing/slice.js';
 import { toGcode } from '../slicing/gcode.js';
 import { defaultSettings, SliceSettings } from '../slicing/printer-profile.js';
@@ -84,6 +85,8 @@ export interface DispatchDeps extends Clock, CatalogueDeps {
   dataKeys: DataKeys;
   printFiles: PrintFiles;
   messages: PrinterMessages;
+  /** G-code this instance made already (absent: every dispatch slices). */
+  gcodeMemo?: GcodeMemo;
 }
 
 const outcomeOf = (lastError: { Error?: string } | null | undefined): PrintAttempt['outcome'] =>
@@ -156,16 +159,20 @@ export async function dispatchPrintJob(input: { orderId: string; taskToken: stri
   const jobId = jobIdFor(order.orderId, order.attempts.length);
 
   // The G-code is made for this printer's profile and sealed to its device key: nobody else can read it.
-  const sealedStl = await deps.designFiles.get(design.stl.sealedKey);
-  if (!sealedStl) throw new RuleViolation(`The sealed file of design ${design.designId} is missing`);
-  const stl = await open(sealedStl, deps.dataKeys, designContext(design.designId));
-  const { positions } = parseStl(stl, { maxBytes: maxDesignBytes });
-  stl.fill(0);
   const settings = sliceSettingsFor(order.material, order.printParams ?? defaultPrintParams);
-  const sliced = toGcode(slice(positions, printer.config.profile, settings), printer.config.profile, settings);
-  const gcode = new TextEncoder().encode(sliced.gcode);
+  const printParamsHash = sha256(JSON.stringify({ profile: printer.config.profile, settings }));
+  const makeGcode = async () => {
+    const sealedStl = await deps.designFiles.get(design.stl.sealedKey);
+    if (!sealedStl) throw new RuleViolation(`The sealed file of design ${design.designId} is missing`);
+    const stl = await open(sealedStl, deps.dataKeys, designContext(design.designId));
+    const { positions } = parseStl(stl, { maxBytes: maxDesignBytes });
+    stl.fill(0);
+    return new TextEncoder().encode(toGcode(slice(positions, printer.config.profile, settings), printer.config.profile, settings).gcode);
+  };
+  const memoized = deps.gcodeMemo !== undefined;
+  const gcode = memoized ? await deps.gcodeMemo!.get(`${design.stl.fingerprint}|${printParamsHash}`, makeGcode) : await makeGcode();
   const { sealed, header } = sealPrintFile(gcode, { printerId: printer.printerId, publicKey: printer.deviceKeys.encryptionKey }, { jobId, expiresAt: new Date(deps.now().getTime() + 3 * 86_400_000) });
-  gcode.fill(0);
+  if (!memoized) gcode.fill(0);
   await deps.printFiles.put(printFileKey(jobId), sealed, 'application/octet-stream');
 
   const offeredAt = deps.now().toISOString();
@@ -174,7 +181,7 @@ export async function dispatchPrintJob(input: { orderId: string; taskToken: stri
     return {
       ...o,
       status: 'dispatched',
-      attempts: [...o.attempts, { printerId: printer.printerId, jobId, offeredAt, gcodeSha256: header.gcodeSha256, printParamsHash: sha256(JSON.stringify({ profile: printer.config.profile, settings })) }],
+      attempts: [...o.attempts, { printerId: printer.printerId, jobId, offeredAt, gcodeSha256: header.gcodeSha256, printParamsHash }],
       waiting: { step: 'dispatch', token: input.taskToken, jobId },
     };
   }, order);
