@@ -346,7 +346,7 @@ export async function tagProduct(input: { orderId: string }, deps: TagDeps) {
     // The NFC tag's own key never leaves the platform unsealed; the ledger records only its hash.
     const nfc = newTagIdentity();
     const sealedKey = Buffer.from(await seal(nfc.key, deps.dataKeys, tagKeyContext(gtin, serial))).toString('base64');
-    const tag = { gtin, serial, url: `${deps.tagBaseUrl.replace(/\/+$/, '')}${path}?s=${signature}`, signature, uid: nfc.uid, sealedKey, keyHash: sha256(nfc.key) };
+    const tag = { gtin, serial, url: `${deps.tagBaseUrl.replace(/\/+$/, '')}${path}?s=${signature}`, signature, uid: nfc.uid, sealedKey, keyHash: sha256(nfc.key), at: deps.now().toISOString() };
     madeKey = { sealedKey, key: nfc.key };
     // The lot the printer says it printed from, else the one its operator declared loaded for this material.
     const declared = declaredLot(printer.config.loadedMaterials, order.material, order.color);
@@ -360,10 +360,12 @@ export async function tagProduct(input: { orderId: string }, deps: TagDeps) {
     const product = { productId, printerId: job.printerId, operatorId: printer.operatorId, gcodeSha256: job.gcodeSha256 ?? '', materialLot, printParamsHash: job.printParamsHash ?? '', materialCertificates: certificates };
     order = await update(deps.orders, order.orderId, deps.now, (o) => (o.tag ? undefined : { ...o, status: 'printed', product, tag }), order);
   }
-  const at = deps.now().toISOString();
   const product = order.product!;
   const t = order.tag!;
-  await deps.tags.put({ gtin: t.gtin, serial: t.serial, productId, orderId: order.orderId, uid: t.uid, sealedKey: t.sealedKey, lastCounter: 0, issuedAt: order.updatedAt });
+  // The time the tag was made, not this run's: a retried step publishes the very same events (the ledger writer
+  // then finds its transaction already there instead of planning another).
+  const at = t.at ?? deps.now().toISOString();
+  await deps.tags.put({ gtin: t.gtin, serial: t.serial, productId, orderId: order.orderId, uid: t.uid, sealedKey: t.sealedKey, lastCounter: 0, issuedAt: t.at ?? order.updatedAt });
   // The printer writes the NFC tag: it gets the tag's key sealed to its own device key, like a print file.
   // Only if the tag saved is the one this run made (a concurrent run may have saved its own first).
   const nfcKey = madeKey?.sealedKey === t.sealedKey ? madeKey.key : await open(Buffer.from(t.sealedKey, 'base64'), deps.dataKeys, tagKeyContext(t.gtin, t.serial));
@@ -411,14 +413,15 @@ export async function shipProduct(
   let order = await load(deps.orders, input.orderId);
   if (!order.product) throw new Conflict(`Order ${order.orderId} has no product to ship`);
   if (!order.shipment) {
-    const shipment = { carrierId: await deps.carrierId(), trackingNumber: deps.newTrackingNumber() };
+    const shipment = { carrierId: await deps.carrierId(), trackingNumber: deps.newTrackingNumber(), at: deps.now().toISOString() };
     order = await update(deps.orders, order.orderId, deps.now, (o) => (o.shipment ? undefined : { ...o, status: 'shipped', shipment }), order);
   }
   await deps.events.publish({
     type: 'product.shipped',
     version: 1,
     eventId: `product.shipped:${order.product!.productId}`,
-    occurredAt: deps.now().toISOString(),
+    // When it was handed over, as recorded: a retried step publishes the same event.
+    occurredAt: order.shipment!.at ?? deps.now().toISOString(),
     assetKey: order.product!.productId,
     productId: order.product!.productId,
     carrierId: order.shipment!.carrierId,

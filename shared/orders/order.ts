@@ -195,8 +195,10 @@ export interface Order {
     materialCertificates?: { issuerPartnerId: string; certificateId: string; documentSha256: string; issuedAt: string }[];
   };
   /** The printed Digital Link, and the NFC tag's UID, sealed AES key and the key's hash (what the ledger records). */
-  tag?: { gtin: string; serial: string; url: string; signature: string; uid: string; sealedKey: string; keyHash: string };
-  shipment?: { carrierId: string; trackingNumber: string };
+  /** `at`: when the tag was made (absent on orders tagged before it was kept); the ledger steps and the tag record carry it. */
+  tag?: { gtin: string; serial: string; url: string; signature: string; uid: string; sealedKey: string; keyHash: string; at?: string };
+  /** `at`: when it was handed to the carrier (absent on orders shipped before it was kept). */
+  shipment?: { carrierId: string; trackingNumber: string; at?: string };
   deliveredAt?: string;
   /** When the platform began to refund the order: a provider event about that refund is then ours, not news. */
   refundStartedAt?: string;
