@@ -3,10 +3,11 @@ import { placeOrder } from '../../shared/orders/place-order.js';
 import { routeSchemas } from '../lib/api-schemas.js';
 import { httpRoute, userOf } from '../lib/http.js';
 import { designDataKeys, designStore } from '../designs/wiring.js';
-import { printerShadows, printerStore } from '../printers/wiring.js';
-import { clock, orderStore, orderWorkflow, ratingStore } from './wiring.js';
+import { printerShadows } from '../printers/wiring.js';
+import { clock, orderStore, orderWorkflow } from './wiring.js';
+import { matchReads } from './match-reads.js';
 
-const deps = { designs: designStore(), printers: printerStore(), shadows: printerShadows(), ratings: ratingStore(), orders: orderStore(), workflow: orderWorkflow(), dataKeys: designDataKeys(), ...clock };
+const deps = { designs: designStore(), ...matchReads(), shadows: printerShadows(), orders: orderStore(), workflow: orderWorkflow(), dataKeys: designDataKeys(), ...clock };
 
 export const handler = httpRoute({
   body: routeSchemas['POST /orders'].body,

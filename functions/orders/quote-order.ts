@@ -3,10 +3,10 @@
 import { quoteOrder } from '../../shared/orders/place-order.js';
 import { routeSchemas } from '../lib/api-schemas.js';
 import { httpRoute } from '../lib/http.js';
+import { matchReads } from './match-reads.js';
 import { designStore } from '../designs/wiring.js';
-import { printerShadows, printerStore } from '../printers/wiring.js';
-import { ratingStore } from './wiring.js';
+import { printerShadows } from '../printers/wiring.js';
 
-const deps = { designs: designStore(), printers: printerStore(), shadows: printerShadows(), ratings: ratingStore(), now: () => new Date() };
+const deps = { designs: designStore(), ...matchReads(), shadows: printerShadows(), now: () => new Date() };
 
 export const handler = httpRoute({ body: routeSchemas['POST /quotes'].body, run: async ({ body }) => ({ body: await quoteOrder(body, deps) }) });

@@ -26,6 +26,7 @@ import { SfnOrderWorkflow, SfnTaskCallbacks } from '../../shared/adapters/sfn-or
 import { StripePaymentGateway, StripeWebhooks } from '../../shared/adapters/stripe-payment-gateway.js';
 import type { PaymentGateway } from '../../shared/payments/payment-gateway.js';
 import { dynamoDbClient, s3Client } from '../lib/clients.js';
+import { recent } from '../lib/recent.js';
 import { awsClientConfig, ConfigError, readConfig } from '../lib/config.js';
 
 const aws = readConfig(awsClientConfig);
@@ -37,6 +38,8 @@ export const orderMessages = () => new DynamoDbOrderMessages(dynamoDbClient(aws)
 export const conversations = () => new DynamoDbConversations(dynamoDbClient(aws), table());
 export const ownershipStore = () => new DynamoDbOwnership(dynamoDbClient(aws), table());
 export const ratingStore = () => new DynamoDbRatings(dynamoDbClient(aws), table());
+/** How late an instance may see the fleet, the printers' ratings and the carriers (see ../lib/recent.ts). */
+export const referenceTtlMs = 2000;
 export const tagStore = () => new DynamoDbTagStore(dynamoDbClient(aws), table());
 export const licenseReservations = () => new DynamoDbLicenseReservations(dynamoDbClient(aws), table());
 export const books = () => new DynamoDbBooks(dynamoDbClient(aws), table());
@@ -82,7 +85,8 @@ export async function paymentWebhooks(): Promise<StripeWebhooks> {
  * The carrier of a shipment: the first registered carrier partner, else the platform's own account (`dpm-post`).
  * Tracking numbers are ours until carriers are asked for labels (their reference is the order id).
  */
+const carriers = recent(referenceTtlMs, () => new DynamoDbPartners(dynamoDbClient(aws), table()).list('carrier'));
 export const carrier = {
-  carrierId: async () => (await new DynamoDbPartners(dynamoDbClient(aws), table()).list('carrier'))[0]?.partnerId ?? 'dpm-post',
+  carrierId: async () => (await carriers())[0]?.partnerId ?? 'dpm-post',
   newTrackingNumber: () => `DPM${randomBytes(6).toString('hex').toUpperCase()}`,
 };

@@ -131,7 +131,7 @@ export async function dispatchPrintJob(input: { orderId: string; taskToken: stri
   const design = await deps.designs.get(order.designId);
   if (!design || (design.status !== 'listed' && design.status !== 'withdrawn')) throw new RuleViolation(`Design ${order.designId} has no file to print`);
   // The customer's printer gets the first offer, whatever it reports (it answers busy or rejects if it cannot).
-  const chosen = order.attempts.length === 0 && order.chosenPrinterId ? (await deps.printers.list()).find((p) => p.printerId === order.chosenPrinterId) : undefined;
+  const chosen = order.attempts.length === 0 && order.chosenPrinterId ? await deps.printers.get(order.chosenPrinterId) : undefined;
   // A printer that declined, went silent or failed is not asked again; a busy one may be, after the others.
   const tried = new Set(order.attempts.filter((a) => a.outcome !== 'busy').map((a) => a.printerId));
   const lastBusy = order.attempts.at(-1)?.outcome === 'busy' ? order.attempts.at(-1)!.printerId : undefined;

@@ -101,7 +101,8 @@ async function pickPrinter(input: QuoteInput, deps: CatalogueDeps, all?: Candida
   assertMaterialAllowed(design, input.material);
   if (input.printerId) {
     // Its rating does not matter here: only whether it can take the order.
-    const listed = all ? undefined : (await deps.printers.list()).find((p) => p.printerId === input.printerId);
+    // Read on its own, not from the fleet's list: the terms the customer accepted are checked against it.
+    const listed = all ? undefined : await deps.printers.get(input.printerId);
     const chosen = all ? all.find((c) => c.printer.printerId === input.printerId) : listed && (await withPresence({ printer: listed, rating: 0 }, deps.shadows));
     if (!chosen) throw new NotFound(`Printer ${input.printerId} not found`);
     const why = unsuitability(design, chosen, input.material);

@@ -283,4 +283,16 @@ describe('placing an order', () => {
     // The same client order id for another design is not the same order.
     await expect(g.placeOrder({ ...g.body, designId: 'd2' }, g.deps)).rejects.toThrow('was used for another order');
   });
+
+  it('a printer the customer chose is read on its own, so its terms are checked as they are now, not as a kept list has them', async () => {
+    const g = await given();
+    const listed = printer('p1');
+    const current = { ...listed, terms: { ...listed.terms, feePerHourCents: 500, version: 2 } };
+    const deps = { ...g.deps, printers: { list: async () => [listed], get: async (id: string) => (id === 'p1' ? current : undefined) } } as unknown as typeof g.deps;
+    const chosen = { ...g.body, printerId: 'p1', acceptedPrinterTermsVersion: 1 };
+    await expect(g.placeOrder(chosen, deps)).rejects.toThrow("The printer's terms changed");
+    const placed = await g.placeOrder({ ...chosen, clientOrderId: '2d7d5e4a-0b2a-4e3d-9c6a-8f3b4c5d6e7f', acceptedPrinterTermsVersion: 2 }, deps);
+    expect(await g.orders.get(placed.order.orderId)).toMatchObject({ chosenPrinterId: 'p1', printerTermsVersion: 2 });
+    await expect(g.placeOrder({ ...chosen, clientOrderId: '3e8e6f5b-1c3b-4f4e-8d7b-9a4c5d6e7f80', printerId: 'p9' }, deps)).rejects.toThrow('Printer p9 not found');
+  });
 });

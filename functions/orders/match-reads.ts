@@ -1,0 +1,14 @@
+// What a match reads (placing an order, quoting it, dispatching each offer): the fleet's list and the printers'
+// ratings, kept per instance for `referenceTtlMs` (see ../lib/recent.ts). A printer the customer chose is read exactly.
+import { recentBy, withRecentList } from '../lib/recent.js';
+import { printerStore } from '../printers/wiring.js';
+import { ratingStore, referenceTtlMs } from './wiring.js';
+
+export const matchReads = () => {
+  const ratings = ratingStore();
+  const printerRatings = recentBy(referenceTtlMs, (ids: string) => ratings.printerRatings(ids.split('\n')));
+  return {
+    printers: withRecentList(printerStore(), referenceTtlMs),
+    ratings: { printerRatings: (ids: readonly string[]) => printerRatings(ids.join('\n')) },
+  };
+};

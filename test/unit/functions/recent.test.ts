@@ -1,0 +1,66 @@
+// Reference data kept per function instance for a short time: one read serves every caller within the time, callers
+// arriving during a read share it, and the next read comes once the time is up.
+import { describe, expect, it } from 'vitest';
+import { recent, recentBy, withRecentList } from '../../../functions/lib/recent.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('recent reads', () => {
+  it('one read within the time, shared by callers who arrive while it is under way, and a new one after', async () => {
+    let reads = 0;
+    const fleet = recent(40, async () => {
+      reads++;
+      await sleep(5);
+      return [`read ${reads}`];
+    });
+    const [a, b] = await Promise.all([fleet(), fleet()]);
+    expect(reads).toBe(1);
+    expect(a).toEqual(['read 1']);
+    expect(b).toBe(a);
+    expect(await fleet()).toBe(a);
+    await sleep(80);
+    expect(await fleet()).toEqual(['read 2']);
+    expect(reads).toBe(2);
+  });
+
+  it('by key: each key is read on its own; a failed read is not kept', async () => {
+    const reads: string[] = [];
+    let fail = true;
+    const ratings = recentBy(1000, async (ids: string) => {
+      reads.push(ids);
+      if (ids === 'bad' && fail) throw new Error('DynamoDB said no');
+      return new Map([[ids, reads.length]]);
+    });
+    expect(await ratings('p1')).toEqual(new Map([['p1', 1]]));
+    expect(await ratings('p1\np2')).toEqual(new Map([['p1\np2', 2]]));
+    expect(await ratings('p1')).toEqual(new Map([['p1', 1]]));
+    await expect(ratings('bad')).rejects.toThrow('DynamoDB said no');
+    fail = false;
+    expect(await ratings('bad')).toEqual(new Map([['bad', 4]]));
+    expect(reads).toEqual(['p1', 'p1\np2', 'bad', 'bad']);
+  });
+
+  it('a store with a recent list: list() is kept, every other method is called through on the store itself', async () => {
+    class Store {
+      lists = 0;
+      gets = 0;
+      readonly #items = ['p1', 'p2'];
+      async list() {
+        this.lists++;
+        return [...this.#items];
+      }
+      async get(id: string) {
+        this.gets++;
+        return this.#items.find((i) => i === id);
+      }
+    }
+    const store = new Store();
+    const kept = withRecentList(store, 1000);
+    expect(await kept.list()).toEqual(['p1', 'p2']);
+    expect(await kept.list()).toEqual(['p1', 'p2']);
+    expect(store.lists).toBe(1);
+    expect(await kept.get('p2')).toBe('p2');
+    expect(await kept.get('p2')).toBe('p2');
+    expect(store.gets).toBe(2);
+  });
+});
