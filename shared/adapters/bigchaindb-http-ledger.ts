@@ -4,8 +4,8 @@
 // fetch: a product check reads the ledger on every request, and fetch costs about twice the CPU per request.
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { Conflict, DependencyUnavailable, RuleViolation } from '../errors.js';
-import type { LedgerNetwork } from '../ledger/ports.js';
+import { DependencyUnavailable, RuleViolation } from '../errors.js';
+import { DoubleSpend, type LedgerNetwork } from '../ledger/ports.js';
 import type { Transaction } from '../ledger/transaction.js';
 
 interface LedgerResponse {
@@ -74,23 +74,34 @@ export class BigchainDbHttpLedger implements LedgerNetwork {
     return this.json(res, `GET transaction ${id}`);
   }
 
-  async commit(tx: Transaction & { id: string }): Promise<void> {
+  async commit(tx: Transaction & { id: string }): Promise<'committed' | 'already-committed'> {
     const res = await this.request('/transactions?mode=commit', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(tx) });
     if (res.status === 400) {
       const text = res.text;
       // A retried POST of a CREATE that made it the first time.
-      if (/DuplicateTransaction/.test(text)) return;
+      if (/DuplicateTransaction/.test(text)) return 'already-committed';
       // The same transaction is still in the mempool: not committed yet, so not done; the retry's GET will find it.
       if (/already exists in cache/i.test(text)) throw new DependencyUnavailable(`${tx.id} is still pending on the ledger`);
       if (/DoubleSpend/.test(text)) {
         // BigchainDB answers a re-posted committed TRANSFER with DoubleSpend, not DuplicateTransaction: if the spend
         // is our very transaction, the retry succeeded.
-        if (await this.getTransaction(tx.id)) return;
-        throw new Conflict(`The ledger refused ${tx.id} as a double spend: ${text.slice(0, 300)}`);
+        if (await this.getTransaction(tx.id)) return 'already-committed';
+        throw new DoubleSpend(`The ledger refused ${tx.id} as a double spend: ${text.slice(0, 300)}`);
       }
       throw new RuleViolation(`The ledger rejected ${tx.id}: ${text.slice(0, 500)}`);
     }
     this.json(res, `POST transaction ${tx.id}`);
+    return 'committed';
+  }
+
+  async spenderOf(assetId: string, txId: string, outputIndex: number): Promise<(Transaction & { id: string }) | undefined> {
+    // BigchainDB's HTTP API has no query by spent output; an asset's TRANSFERs are few, and this is asked only after a
+    // refused spend.
+    const transfers = await this.json<(Transaction & { id: string })[]>(
+      await this.request(`/transactions?asset_id=${encodeURIComponent(assetId)}&operation=TRANSFER`),
+      `list the transfers of ${assetId}`,
+    );
+    return transfers.find((t) => t.inputs.some((i) => i.fulfills?.transaction_id === txId && i.fulfills.output_index === outputIndex));
   }
 
   /** Posts in any mode and returns the echoed transaction; `commit` above adds the idempotent-retry semantics. */

@@ -1,5 +1,6 @@
 // What the ledger writer needs: the platform's signing key (KMS), participants' custodial keys, the BigchainDB
 // network, and its own bookkeeping of assets and steps.
+import { Conflict } from '../errors.js';
 import type { Transaction } from './transaction.js';
 
 /** The platform's Ed25519 identity; signs inside the key service. Public key in base58, as BigchainDB writes it. */
@@ -14,10 +15,21 @@ export interface CustodialKeys {
   sign(participant: string, message: Uint8Array): Promise<Uint8Array>;
 }
 
+/**
+ * The ledger refused a TRANSFER because the output it spends is spent already, by another transaction: the spender
+ * decides whether that is our own step written before (same event) or a real conflict.
+ */
+export class DoubleSpend extends Conflict {}
+
 export interface LedgerNetwork {
   getTransaction(id: string): Promise<(Transaction & { id: string }) | undefined>;
-  /** Posts in commit mode; resolves once the transaction is in a committed block (or already was). */
-  commit(tx: Transaction & { id: string }): Promise<void>;
+  /**
+   * Posts in commit mode; resolves once the transaction is in a committed block, `already-committed` when it was
+   * before. Rejects with DoubleSpend when another transaction spent the output this one spends.
+   */
+  commit(tx: Transaction & { id: string }): Promise<'committed' | 'already-committed'>;
+  /** The committed TRANSFER of the asset that spends output `outputIndex` of `txId`; undefined while it is unspent. */
+  spenderOf(assetId: string, txId: string, outputIndex: number): Promise<(Transaction & { id: string }) | undefined>;
 }
 
 /** Where an asset's chain ends: the transaction whose output 0 the next step spends. */

@@ -1,9 +1,10 @@
 // In-memory versions of the ledger writer's ports, with the same contracts as the real adapters (conditional
-// writes in the book, GET/commit on the network), so the use case can be tested crash by crash.
+// writes in the book; GET/commit on the network, which refuses a second spend of an output as BigchainDB does), so
+// the use case can be tested crash by crash.
 import bs58 from 'bs58';
 import { createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { Conflict } from '../../../shared/errors.js';
-import type { AssetState, CustodialKeys, LedgerBook, LedgerNetwork, PlatformSigner, StepRecord } from '../../../shared/ledger/ports.js';
+import { DoubleSpend, type AssetState, type CustodialKeys, type LedgerBook, type LedgerNetwork, type PlatformSigner, type StepRecord } from '../../../shared/ledger/ports.js';
 import type { Transaction } from '../../../shared/ledger/transaction.js';
 
 const raw = (k: KeyObject) => bs58.encode(createPublicKey(k).export({ format: 'der', type: 'spki' }).subarray(-32));
@@ -43,6 +44,7 @@ export class FakeNetwork implements LedgerNetwork {
   readonly txs = new Map<string, Transaction & { id: string }>();
   posts = 0;
   gets = 0;
+  spenderLookups = 0;
   failNextCommits = 0;
   async getTransaction(id: string) {
     this.gets++;
@@ -55,7 +57,21 @@ export class FakeNetwork implements LedgerNetwork {
       this.failNextCommits--;
       throw new Error('network down');
     }
+    if (this.txs.has(tx.id)) return 'already-committed' as const;
+    for (const input of tx.inputs) {
+      const f = input.fulfills;
+      if (f && this.spender(f.transaction_id, f.output_index)) throw new DoubleSpend(`input ${f.transaction_id} was already spent`);
+    }
     this.txs.set(tx.id, clone(tx));
+    return 'committed' as const;
+  }
+  async spenderOf(assetId: string, txId: string, outputIndex: number) {
+    this.spenderLookups++;
+    const t = this.spender(txId, outputIndex);
+    return t && 'id' in t.asset && t.asset.id === assetId ? clone(t) : undefined;
+  }
+  private spender(txId: string, outputIndex: number) {
+    return [...this.txs.values()].find((t) => t.inputs.some((i) => i.fulfills?.transaction_id === txId && i.fulfills.output_index === outputIndex));
   }
 }
 
