@@ -40,14 +40,24 @@ export interface AssetState {
   owner: string;
 }
 
-export interface StepRecord {
+/** A step planned (and, for a reserved one, recorded) but not known to be on the ledger. */
+export interface PlannedStep {
   eventId: string;
-  status: 'pending' | 'committed';
+  status: 'pending';
   tx: Transaction & { id: string };
   asset: AssetState;
   /** The tip this step spends; absent for a CREATE. */
   previousTip?: string;
 }
+
+/** A step on the ledger: all a later delivery of its event needs to answer `already-committed`. */
+export interface CommittedStep {
+  eventId: string;
+  status: 'committed';
+  txId: string;
+}
+
+export type StepRecord = PlannedStep | CommittedStep;
 
 /** What one read of the book finds: the event's step record, and the tips of the assets asked for (absent if none). */
 export interface LedgerBookState {
@@ -60,7 +70,7 @@ export interface LedgerBook {
   load(eventId: string, assetKeys: string[]): Promise<LedgerBookState>;
   step(eventId: string): Promise<StepRecord | undefined>;
   /** Records the planned transaction before it is posted; false if a record for the event already exists. */
-  reserve(step: StepRecord): Promise<boolean>;
+  reserve(step: PlannedStep): Promise<boolean>;
   /** Moves the asset's tip and marks the step committed, together. Repeating it is harmless. */
-  complete(step: StepRecord): Promise<void>;
+  complete(step: PlannedStep): Promise<void>;
 }

@@ -5,7 +5,7 @@
 import type { LedgerEvent } from '../../events/ledger-events.js';
 import { DependencyUnavailable } from '../errors.js';
 import { assetKeyOf, designAssetKey, participantsOf, planStep } from './ledger-model.js';
-import type { AssetState, CustodialKeys, LedgerBook, LedgerNetwork, PlatformSigner, StepRecord } from './ports.js';
+import type { AssetState, CustodialKeys, LedgerBook, LedgerNetwork, PlannedStep, PlatformSigner } from './ports.js';
 import { signTransaction } from './transaction.js';
 
 export interface LedgerWriterDeps {
@@ -19,15 +19,16 @@ export type StepOutcome = { txId: string; outcome: 'committed' | 'already-commit
 
 export async function writeLedgerStep(event: LedgerEvent, deps: LedgerWriterDeps): Promise<StepOutcome> {
   const loaded = await deps.book.load(event.eventId, assetKeysOf(event));
-  let step = loaded.step;
-  if (step?.status === 'committed') return { txId: step.tx.id, outcome: 'already-committed' };
+  if (loaded.step?.status === 'committed') return { txId: loaded.step.txId, outcome: 'already-committed' };
+  let step: PlannedStep | undefined = loaded.step;
   let reservedNow = false;
   if (!step) {
     const planned = await plan(event, loaded.assets, deps);
     reservedNow = await deps.book.reserve(planned);
-    step = reservedNow ? planned : await deps.book.step(event.eventId);
-    if (!step) throw new DependencyUnavailable(`The step record of ${event.eventId} vanished`);
-    if (step.status === 'committed') return { txId: step.tx.id, outcome: 'already-committed' };
+    const found = reservedNow ? planned : await deps.book.step(event.eventId);
+    if (!found) throw new DependencyUnavailable(`The step record of ${event.eventId} vanished`);
+    if (found.status === 'committed') return { txId: found.txId, outcome: 'already-committed' };
+    step = found;
   }
   // Every POST follows its reservation, so a reservation made just now has never been posted: no need to ask.
   const onLedger = reservedNow ? undefined : await deps.network.getTransaction(step.tx.id);
@@ -41,7 +42,7 @@ function assetKeysOf(event: LedgerEvent): string[] {
   return event.type === 'product.printed' ? [assetKeyOf(event), designAssetKey(event.designId)] : [assetKeyOf(event)];
 }
 
-async function plan(event: LedgerEvent, tips: Map<string, AssetState>, deps: LedgerWriterDeps): Promise<StepRecord> {
+async function plan(event: LedgerEvent, tips: Map<string, AssetState>, deps: LedgerWriterDeps): Promise<PlannedStep> {
   const platformKey = await deps.platform.publicKey();
   const keys: Record<string, string> = {};
   for (const p of participantsOf(event)) keys[p] = await deps.custody.publicKeyOf(p);

@@ -131,7 +131,7 @@ describe('the ledger writer on real adapters, and dpm verify', () => {
       [`main-${suffix}`]: { Keys: [assetKey(productAssetKey('p2')), assetKey(designAssetKey('d1'))], ConsistentRead: true },
     });
     const loaded = await book.load('printed:p2', [productAssetKey('p2'), designAssetKey('d1'), designAssetKey('d-none')]);
-    expect(loaded.step).toMatchObject({ status: 'committed', tx: { id: txId } });
+    expect(loaded.step).toEqual({ eventId: 'printed:p2', status: 'committed', txId });
     expect([...loaded.assets.keys()].sort()).toEqual([designAssetKey('d1'), productAssetKey('p2')].sort());
     expect(loaded.assets.get(productAssetKey('p2'))).toMatchObject({ assetId: txId, tipTxId: txId });
     expect(await book.load('never-seen', [])).toEqual({ step: undefined, assets: new Map() });

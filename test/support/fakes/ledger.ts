@@ -1,10 +1,10 @@
 // In-memory versions of the ledger writer's ports, with the same contracts as the real adapters (conditional
-// writes in the book; GET/commit on the network, which refuses a second spend of an output as BigchainDB does), so
-// the use case can be tested crash by crash.
+// writes in the book, small committed records; GET/commit on the network, which refuses a second spend of an output
+// as BigchainDB does), so the use case can be tested crash by crash.
 import bs58 from 'bs58';
 import { createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { Conflict } from '../../../shared/errors.js';
-import { DoubleSpend, type AssetState, type CustodialKeys, type LedgerBook, type LedgerNetwork, type PlatformSigner, type StepRecord } from '../../../shared/ledger/ports.js';
+import { DoubleSpend, type AssetState, type CustodialKeys, type LedgerBook, type LedgerNetwork, type PlannedStep, type PlatformSigner, type StepRecord } from '../../../shared/ledger/ports.js';
 import type { Transaction } from '../../../shared/ledger/transaction.js';
 
 const raw = (k: KeyObject) => bs58.encode(createPublicKey(k).export({ format: 'der', type: 'spki' }).subarray(-32));
@@ -94,12 +94,12 @@ export class FakeBook implements LedgerBook {
     const s = this.steps.get(id);
     return s && clone(s);
   }
-  async reserve(step: StepRecord) {
+  async reserve(step: PlannedStep) {
     if (this.steps.has(step.eventId)) return false;
     this.steps.set(step.eventId, clone(step));
     return true;
   }
-  async complete(step: StepRecord) {
+  async complete(step: PlannedStep) {
     if (this.failNextComplete > 0) {
       this.failNextComplete--;
       throw new Error('crashed before completing');
@@ -108,6 +108,6 @@ export class FakeBook implements LedgerBook {
     const ok = step.previousTip ? current && [step.previousTip, step.tx.id].includes(current.tipTxId) : !current || current.tipTxId === step.tx.id;
     if (!ok) throw new Conflict('tip moved');
     this.assets.set(step.asset.assetKey, clone(step.asset));
-    this.steps.set(step.eventId, { ...clone(step), status: 'committed' });
+    this.steps.set(step.eventId, { eventId: step.eventId, status: 'committed', txId: step.tx.id });
   }
 }

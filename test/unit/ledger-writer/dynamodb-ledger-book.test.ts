@@ -1,7 +1,8 @@
 // The ledger book's one read per step, with DynamoDB mocked: what DynamoDB Local never does is leave keys of a
-// BatchGetItem unprocessed (throttling), so the retry of those keys, still strongly consistent, is checked here.
+// BatchGetItem unprocessed (throttling), so the retry of those keys, still strongly consistent, is checked here; and
+// committed records in the shape older writers left, which only a table that old holds.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -16,7 +17,7 @@ const step = { eventId: 'printed:p1', status: 'pending' } as unknown as StepReco
 const productKey = { pk: 'LEDGER#product:p1', sk: 'ASSET' };
 const designKey = { pk: 'LEDGER#design:d1', sk: 'ASSET' };
 
-describe('DynamoDbLedgerBook.load', () => {
+describe('DynamoDbLedgerBook reads', () => {
   let book: DynamoDbLedgerBook;
   beforeEach(() => {
     docMock.reset();
@@ -52,5 +53,23 @@ describe('DynamoDbLedgerBook.load', () => {
     docMock.on(BatchGetCommand).resolves({ Responses: {}, UnprocessedKeys: { idempotency: { Keys: [{ id: 'ledger-step:printed:p1' }] } } });
     await expect(book.load('printed:p1', [])).rejects.toBeInstanceOf(DependencyUnavailable);
     expect(docMock).toHaveReceivedCommandTimes(BatchGetCommand, 6);
+  });
+
+  it('reads a committed record an older writer left with its whole transaction as the event id and the transaction id', async () => {
+    const tx = { id: 'd'.repeat(64), version: '2.0', operation: 'TRANSFER', asset: { id: product.assetId }, metadata: { eventId: 'tagged:p1' }, inputs: [], outputs: [] };
+    const old = { eventId: 'tagged:p1', status: 'committed', tx, asset: { ...product, tipTxId: tx.id }, previousTip: product.tipTxId };
+    docMock.on(BatchGetCommand).resolves({ Responses: { idempotency: [{ id: 'ledger-step:tagged:p1', step: old }] } });
+    docMock.on(GetCommand).resolves({ Item: { id: 'ledger-step:tagged:p1', step: old } });
+    const committed: StepRecord = { eventId: 'tagged:p1', status: 'committed', txId: tx.id };
+    expect((await book.load('tagged:p1', [])).step).toEqual(committed);
+    expect(await book.step('tagged:p1')).toEqual(committed);
+  });
+
+  it('reads pending records and small committed records as they are', async () => {
+    const committed: StepRecord = { eventId: 'tagged:p1', status: 'committed', txId: 'd'.repeat(64) };
+    docMock.on(GetCommand).resolvesOnce({ Item: { id: 'ledger-step:printed:p1', step } }).resolvesOnce({ Item: { id: 'ledger-step:tagged:p1', step: committed } }).resolvesOnce({});
+    expect(await book.step('printed:p1')).toEqual(step);
+    expect(await book.step('tagged:p1')).toEqual(committed);
+    expect(await book.step('never-seen')).toBeUndefined();
   });
 });

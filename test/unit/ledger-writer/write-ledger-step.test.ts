@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LedgerEvent } from '../../../events/ledger-events.js';
 import { DependencyUnavailable, RuleViolation } from '../../../shared/errors.js';
+import type { PlannedStep } from '../../../shared/ledger/ports.js';
 import { canonicalJson, transactionId } from '../../../shared/ledger/transaction.js';
 import { designAssetKey, lotAssetKey, lotSearchKey, participant, planStep, productAssetKey } from '../../../shared/ledger/ledger-model.js';
 import { verifyHistory } from '../../../shared/ledger/verify-history.js';
@@ -62,7 +63,7 @@ describe('the ledger writer', () => {
   it('after a failed POST, re-posts the very same transaction', async () => {
     deps.network.failNextCommits = 1;
     await expect(writeLedgerStep(designRegistered, deps)).rejects.toThrow('network down');
-    const planned = deps.book.steps.get(designRegistered.eventId)!;
+    const planned = deps.book.steps.get(designRegistered.eventId) as PlannedStep;
     expect(planned.status).toBe('pending');
     const retry = await writeLedgerStep(designRegistered, deps);
     expect(retry).toEqual({ txId: planned.tx.id, outcome: 'committed' });
