@@ -1,10 +1,10 @@
 // The ledger writer's bookkeeping: each asset's tip in the main table (LEDGER#<assetKey>/ASSET), each step's record
-// in the idempotency table (ledger-step:<eventId>): the whole planned transaction of a reserved step while it is
-// pending, and once committed only the event id and the transaction id, all a later delivery needs (about 160 bytes
-// instead of the 1.5 KB a TRANSFER's whole record took: one write unit instead of two, and less for DynamoDB to
-// parse on every write and read). Completing a step moves the tip and marks the step in one transaction, conditioned
-// on the tip it spent, so two writers can never fork an asset. A step starts with one BatchGetItem across both
-// tables (its record and the tips it builds on) rather than a GetItem each.
+// in the idempotency table (ledger-step:<eventId>): the whole planned transaction of a reserved CREATE (older
+// writers reserved TRANSFERs too) while it is pending, and once committed only the event id and the transaction id,
+// all a later delivery needs (about 160 bytes instead of the 1.5 KB a TRANSFER's whole record took: one write unit
+// instead of two, and less for DynamoDB to parse on every write and read). Completing a step moves the tip and marks
+// the step in one transaction, conditioned on the tip it spent, so two writers can never fork an asset. A step
+// starts with one BatchGetItem across both tables (its record and the tips it builds on) rather than a GetItem each.
 import { TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, type BatchGetCommandInput, type DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';

@@ -1,7 +1,9 @@
 // The ledger writer with every real adapter: the local BigchainDB-compatible node behind a proxy that demands an
 // auth header (as hosted networks do), the local KMS signing with the platform's Ed25519 key, custodial keys and
-// bookkeeping in DynamoDB Local. Then `dpm verify` checks the result from the ledger alone, and offline.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+// bookkeeping in DynamoDB Local. Then `dpm verify` checks the result from the ledger alone, and offline. Crashes
+// between the POST and the bookkeeping are a book that throws instead of completing.
+import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -22,7 +24,9 @@ import { DynamoDbCustodialKeys } from '../../../shared/adapters/dynamodb-custodi
 import { DynamoDbLedgerBook } from '../../../shared/adapters/dynamodb-ledger-book.js';
 import { KmsDataKeys } from '../../../shared/adapters/kms-data-keys.js';
 import { KmsPlatformSigner } from '../../../shared/adapters/kms-platform-signer.js';
-import { designAssetKey, productAssetKey } from '../../../shared/ledger/ledger-model.js';
+import { designAssetKey, participant, productAssetKey } from '../../../shared/ledger/ledger-model.js';
+import { DoubleSpend, type PlannedStep } from '../../../shared/ledger/ports.js';
+import type { Transaction } from '../../../shared/ledger/transaction.js';
 import { writeLedgerStep } from '../../../shared/ledger/write-ledger-step.js';
 
 const h = (c: string) => c.repeat(64);
@@ -45,6 +49,9 @@ describe('the ledger writer on real adapters, and dpm verify', () => {
   /** What reached the ledger through the proxy ("GET /api/v1/transactions/<id>"), and what reached DynamoDB. */
   const ledgerRequests: string[] = [];
   const dynamoRequests: { command: string; input: Record<string, unknown> }[] = [];
+  /** Both in the order sent, without the custodial keys' requests: "ledger POST …", "dynamo BatchGetItem". */
+  const timeline: string[] = [];
+  const custody = (input: Record<string, unknown>) => JSON.stringify(input.Key ?? input.Item ?? {}).includes('PARTICIPANT#');
   let deps: Parameters<typeof writeLedgerStep>[1];
   let book: DynamoDbLedgerBook;
   const dynamo = new DynamoDBClient({ endpoint: inject('dynamoDbUrl'), region: localRegion, credentials: localCredentials });
@@ -58,6 +65,7 @@ describe('the ledger writer on real adapters, and dpm verify', () => {
     // A hosted network that wants its app_id on every request, which the official driver would drop.
     proxy = createServer((req, res) => {
       ledgerRequests.push(`${req.method} ${req.url}`);
+      timeline.push(`ledger ${req.method} ${req.url}`);
       if (req.headers.app_id !== 'dpm-test') {
         refused++;
         res.writeHead(401, { 'content-type': 'application/json' });
@@ -79,6 +87,7 @@ describe('the ledger writer on real adapters, and dpm verify', () => {
     dynamo.middlewareStack.add(
       (next, context) => async (args) => {
         dynamoRequests.push({ command: context.commandName!, input: args.input as Record<string, unknown> });
+        if (!custody(args.input as Record<string, unknown>)) timeline.push(`dynamo ${context.commandName!.replace(/Command$/, '')}`);
         return next(args);
       },
       { step: 'initialize', name: 'countRequests' },
@@ -105,6 +114,23 @@ describe('the ledger writer on real adapters, and dpm verify', () => {
     const res = await fetch(`${node.url}/api/v1/transactions?asset_id=${assetId}`);
     return ((await res.json()) as unknown[]).length;
   };
+  /** A step record as DynamoDB holds it, every attribute. */
+  const storedStep = async (eventId: string) => {
+    const out = await dynamo.send(new GetItemCommand({ TableName: `idempotency-${suffix}`, Key: { id: { S: `ledger-step:${eventId}` } }, ConsistentRead: true }));
+    return out.Item && unmarshall(out.Item).step;
+  };
+  /** The book, crashing where a Lambda might die: after the POST, before the bookkeeping. */
+  const crashing = () =>
+    Object.assign(Object.create(book) as DynamoDbLedgerBook, {
+      complete: async () => {
+        throw new Error('crashed before completing');
+      },
+    });
+  const reset = () => {
+    ledgerRequests.length = 0;
+    dynamoRequests.length = 0;
+    timeline.length = 0;
+  };
 
   it('writes the story through an authenticating proxy, signed by KMS, and a full replay adds nothing', async () => {
     for (const e of events) expect((await writeLedgerStep(e, deps)).outcome).toBe('committed');
@@ -115,15 +141,14 @@ describe('the ledger writer on real adapters, and dpm verify', () => {
     expect(refused).toBe(0);
   });
 
-  it('spends per fresh step one BatchGetItem, one conditional put and one transaction, and one POST without a GET', async () => {
+  it('spends per fresh CREATE one BatchGetItem, the reservation (a conditional put) and one transaction, and one POST without a GET', async () => {
     ledgerRequests.length = 0;
     dynamoRequests.length = 0;
     const step: LedgerEvent = { type: 'product.printed', version: 1, eventId: 'printed:p2', occurredAt: at, assetKey: 'p2', productId: 'p2', designId: 'd1', orderId: 'o2', printerId: 'printer-7', materialLot: 'PLA-2026-11', printParamsHash: h('c'), gcodeHash: h('9') };
     const { txId } = await writeLedgerStep(step, deps);
     expect(ledgerRequests).toEqual(['POST /api/v1/transactions?mode=commit']);
     // Custodial keys live in the same table; the book's own requests are the rest.
-    const custody = (r: { input: Record<string, unknown> }) => JSON.stringify(r.input.Key ?? r.input.Item ?? {}).includes('PARTICIPANT#');
-    const bookRequests = dynamoRequests.filter((r) => !custody(r));
+    const bookRequests = dynamoRequests.filter((r) => !custody(r.input));
     expect(bookRequests.map((r) => r.command)).toEqual(['BatchGetItemCommand', 'PutItemCommand', 'TransactWriteItemsCommand']);
     const assetKey = (k: string) => ({ pk: `LEDGER#${k}`, sk: 'ASSET' });
     expect(bookRequests[0]!.input.RequestItems).toEqual({
@@ -132,6 +157,7 @@ describe('the ledger writer on real adapters, and dpm verify', () => {
     });
     const loaded = await book.load('printed:p2', [productAssetKey('p2'), designAssetKey('d1'), designAssetKey('d-none')]);
     expect(loaded.step).toEqual({ eventId: 'printed:p2', status: 'committed', txId });
+    expect(await storedStep('printed:p2')).toEqual({ eventId: 'printed:p2', status: 'committed', txId });
     expect([...loaded.assets.keys()].sort()).toEqual([designAssetKey('d1'), productAssetKey('p2')].sort());
     expect(loaded.assets.get(productAssetKey('p2'))).toMatchObject({ assetId: txId, tipTxId: txId });
     expect(await book.load('never-seen', [])).toEqual({ step: undefined, assets: new Map() });
@@ -166,22 +192,102 @@ describe('the ledger writer on real adapters, and dpm verify', () => {
     expect(out).toContain('bundle hash does not match');
   });
 
-  it('after a crash between POST and bookkeeping, the retry asks the ledger and does not post again', async () => {
+  it('spends per fresh TRANSFER one BatchGetItem before its POST and one transaction after: no reservation', async () => {
+    reset();
+    const tagged: LedgerEvent = { type: 'product.tagged', version: 1, eventId: 'tagged:p2', occurredAt: at, assetKey: 'p2', productId: 'p2', gtin: '09506000134369', serial: 'SN0002', tagKeyHash: h('e') };
+    const { txId, outcome } = await writeLedgerStep(tagged, deps);
+    expect(outcome).toBe('committed');
+    expect(timeline).toEqual(['dynamo BatchGetItem', 'ledger POST /api/v1/transactions?mode=commit', 'dynamo TransactWriteItems']);
+    expect((await tipOf(productAssetKey('p2')))!.tipTxId).toBe(txId);
+    expect(await storedStep('tagged:p2')).toEqual({ eventId: 'tagged:p2', status: 'committed', txId });
+  });
+
+  it('after a crash between POST and bookkeeping, the same event re-posts the same TRANSFER, which the ledger answers as done', async () => {
     const resale: LedgerEvent = { type: 'product.ownershipTransferred', version: 1, eventId: 'resold:p1', occurredAt: at, assetKey: 'p1', productId: 'p1', fromOwnerId: 'bob', toOwnerId: 'carol' };
-    const crashing = Object.assign(Object.create(book) as DynamoDbLedgerBook, {
-      complete: async () => {
-        throw new Error('crashed before completing');
-      },
-    });
-    await expect(writeLedgerStep(resale, { ...deps, book: crashing })).rejects.toThrow('crashed');
+    await expect(writeLedgerStep(resale, { ...deps, book: crashing() })).rejects.toThrow('crashed');
     const assetId = (await tipOf(productAssetKey('p1')))!.assetId;
     expect(await assetTxCount(assetId)).toBe(5);
-    ledgerRequests.length = 0;
+    reset();
     const retry = await writeLedgerStep(resale, deps);
     expect(retry.outcome).toBe('already-committed');
-    expect(ledgerRequests).toEqual([`GET /api/v1/transactions/${retry.txId}`]);
+    // BigchainDB refuses the second spend of the tip; the spender is our very transaction.
+    expect(ledgerRequests).toEqual(['POST /api/v1/transactions?mode=commit', `GET /api/v1/transactions/${retry.txId}`]);
     expect(await assetTxCount(assetId)).toBe(5);
     expect((await tipOf(productAssetKey('p1')))!.tipTxId).toBe(retry.txId);
+    expect(await storedStep(resale.eventId)).toEqual({ eventId: resale.eventId, status: 'committed', txId: retry.txId });
+  });
+
+  const shipped: LedgerEvent = { type: 'product.shipped', version: 1, eventId: 'shipped:p2', occurredAt: at, assetKey: 'p2', productId: 'p2', carrierId: 'carrier-1', trackingHash: h('f') };
+  const delivered: LedgerEvent = { type: 'product.delivered', version: 1, eventId: 'delivered:p2', occurredAt: at, assetKey: 'p2', productId: 'p2', customerId: 'bob', confirmedBy: 'customer-scan' };
+
+  it('after a crash between POST and bookkeeping, adopts the TRANSFER an event re-published with other content wrote first', async () => {
+    const before = (await tipOf(productAssetKey('p2')))!;
+    await expect(writeLedgerStep(shipped, { ...deps, book: crashing() })).rejects.toThrow('crashed');
+    const onLedger = await assetTxCount(before.assetId);
+    const [first] = (await (await fetch(`${node.url}/api/v1/transactions?asset_id=${before.assetId}&last_tx=true`)).json()) as (Transaction & { id: string })[];
+    expect(first!.metadata).toMatchObject({ eventId: 'shipped:p2', occurredAt: at });
+    reset();
+    const retry = await writeLedgerStep({ ...shipped, occurredAt: '2026-11-24T10:07:00.000Z' }, deps);
+    expect(retry).toEqual({ txId: first!.id, outcome: 'already-committed' });
+    expect(await assetTxCount(before.assetId)).toBe(onLedger);
+    // The re-planned TRANSFER is refused as a double spend and is not on the ledger; the tip's spender is looked up.
+    expect(ledgerRequests).toEqual([
+      'POST /api/v1/transactions?mode=commit',
+      expect.stringMatching(/^GET \/api\/v1\/transactions\/[0-9a-f]{64}$/),
+      `GET /api/v1/transactions?asset_id=${before.assetId}&operation=TRANSFER`,
+    ]);
+    expect(ledgerRequests[1]).not.toBe(`GET /api/v1/transactions/${first!.id}`);
+    expect(timeline.filter((t) => t.startsWith('dynamo'))).toEqual(['dynamo BatchGetItem', 'dynamo TransactWriteItems']);
+    expect(await tipOf(productAssetKey('p2'))).toEqual({ ...before, tipTxId: first!.id, owner: first!.outputs[0]!.public_keys[0] });
+    expect(await storedStep('shipped:p2')).toEqual({ eventId: 'shipped:p2', status: 'committed', txId: first!.id });
+  });
+
+  it('refuses as a conflict another event spending the tip an unfinished step spent, and changes nothing', async () => {
+    await expect(writeLedgerStep(delivered, { ...deps, book: crashing() })).rejects.toThrow('crashed');
+    const tip = (await tipOf(productAssetKey('p2')))!;
+    const onLedger = await assetTxCount(tip.assetId);
+    const err = await writeLedgerStep({ ...delivered, eventId: 'delivered-twice:p2' }, deps).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DoubleSpend);
+    expect(await tipOf(productAssetKey('p2'))).toEqual(tip);
+    expect(await storedStep('delivered-twice:p2')).toBeUndefined();
+    expect(await assetTxCount(tip.assetId)).toBe(onLedger);
+    // The unfinished step itself still completes.
+    const retry = await writeLedgerStep(delivered, deps);
+    expect(retry.outcome).toBe('already-committed');
+    expect((await tipOf(productAssetKey('p2')))!.owner).toBe(await deps.custody.publicKeyOf(participant.customer('bob')));
+  });
+
+  it('honours the step records older writers left: committed with the whole transaction, and a pending TRANSFER', async () => {
+    const putStep = (step: unknown) => dynamo.send(new PutItemCommand({ TableName: `idempotency-${suffix}`, Item: marshall({ id: `ledger-step:${(step as PlannedStep).eventId}`, step }, { removeUndefinedValues: true }) }));
+    // Committed, as writers before the small records left it.
+    const taggedId = (await storedStep('tagged:p2')).txId as string;
+    const taggedTx = (await (await fetch(`${node.url}/api/v1/transactions/${taggedId}`)).json()) as Transaction & { id: string };
+    const tip = (await tipOf(productAssetKey('p2')))!;
+    await putStep({ eventId: 'tagged:p2', status: 'committed', tx: taggedTx, asset: { ...tip, tipTxId: taggedId }, previousTip: tip.assetId });
+    reset();
+    const tagged: LedgerEvent = { type: 'product.tagged', version: 1, eventId: 'tagged:p2', occurredAt: at, assetKey: 'p2', productId: 'p2', gtin: '09506000134369', serial: 'SN0002', tagKeyHash: h('e') };
+    expect(await writeLedgerStep(tagged, deps)).toEqual({ txId: taggedId, outcome: 'already-committed' });
+    expect(timeline).toEqual(['dynamo BatchGetItem']);
+
+    // Pending: a resale reserved by a writer that still reserved TRANSFERs, whose POST never went out.
+    const resale: LedgerEvent = { type: 'product.ownershipTransferred', version: 1, eventId: 'resold:p2', occurredAt: at, assetKey: 'p2', productId: 'p2', fromOwnerId: 'bob', toOwnerId: 'carol' };
+    let planned: (Transaction & { id: string }) | undefined;
+    const offline = Object.assign(Object.create(deps.network) as BigchainDbHttpLedger, {
+      commit: async (tx: Transaction & { id: string }) => {
+        planned = tx;
+        throw new Error('network down');
+      },
+    });
+    await expect(writeLedgerStep(resale, { ...deps, network: offline })).rejects.toThrow('network down');
+    const carol = await deps.custody.publicKeyOf(participant.customer('carol'));
+    await putStep({ eventId: 'resold:p2', status: 'pending', tx: planned!, asset: { ...tip, tipTxId: planned!.id, owner: carol }, previousTip: tip.tipTxId });
+    reset();
+    // Other content, the recorded transaction all the same.
+    const retry = await writeLedgerStep({ ...resale, occurredAt: '2026-11-24T12:00:00.000Z' }, deps);
+    expect(retry).toEqual({ txId: planned!.id, outcome: 'committed' });
+    expect(ledgerRequests).toEqual([`GET /api/v1/transactions/${planned!.id}`, 'POST /api/v1/transactions?mode=commit']);
+    expect(await tipOf(productAssetKey('p2'))).toEqual({ ...tip, tipTxId: planned!.id, owner: carol });
+    expect(await storedStep('resold:p2')).toEqual({ eventId: 'resold:p2', status: 'committed', txId: planned!.id });
   });
 
   it('answers usage errors with exit code 2', async () => {
