@@ -25,6 +25,7 @@ import { S3BlobStore } from '../../shared/adapters/s3-blob-store.js';
 import { SfnOrderWorkflow, SfnTaskCallbacks } from '../../shared/adapters/sfn-order-workflow.js';
 import { StripePaymentGateway, StripeWebhooks } from '../../shared/adapters/stripe-payment-gateway.js';
 import type { PaymentGateway } from '../../shared/payments/payment-gateway.js';
+import { platformCarrierId } from '../../shared/partners/shipments.js';
 import { dynamoDbClient, s3Client } from '../lib/clients.js';
 import { recent } from '../lib/recent.js';
 import { awsClientConfig, ConfigError, readConfig } from '../lib/config.js';
@@ -87,6 +88,6 @@ export async function paymentWebhooks(): Promise<StripeWebhooks> {
  */
 const carriers = recent(referenceTtlMs, () => new DynamoDbPartners(dynamoDbClient(aws), table()).list('carrier'));
 export const carrier = {
-  carrierId: async () => (await carriers())[0]?.partnerId ?? 'dpm-post',
+  carrierId: async () => (await carriers())[0]?.partnerId ?? platformCarrierId,
   newTrackingNumber: () => `DPM${randomBytes(6).toString('hex').toUpperCase()}`,
 };

@@ -69,6 +69,9 @@ export const shipmentView = (s: Shipment) => ({
 
 const labelRequest = (s: Shipment) => ({ orderId: s.orderId, reference: s.orderId, productId: s.productId, parcel: s.parcel, pickup: s.pickup });
 
+/** The platform's own carrier, when no carrier partner is registered. Never a partner's id (those are `partner-…`). */
+export const platformCarrierId = 'dpm-post';
+
 export interface PartnerEventDeps {
   orders: OrderStore;
   printers: PrinterStore;
@@ -88,6 +91,7 @@ export interface PartnerEventDeps {
 export async function notifyPartners(event: LedgerEvent, deps: PartnerEventDeps): Promise<{ published: string[] }> {
   switch (event.type) {
     case 'product.shipped': {
+      if (event.carrierId === platformCarrierId) return { published: [] };
       const partner = await deps.partners.get(event.carrierId);
       if (partner?.kind !== 'carrier') return { published: [] };
       const orderId = orderIdOfProduct(event.productId);

@@ -134,7 +134,11 @@ describe('a shipment with a partner carrier', () => {
 
   it('leaves the platform’s own carrier alone', async () => {
     const { deps } = await given();
-    expect((await notifyPartners({ ...shipped, carrierId: 'dpm-post' }, deps)).published).toEqual([]);
+    let partnerReads = 0;
+    const counted = { ...deps, partners: Object.assign(Object.create(deps.partners) as typeof deps.partners, { get: async (id: string) => (partnerReads++, deps.partners.get(id)) }) };
+    expect((await notifyPartners({ ...shipped, carrierId: 'dpm-post' }, counted)).published).toEqual([]);
     expect(deps.shipments.shipments.size).toBe(0);
+    // Known without asking the partner store.
+    expect(partnerReads).toBe(0);
   });
 });
