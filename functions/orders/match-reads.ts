@@ -1,6 +1,6 @@
 // What a match reads (placing an order, quoting it, dispatching each offer): the fleet's list and the printers'
 // ratings, kept per instance for `referenceTtlMs` (see ../lib/recent.ts). A printer the customer chose is read exactly.
-import { recentBy, withRecentList } from '../lib/recent.js';
+import { recentBy, withRecent } from '../lib/recent.js';
 import { printerStore } from '../printers/wiring.js';
 import { ratingStore, referenceTtlMs } from './wiring.js';
 
@@ -8,7 +8,7 @@ export const matchReads = () => {
   const ratings = ratingStore();
   const printerRatings = recentBy(referenceTtlMs, (ids: string) => ratings.printerRatings(ids.split('\n')));
   return {
-    printers: withRecentList(printerStore(), referenceTtlMs),
+    printers: withRecent(printerStore(), referenceTtlMs, { list: true }),
     ratings: { printerRatings: (ids: readonly string[]) => printerRatings(ids.join('\n')) },
   };
 };

@@ -1,7 +1,7 @@
 // Reference data kept per function instance for a short time: one read serves every caller within the time, callers
 // arriving during a read share it, and the next read comes once the time is up.
 import { describe, expect, it } from 'vitest';
-import { recent, recentBy, withRecentList } from '../../../functions/lib/recent.js';
+import { recent, recentBy, withRecent } from '../../../functions/lib/recent.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -55,12 +55,30 @@ describe('recent reads', () => {
       }
     }
     const store = new Store();
-    const kept = withRecentList(store, 1000);
+    const kept = withRecent(store, 1000, { list: true });
     expect(await kept.list()).toEqual(['p1', 'p2']);
     expect(await kept.list()).toEqual(['p1', 'p2']);
     expect(store.lists).toBe(1);
     expect(await kept.get('p2')).toBe('p2');
     expect(await kept.get('p2')).toBe('p2');
     expect(store.gets).toBe(2);
+  });
+});
+
+describe('recent reads by id', () => {
+  it('get(id) is kept per id, an answer of nothing too, and list() is left alone unless asked for', async () => {
+    const calls: string[] = [];
+    const store = {
+      get: async (id: string) => (calls.push(`get ${id}`), id === 'd1' ? { designId: 'd1' } : undefined),
+      list: async () => (calls.push('list'), []),
+    };
+    const kept = withRecent(store, 1000, { get: true });
+    expect(await kept.get('d1')).toEqual({ designId: 'd1' });
+    expect(await kept.get('d1')).toEqual({ designId: 'd1' });
+    expect(await kept.get('nope')).toBeUndefined();
+    expect(await kept.get('nope')).toBeUndefined();
+    await kept.list();
+    await kept.list();
+    expect(calls).toEqual(['get d1', 'get nope', 'list', 'list']);
   });
 });
