@@ -22,6 +22,26 @@ export function recentBy<K extends string, V>(ttlMs: number, load: (key: K) => P
   };
 }
 
+/**
+ * `load()` kept for `ttlMs`, but only answered to a caller whose `asOf` (epoch ms) is no later than the moment the
+ * kept read began: what was written before `asOf` is always seen. Shipping asks as of the order's placing, so a carrier
+ * registered before an order was placed is never missed for it, while orders placed earlier share the kept list.
+ */
+export function recentAsOf<V>(ttlMs: number, load: () => Promise<V>, now: () => number = Date.now): (asOf: number) => Promise<V> {
+  let kept: { began: number; value: Promise<V> } | undefined;
+  return (asOf) => {
+    const t = now();
+    if (kept && kept.began >= asOf && t - kept.began < ttlMs) return kept.value;
+    const read = { began: t, value: load() };
+    kept = read;
+    // A failed read is not kept.
+    read.value.catch(() => {
+      if (kept === read) kept = undefined;
+    });
+    return read.value;
+  };
+}
+
 /** The same store with `list()` and/or `get(id)` read at most once per `ttlMs` (the rest of it is called through). */
 export function withRecent<T extends object>(store: T, ttlMs: number, reads: { list?: boolean; get?: boolean }): T {
   const s = store as T & { list?: () => Promise<unknown>; get?: (id: string) => Promise<unknown> };

@@ -27,7 +27,7 @@ import { StripePaymentGateway, StripeWebhooks } from '../../shared/adapters/stri
 import type { PaymentGateway } from '../../shared/payments/payment-gateway.js';
 import { platformCarrierId } from '../../shared/partners/shipments.js';
 import { dynamoDbClient, s3Client } from '../lib/clients.js';
-import { recent } from '../lib/recent.js';
+import { recentAsOf } from '../lib/recent.js';
 import { awsClientConfig, ConfigError, readConfig } from '../lib/config.js';
 
 const aws = readConfig(awsClientConfig);
@@ -84,10 +84,11 @@ export async function paymentWebhooks(): Promise<StripeWebhooks> {
 
 /**
  * The carrier of a shipment: the first registered carrier partner, else the platform's own account (`dpm-post`).
- * Tracking numbers are ours until carriers are asked for labels (their reference is the order id).
+ * Tracking numbers are ours until carriers are asked for labels (their reference is the order id). The list is kept a
+ * moment, but never one read before the order was placed: a carrier registered before the order always counts.
  */
-const carriers = recent(referenceTtlMs, () => new DynamoDbPartners(dynamoDbClient(aws), table()).list('carrier'));
+const carriers = recentAsOf(referenceTtlMs, () => new DynamoDbPartners(dynamoDbClient(aws), table()).list('carrier'));
 export const carrier = {
-  carrierId: async () => (await carriers())[0]?.partnerId ?? platformCarrierId,
+  carrierId: async (placedAt: string) => (await carriers(Date.parse(placedAt)))[0]?.partnerId ?? platformCarrierId,
   newTrackingNumber: () => `DPM${randomBytes(6).toString('hex').toUpperCase()}`,
 };

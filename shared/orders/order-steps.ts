@@ -408,12 +408,12 @@ export async function tagProduct(input: { orderId: string }, deps: TagDeps) {
 // 6. Handed to the carrier.
 export async function shipProduct(
   input: { orderId: string },
-  deps: Clock & { orders: OrderStore; events: LedgerEvents; notifications: Notifications; carrierId: () => Promise<string>; newTrackingNumber: () => string },
+  deps: Clock & { orders: OrderStore; events: LedgerEvents; notifications: Notifications; carrierId: (placedAt: string) => Promise<string>; newTrackingNumber: () => string },
 ) {
   let order = await load(deps.orders, input.orderId);
   if (!order.product) throw new Conflict(`Order ${order.orderId} has no product to ship`);
   if (!order.shipment) {
-    const shipment = { carrierId: await deps.carrierId(), trackingNumber: deps.newTrackingNumber(), at: deps.now().toISOString() };
+    const shipment = { carrierId: await deps.carrierId(order.createdAt), trackingNumber: deps.newTrackingNumber(), at: deps.now().toISOString() };
     order = await update(deps.orders, order.orderId, deps.now, (o) => (o.shipment ? undefined : { ...o, status: 'shipped', shipment }), order);
   }
   await deps.events.publish({

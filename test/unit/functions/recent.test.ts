@@ -1,7 +1,7 @@
 // Reference data kept per function instance for a short time: one read serves every caller within the time, callers
 // arriving during a read share it, and the next read comes once the time is up.
 import { describe, expect, it } from 'vitest';
-import { recent, recentBy, withRecent } from '../../../functions/lib/recent.js';
+import { recent, recentAsOf, recentBy, withRecent } from '../../../functions/lib/recent.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -80,5 +80,40 @@ describe('recent reads by id', () => {
     await kept.list();
     await kept.list();
     expect(calls).toEqual(['get d1', 'get nope', 'list', 'list']);
+  });
+  it('as of a moment: the kept read serves only callers whose moment it began at or after; a failed read is not kept', async () => {
+    let t = 1000;
+    let carriers: string[] = [];
+    let reads = 0;
+    let fail = false;
+    const list = recentAsOf(
+      2000,
+      async () => {
+        reads++;
+        if (fail) throw new Error('DynamoDB said no');
+        return [...carriers];
+      },
+      () => t,
+    );
+    // An order placed at 900, shipped at 1000: read, and kept.
+    expect(await list(900)).toEqual([]);
+    t = 1100;
+    expect(await list(950)).toEqual([]);
+    expect(reads).toBe(1);
+    // A carrier registered at 1200, an order placed at 1300: the read kept from 1000 began before it, so it is read again.
+    carriers = ['partner-rapid'];
+    t = 1400;
+    expect(await list(1300)).toEqual(['partner-rapid']);
+    expect(reads).toBe(2);
+    // An earlier order shares the newer read.
+    expect(await list(900)).toEqual(['partner-rapid']);
+    expect(reads).toBe(2);
+    // Past the time, read again even for an old order.
+    t = 3500;
+    fail = true;
+    await expect(list(900)).rejects.toThrow('DynamoDB said no');
+    fail = false;
+    expect(await list(900)).toEqual(['partner-rapid']);
+    expect(reads).toBe(4);
   });
 });
