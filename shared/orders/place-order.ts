@@ -35,6 +35,7 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 export interface CatalogueDeps {
   designs: DesignStore;
   printers: PrinterStore;
+  freshPrinters?: MatchDeps['freshPrinters'];
   shadows: PrinterShadows;
   ratings: Pick<RatingStore, 'printerRatings'>;
 }
@@ -42,6 +43,11 @@ export interface CatalogueDeps {
 /** What a match reads: the printers, their ratings and their device shadows. */
 export interface MatchDeps {
   printers: Pick<PrinterStore, 'list'>;
+  /**
+   * The fleet read exactly, where `printers` may answer a list kept a moment (functions/lib/recent.ts): read when that
+   * list has no printer for the order, so a printer registered, or loaded with the material, just before is not missed.
+   */
+  freshPrinters?: Pick<PrinterStore, 'list'>;
   shadows: Pick<PrinterShadows, 'reported'>;
   ratings: Pick<RatingStore, 'printerRatings'>;
 }
@@ -80,15 +86,20 @@ export async function* rankedCandidates(
   exclude: ReadonlySet<string> = new Set(),
   spreadKey = '',
 ): AsyncGenerator<Candidate> {
-  for (const group of presenceBlindRanking(design, await ratedPrinters(deps), material, exclude, spreadKey)) {
-    const busy: Candidate[] = [];
-    for (const printer of group) {
-      const c = await withPresence(printer, deps.shadows);
-      if (!c.online) continue;
-      if (c.queueLength === 0) yield c;
-      else busy.push(c);
+  for (const printers of deps.freshPrinters ? [deps.printers, deps.freshPrinters] : [deps.printers]) {
+    let found = false;
+    for (const group of presenceBlindRanking(design, await ratedPrinters({ ...deps, printers }), material, exclude, spreadKey)) {
+      const busy: Candidate[] = [];
+      for (const printer of group) {
+        const c = await withPresence(printer, deps.shadows);
+        if (!c.online) continue;
+        found = true;
+        if (c.queueLength === 0) yield c;
+        else busy.push(c);
+      }
+      yield* busy;
     }
-    yield* busy;
+    if (found) return;
   }
 }
 
@@ -96,8 +107,8 @@ export async function* rankedCandidates(
  * The printer an order starts on: the customer's choice if it can take it, else the best match. With `all` (every
  * candidate, read already for a quote) it picks among them; without, it reads only the presence it needs.
  */
-async function pickPrinter(input: QuoteInput, deps: CatalogueDeps, all?: Candidate[]) {
-  const design = assertListed(await deps.designs.get(input.designId), input.designId);
+async function pickPrinter(input: QuoteInput, deps: CatalogueDeps, all?: Candidate[], listed?: Extract<Design, { status: 'listed' }>) {
+  const design = listed ?? assertListed(await deps.designs.get(input.designId), input.designId);
   assertMaterialAllowed(design, input.material);
   if (input.printerId) {
     // Its rating does not matter here: only whether it can take the order.
@@ -119,8 +130,11 @@ async function pickPrinter(input: QuoteInput, deps: CatalogueDeps, all?: Candida
  * its rating and expected delivery, so the customer can choose another.
  */
 export async function quoteOrder(input: QuoteInput, deps: CatalogueDeps & { now: () => Date }) {
-  const all = await candidates(deps);
-  const { design, printer } = await pickPrinter(input, deps, all);
+  const listed = assertListed(await deps.designs.get(input.designId), input.designId);
+  let all = await candidates(deps);
+  // As rankedCandidates: a kept list with no printer for the order is read again exactly.
+  if (deps.freshPrinters && matchPrinters(listed, all, input.material).length === 0) all = await candidates({ ...deps, printers: deps.freshPrinters });
+  const { design, printer } = await pickPrinter(input, deps, all, listed);
   const now = deps.now();
   const params = input.printParams ?? defaultPrintParams;
   return {

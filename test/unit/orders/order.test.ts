@@ -236,6 +236,48 @@ describe('the order as its viewers see it', () => {
   });
 });
 
+describe('a fleet list kept a moment', () => {
+  it('is read again exactly when it has no printer for the order (one registered, or loaded with the material, since), and only then', async () => {
+    const design = await listedDesign([40, 40, 40]);
+    const petgOnly = { p: printer('p1', { materials: ['PETG'] }), rating: 4, status: 'idle', job: false };
+    const fresh = { p: printer('p2'), rating: 4, status: 'idle', job: false };
+    // The kept list predates p2, and p1 has loaded PLA since.
+    const { deps } = fleet([petgOnly, fresh]);
+    let exactReads = 0;
+    const kept = { ...deps, printers: { list: async () => [petgOnly.p] }, freshPrinters: { list: async () => (exactReads++, [{ ...petgOnly.p, config: { ...petgOnly.p.config, loadedMaterials: [{ type: 'PLA' as const, color: 'black' }] } }, fresh.p]) } };
+    const ranked = await collect(rankedCandidates(kept, design, 'PLA', new Set(), 'ord_1.0'));
+    expect(ranked.map((c) => c.printer.printerId).sort()).toEqual(['p1', 'p2']);
+    expect(exactReads).toBe(1);
+
+    // A kept list with an online printer for the order is enough: the fleet is not read again.
+    const enough = { ...kept, printers: { list: async () => [fresh.p] } };
+    expect((await rankedCandidates(enough, design, 'PLA', new Set(), 'ord_1.0').next()).value?.printer.printerId).toBe('p2');
+    expect(exactReads).toBe(1);
+    // Nothing in either: nothing, after one exact read.
+    const none = { ...kept, freshPrinters: { list: async () => (exactReads++, [petgOnly.p]) } };
+    expect(await collect(rankedCandidates(none, design, 'PLA'))).toEqual([]);
+    expect(exactReads).toBe(2);
+  });
+
+  it('and so for a quote: the printer just registered is quoted, where the kept list alone had none', async () => {
+    const { quoteOrder } = await import('../../../shared/orders/place-order.js');
+    const design = await listedDesign([40, 40, 40]);
+    const fresh = { p: printer('p2'), rating: 0, status: 'idle', job: false };
+    const { deps } = fleet([fresh]);
+    const catalogue = {
+      ...deps,
+      designs: { get: async () => design } as unknown as import('../../../shared/designs/ports.js').DesignStore,
+      printers: { list: async () => [], get: async () => undefined } as unknown as import('../../../shared/printers/ports.js').PrinterStore,
+      now: () => new Date(at),
+    } as unknown as Parameters<typeof quoteOrder>[1];
+    const body = { designId: design.designId, material: 'PLA' as const } as Parameters<typeof quoteOrder>[0];
+    await expect(quoteOrder(body, catalogue)).rejects.toThrow('No online printer has PLA loaded');
+    const quoted = await quoteOrder(body, { ...catalogue, freshPrinters: { list: async () => [fresh.p] } });
+    expect(quoted.printerId).toBe('p2');
+    expect(quoted.candidates.map((c) => c.printerId)).toEqual(['p2']);
+  });
+});
+
 describe('placing an order', () => {
   async function given() {
     const { InMemoryOrderStore } = await import('../../support/fakes/tags.js');
