@@ -41,18 +41,25 @@ describe('payments and books', () => {
     expect(await gateway.transfer({ destinationAccount: 'acct_designer', amountCents: 700, transferGroup: 'order-7', idempotencyKey: 'order-7:royalty' })).toEqual(t1);
   });
 
-  it('charges with one write, and answers a retry from the refused write, with no read first', async () => {
+  it('charges with one conditional write (no transaction), and answers a retry from the refused write, with no read first', async () => {
     const { client, sent } = countingClient(inject('dynamoDbUrl'));
     const counted = new LocalPaymentGateway(client, table, () => new Date());
     const key = `order-${randomUUID()}:escrow`;
     const input = { amountCents: 2500, currency: 'eur' as const, paymentMethod: '4242424242424242', transferGroup: 'order-9', idempotencyKey: key };
     const first = await counted.charge(input);
-    expect(sent).toEqual(['TransactWriteItems']);
+    expect(sent).toEqual(['PutItem']);
     sent.length = 0;
     expect(await counted.charge(input)).toEqual(first);
     await expect(counted.charge({ ...input, amountCents: 2600 })).rejects.toThrow('different parameters');
     // Each retry is its refused write alone: the refusal carries the stored answer.
-    expect(sent).toEqual(['TransactWriteItems', 'TransactWriteItems']);
+    expect(sent).toEqual(['PutItem', 'PutItem']);
+    // A transfer writes its group entries with its answer, so it stays one transaction, and is answered the same way.
+    sent.length = 0;
+    const transfer = { destinationAccount: 'acct_designer', amountCents: 700, transferGroup: `order-${randomUUID()}`, idempotencyKey: `${key}:royalty` };
+    const made = await counted.transfer(transfer);
+    expect(await counted.transfer(transfer)).toEqual(made);
+    expect(await counted.transfersOf(transfer.transferGroup)).toHaveLength(1);
+    expect(sent).toEqual(['TransactWriteItems', 'TransactWriteItems', 'Query']);
   });
 
   it('posts balanced entries once, and splits an order’s escrow into royalty, fee and commission', async () => {
