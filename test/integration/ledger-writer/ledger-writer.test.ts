@@ -25,6 +25,7 @@ import { DynamoDbLedgerBook } from '../../../shared/adapters/dynamodb-ledger-boo
 import { KmsDataKeys } from '../../../shared/adapters/kms-data-keys.js';
 import { KmsPlatformSigner } from '../../../shared/adapters/kms-platform-signer.js';
 import { designAssetKey, participant, productAssetKey } from '../../../shared/ledger/ledger-model.js';
+import { DependencyUnavailable } from '../../../shared/errors.js';
 import { DoubleSpend, type PlannedStep } from '../../../shared/ledger/ports.js';
 import type { Transaction } from '../../../shared/ledger/transaction.js';
 import { writeLedgerStep } from '../../../shared/ledger/write-ledger-step.js';
@@ -288,6 +289,49 @@ describe('the ledger writer on real adapters, and dpm verify', () => {
     expect(ledgerRequests).toEqual([`GET /api/v1/transactions/${planned!.id}`, 'POST /api/v1/transactions?mode=commit']);
     expect(await tipOf(productAssetKey('p2'))).toEqual({ ...tip, tipTxId: planned!.id, owner: carol });
     expect(await storedStep('resold:p2')).toEqual({ eventId: 'resold:p2', status: 'committed', txId: planned!.id });
+  });
+
+  it('a retry with other content while the first TRANSFER waits for its block is dropped; the next retry adopts the first', async () => {
+    // A node of its own whose blocks come slowly, so the first POST stays in the mempool while the retry posts.
+    const intervalMs = 1500;
+    const slow = await startLedgerNode({ port: 0, dataDir: join(dir, 'slow-ledger'), blockIntervalMs: intervalMs });
+    try {
+      const slowDeps = { ...deps, network: new BigchainDbHttpLedger(slow.url) };
+      const story: LedgerEvent[] = [
+        { ...events[0]!, eventId: 'design.registered:d3', assetKey: 'd3', designId: 'd3' } as LedgerEvent,
+        { ...events[1]!, eventId: 'printed:p3', assetKey: 'p3', productId: 'p3', designId: 'd3', orderId: 'o3' } as LedgerEvent,
+        { ...events[2]!, eventId: 'tagged:p3', assetKey: 'p3', productId: 'p3', serial: 'SN0003' } as LedgerEvent,
+      ];
+      for (const e of story) await writeLedgerStep(e, slowDeps);
+      const before = (await tipOf(productAssetKey('p3')))!;
+      const shippedP3: LedgerEvent = { ...shipped, eventId: 'shipped:p3', assetKey: 'p3', productId: 'p3' };
+      // An idle node holds a transaction for the whole interval before its block.
+      await new Promise((r) => setTimeout(r, intervalMs + 200));
+      const first = writeLedgerStep(shippedP3, { ...slowDeps, book: crashing() }).catch((e: unknown) => e);
+      for (let i = 0; slow.stats().pending === 0; i++) {
+        if (i > 200) throw new Error('the first TRANSFER never reached the mempool');
+        await new Promise((r) => setTimeout(r, 2));
+      }
+      // The same event re-published with other content, delivered while the first attempt's block is not cut yet:
+      // both spend the tip, the first in line wins the block, and the retry's POST fails as a dependency.
+      const competing = await writeLedgerStep({ ...shippedP3, occurredAt: '2026-11-24T10:09:00.000Z' }, slowDeps).catch((e: unknown) => e);
+      expect(competing).toBeInstanceOf(DependencyUnavailable);
+      expect(((await first) as Error).message).toContain('crashed');
+      expect(slow.stats().dropped).toBe(1);
+      const transfers = (await (await fetch(`${slow.url}/api/v1/transactions?asset_id=${before.assetId}&operation=TRANSFER`)).json()) as (Transaction & { id: string })[];
+      const firstTx = transfers.find((t) => t.metadata?.eventId === 'shipped:p3')!;
+      expect(firstTx.metadata).toMatchObject({ occurredAt: at });
+      // Nothing was booked: the first crashed after its POST, the retry failed. The next delivery adopts the first.
+      expect(await tipOf(productAssetKey('p3'))).toEqual(before);
+      const retry = await writeLedgerStep({ ...shippedP3, occurredAt: '2026-11-24T10:09:00.000Z' }, slowDeps);
+      expect(retry).toEqual({ txId: firstTx.id, outcome: 'already-committed' });
+      const after = (await (await fetch(`${slow.url}/api/v1/transactions?asset_id=${before.assetId}&operation=TRANSFER`)).json()) as unknown[];
+      expect(after).toHaveLength(transfers.length);
+      expect(await tipOf(productAssetKey('p3'))).toEqual({ ...before, tipTxId: firstTx.id, owner: firstTx.outputs[0]!.public_keys[0] });
+      expect(await storedStep('shipped:p3')).toEqual({ eventId: 'shipped:p3', status: 'committed', txId: firstTx.id });
+    } finally {
+      await slow.close();
+    }
   });
 
   it('answers usage errors with exit code 2', async () => {
