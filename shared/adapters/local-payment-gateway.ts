@@ -46,23 +46,24 @@ export class LocalPaymentGateway implements PaymentGateway {
     const extra = also(result);
     // An answer with nothing written beside it (a charge, a refund) is one conditional write: a transaction of one
     // item does the same at twice the write cost in DynamoDB (and about 2.5 times the CPU in DynamoDB Local).
-    let refused: Record<string, unknown> | undefined;
+    // Past the try, the write was refused: the key was used before. Its stored answer came back with the refusal, or not.
+    let returned: Record<string, unknown> | undefined;
     try {
       if (extra.length === 0) await this.doc.send(new PutCommand(put));
       else await this.doc.send(new TransactWriteCommand({ TransactItems: [{ Put: put }, ...extra] }));
       return result;
     } catch (err) {
       if (err instanceof ConditionalCheckFailedException) {
-        refused = err.Item ? nativeItem(err.Item) : {};
+        returned = err.Item ? nativeItem(err.Item) : undefined;
       } else if (err instanceof TransactionCanceledException) {
         const reasons = err.CancellationReasons ?? [];
-        if (reasons[0]?.Code === 'ConditionalCheckFailed') refused = reasons[0].Item ? nativeItem(reasons[0].Item) : {};
+        if (reasons[0]?.Code === 'ConditionalCheckFailed') returned = reasons[0].Item ? nativeItem(reasons[0].Item) : undefined;
         else if (reasons.slice(1).some((r) => r.Code === 'ConditionalCheckFailed')) {
           throw new RuleViolation(`The ${kind} ${key} cannot be made: it would take back more than was transferred`);
         } else throw err;
       } else throw err;
     }
-    const stored = refused.pk !== undefined ? refused : (await this.doc.send(new GetCommand({ TableName: this.table, Key: k, ConsistentRead: true }))).Item;
+    const stored = returned ?? (await this.doc.send(new GetCommand({ TableName: this.table, Key: k, ConsistentRead: true }))).Item;
     if (!stored) throw new DependencyUnavailable(`The ${kind} ${key} was refused as made before, but its answer could not be read`);
     // Stripe refuses a key reused with different parameters; so do we (compared key-order-free: DynamoDB reorders).
     if (canonicalJson(stored.request) !== canonicalJson(request)) throw new InvalidInput(`Idempotency key ${key} was used with different parameters`);
