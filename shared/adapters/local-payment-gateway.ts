@@ -44,11 +44,11 @@ export class LocalPaymentGateway implements PaymentGateway {
     const result = make();
     const put = { TableName: this.table, Item: { ...k, request, result }, ConditionExpression: 'attribute_not_exists(pk)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } as const;
     const extra = also(result);
-    // An answer with nothing written beside it (a charge, a refund) is one conditional write: a transaction of one
-    // item does the same at twice the write cost in DynamoDB (and about 2.5 times the CPU in DynamoDB Local).
     // Past the try, the write was refused: the key was used before. Its stored answer came back with the refusal, or not.
     let returned: Record<string, unknown> | undefined;
     try {
+      // An answer with nothing written beside it (a charge, a refund) is one conditional write: a transaction of one
+      // item does the same at twice the write cost in DynamoDB (and about 2.5 times the CPU in DynamoDB Local).
       if (extra.length === 0) await this.doc.send(new PutCommand(put));
       else await this.doc.send(new TransactWriteCommand({ TransactItems: [{ Put: put }, ...extra] }));
       return result;
