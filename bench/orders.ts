@@ -371,8 +371,9 @@ export async function runOrdersBench() {
           }
           ended[o.status] = (ended[o.status] ?? 0) + 1;
           if (o.status === 'completed') {
-            latencies.push(performance.now() - t0);
-            completedAt.push(performance.now());
+            const doneAt = performance.now();
+            latencies.push(doneAt - t0);
+            completedAt.push(doneAt);
           }
           if (o.failure) failures[o.failure.error] = (failures[o.failure.error] ?? 0) + 1;
           attemptsHistogram[String(o.attempts.length)] = (attemptsHistogram[String(o.attempts.length)] ?? 0) + 1;
