@@ -134,6 +134,7 @@ export async function quoteOrder(input: QuoteInput, deps: CatalogueDeps & { now:
   let all = await candidates(deps);
   // As rankedCandidates: a kept list with no printer for the order is read again exactly.
   if (deps.freshPrinters && matchPrinters(listed, all, input.material).length === 0) all = await candidates({ ...deps, printers: deps.freshPrinters });
+  if (input.printerId) all = await withChosenRead(all, input.printerId, deps);
   const { design, printer } = await pickPrinter(input, deps, all, listed);
   const now = deps.now();
   const params = input.printParams ?? defaultPrintParams;
@@ -148,6 +149,20 @@ export async function quoteOrder(input: QuoteInput, deps: CatalogueDeps & { now:
   };
 }
 export type QuoteView = Awaited<ReturnType<typeof quoteOrder>>;
+
+/**
+ * The candidates with the customer's printer read on its own, as placing the order reads it: a kept list may not have
+ * a printer registered a moment ago, or may have its terms of a moment ago, whose version the order would then refuse.
+ */
+async function withChosenRead(all: Candidate[], printerId: string, deps: CatalogueDeps): Promise<Candidate[]> {
+  const others = all.filter((c) => c.printer.printerId !== printerId);
+  const printer = await deps.printers.get(printerId);
+  if (!printer) return others;
+  const kept = all.find((c) => c.printer.printerId === printerId);
+  if (kept) return [...others, { ...kept, printer }];
+  const rating = (await deps.ratings.printerRatings([printerId])).get(printerId) ?? { mean: 0, count: 0 };
+  return [...others, await withPresence({ printer, rating: rating.mean, ratingCount: rating.count }, deps.shadows)];
+}
 
 export async function placeOrder(
   input: PlaceOrderInput & { customerId: string },

@@ -69,7 +69,9 @@ export async function listDesign(
 
 /** The demo customer orders a print of `designId` on `printerId` (its current terms accepted); resolves to the order id. */
 export async function orderOn(t: TestPlatform, designId: string, printerId: string): Promise<string> {
-  const q = (await (await t.api('/quotes', 'customer', { method: 'POST', body: JSON.stringify({ designId, material: 'PLA', printerId }) })).json()) as { licenseVersion: number; printerTermsVersion: number };
+  const quoted = await t.api('/quotes', 'customer', { method: 'POST', body: JSON.stringify({ designId, material: 'PLA', printerId }) });
+  if (quoted.status !== 200) throw new Error(`quoting: ${quoted.status} ${await quoted.text()}`);
+  const q = (await quoted.json()) as { licenseVersion: number; printerTermsVersion: number };
   const body = { clientOrderId: crypto.randomUUID(), designId, material: 'PLA', printerId, acceptedLicenseVersion: q.licenseVersion, acceptedPrinterTermsVersion: q.printerTermsVersion, paymentMethod: '4242 4242 4242 4242', deliverTo: deliveryAddress };
   const placed = await t.api('/orders', 'customer', { method: 'POST', body: JSON.stringify(body) });
   if (placed.status !== 201) throw new Error(`ordering: ${placed.status} ${await placed.text()}`);

@@ -276,6 +276,32 @@ describe('a fleet list kept a moment', () => {
     expect(quoted.printerId).toBe('p2');
     expect(quoted.candidates.map((c) => c.printerId)).toEqual(['p2']);
   });
+
+  it('and a quote on a chosen printer reads that printer on its own: one the kept list misses, or has the old terms of', async () => {
+    const { quoteOrder } = await import('../../../shared/orders/place-order.js');
+    const design = await listedDesign([40, 40, 40]);
+    const old = { p: printer('p1'), rating: 4, status: 'idle', job: false };
+    const renewed = { ...old.p, terms: { ...old.p.terms, feePerHourCents: 400, version: 2 } };
+    const added = { p: printer('p2'), rating: 3, status: 'idle', job: false };
+    const { deps } = fleet([old, added]);
+    const exact = new Map([renewed, added.p].map((p) => [p.printerId, p]));
+    // The kept list has p1 with its first terms, and not p2 at all; it has a printer for the order, so it is not read again.
+    const catalogue = {
+      ...deps,
+      designs: { get: async () => design } as unknown as import('../../../shared/designs/ports.js').DesignStore,
+      printers: { list: async () => [old.p], get: async (id: string) => exact.get(id) } as unknown as import('../../../shared/printers/ports.js').PrinterStore,
+      freshPrinters: { list: async () => expect.unreachable('the kept list had a printer for the order') },
+      now: () => new Date(at),
+    } as unknown as Parameters<typeof quoteOrder>[1];
+    const body = (printerId: string) => ({ designId: design.designId, material: 'PLA' as const, printerId }) as Parameters<typeof quoteOrder>[0];
+    const onAdded = await quoteOrder(body('p2'), catalogue);
+    expect(onAdded).toMatchObject({ printerId: 'p2', printerTermsVersion: 1 });
+    expect(onAdded.candidates.find((c) => c.printerId === 'p2')).toMatchObject({ rating: 3 });
+    expect(onAdded.candidates.map((c) => c.printerId).sort()).toEqual(['p1', 'p2']);
+    const onRenewed = await quoteOrder(body('p1'), catalogue);
+    expect(onRenewed).toMatchObject({ printerId: 'p1', printerTermsVersion: 2 });
+    await expect(quoteOrder(body('p9'), catalogue)).rejects.toThrow('Printer p9 not found');
+  });
 });
 
 describe('placing an order', () => {
