@@ -13,7 +13,7 @@ import { SfnWorkflowRuns } from '../../shared/adapters/sfn-workflow-runs.js';
 import { SqsLedgerBacklog } from '../../shared/adapters/sqs-ledger-backlog.js';
 import { printerCensus } from '../../shared/admin/printer-census.js';
 import type { Acting } from '../../shared/admin/users.js';
-import { dynamoDbClient } from '../lib/clients.js';
+import { dynamoDbClient, sdkConfig } from '../lib/clients.js';
 import { awsClientConfig, readConfig } from '../lib/config.js';
 import { userOf, type Caller } from '../lib/http.js';
 
@@ -21,17 +21,17 @@ const aws = readConfig(awsClientConfig);
 
 export const userDirectory = () => {
   const { USER_POOL_ID } = readConfig(z.object({ USER_POOL_ID: z.string().min(1) }));
-  return new CognitoUserDirectory(new CognitoIdentityProviderClient({ region: aws.AWS_REGION }), USER_POOL_ID, userGroups);
+  return new CognitoUserDirectory(new CognitoIdentityProviderClient(sdkConfig(aws)), USER_POOL_ID, userGroups);
 };
 
 export const operationsSources = () => {
   const c = readConfig(z.object({ TABLE_MAIN: z.string().min(1), QUEUE_LEDGER_URL: z.string().min(1), WORKFLOW_ORDER_ARN: z.string().min(1) }));
   const dynamo = dynamoDbClient(aws);
   return {
-    runs: new SfnWorkflowRuns(new SFNClient({ region: aws.AWS_REGION }), c.WORKFLOW_ORDER_ARN),
-    backlog: new SqsLedgerBacklog(new SQSClient({ region: aws.AWS_REGION }), c.QUEUE_LEDGER_URL),
+    runs: new SfnWorkflowRuns(new SFNClient(sdkConfig(aws)), c.WORKFLOW_ORDER_ARN),
+    backlog: new SqsLedgerBacklog(new SQSClient(sdkConfig(aws)), c.QUEUE_LEDGER_URL),
     tally: new DynamoDbOperationsTally(dynamo, c.TABLE_MAIN),
-    fleet: printerCensus({ printers: new DynamoDbPrinterStore(dynamo, c.TABLE_MAIN), shadows: new IotDataPrinterShadows(new IoTDataPlaneClient({ region: aws.AWS_REGION })) }),
+    fleet: printerCensus({ printers: new DynamoDbPrinterStore(dynamo, c.TABLE_MAIN), shadows: new IotDataPrinterShadows(new IoTDataPlaneClient(sdkConfig(aws))) }),
     now: () => new Date(),
   };
 };

@@ -8,7 +8,7 @@ import { DynamoDbDesignStore } from '../../shared/adapters/dynamodb-design-store
 import { EventBridgeDesignEvents } from '../../shared/adapters/eventbridge-design-events.js';
 import { KmsDataKeys } from '../../shared/adapters/kms-data-keys.js';
 import { S3BlobStore } from '../../shared/adapters/s3-blob-store.js';
-import { dynamoDbClient, s3Client } from '../lib/clients.js';
+import { dynamoDbClient, s3Client, sdkConfig } from '../lib/clients.js';
 import { awsClientConfig, readConfig } from '../lib/config.js';
 
 const aws = readConfig(awsClientConfig);
@@ -21,10 +21,10 @@ export const designFiles = () => new S3BlobStore(s3Client(aws), readConfig(z.obj
 /** Designs' preview meshes, in a bucket of their own (sealed like the designs). */
 export const designPreviews = () => new S3BlobStore(s3Client(aws), readConfig(z.object({ BUCKET_PREVIEWS: z.string().min(1) })).BUCKET_PREVIEWS);
 
-export const designDataKeys = () => new KmsDataKeys(new KMSClient({ region: aws.AWS_REGION }), readConfig(z.object({ KEY_DATA: z.string().min(1) })).KEY_DATA);
+export const designDataKeys = () => new KmsDataKeys(new KMSClient(sdkConfig(aws)), readConfig(z.object({ KEY_DATA: z.string().min(1) })).KEY_DATA);
 
 export const clock = { now: () => new Date() };
 export const ids = { newId: () => randomUUID() };
 
 export const designEvents = () =>
-  new EventBridgeDesignEvents(new EventBridgeClient({ region: aws.AWS_REGION }), readConfig(z.object({ EVENT_BUS_NAME: z.string().min(1) })).EVENT_BUS_NAME);
+  new EventBridgeDesignEvents(new EventBridgeClient(sdkConfig(aws)), readConfig(z.object({ EVENT_BUS_NAME: z.string().min(1) })).EVENT_BUS_NAME);

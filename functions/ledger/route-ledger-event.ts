@@ -4,11 +4,12 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { parseLedgerEvent } from '../../events/ledger-events.js';
+import { sdkConfig } from '../lib/clients.js';
 import { awsClientConfig, readConfig } from '../lib/config.js';
 import { logger } from '../lib/observability.js';
 
 const config = readConfig(awsClientConfig.extend({ QUEUE_LEDGER_URL: z.string().min(1) }));
-const sqs = new SQSClient({ region: config.AWS_REGION });
+const sqs = new SQSClient(sdkConfig(config));
 
 export const handler = async (event: EventBridgeEvent<string, unknown>): Promise<void> => {
   const step = parseLedgerEvent(event.detail);

@@ -13,7 +13,7 @@ import type { OperationsTally, TallyName } from '../../shared/admin/operations.j
 import { KmsDataKeys } from '../../shared/adapters/kms-data-keys.js';
 import { KmsPlatformSigner } from '../../shared/adapters/kms-platform-signer.js';
 import { writeLedgerStep, type LedgerWriterDeps } from '../../shared/ledger/write-ledger-step.js';
-import { dynamoDbClient, secretHeaders } from '../lib/clients.js';
+import { dynamoDbClient, sdkConfig, secretHeaders } from '../lib/clients.js';
 import { awsClientConfig, readConfig } from '../lib/config.js';
 import { ledgerConfig, ledgerHeaders } from '../lib/ledger-config.js';
 import { logger, metrics } from '../lib/observability.js';
@@ -27,9 +27,9 @@ const config = readConfig(
     KEY_DATA: z.string().min(1),
   }),
 );
-const kms = new KMSClient({ region: config.AWS_REGION });
+const kms = new KMSClient(sdkConfig(config));
 const dynamo = dynamoDbClient(config);
-const sqs = new SQSClient({ region: config.AWS_REGION });
+const sqs = new SQSClient(sdkConfig(config));
 const deps = {
   platform: new KmsPlatformSigner(kms, config.KEY_LEDGER_SIGNING),
   custody: new DynamoDbCustodialKeys(dynamo, config.TABLE_MAIN, new KmsDataKeys(kms, config.KEY_DATA)),

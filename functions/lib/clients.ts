@@ -6,11 +6,15 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { headersFromSecret } from '../../shared/adapters/secrets-manager-headers.js';
 import type { z } from 'zod';
 import type { awsClientConfig } from './config.js';
+import { Sha256 } from './sha256.js';
 
 type AwsConfig = z.infer<typeof awsClientConfig>;
 
-export const dynamoDbClient = (c: AwsConfig) => new DynamoDBClient({ region: c.AWS_REGION });
-export const s3Client = (c: AwsConfig) => new S3Client({ region: c.AWS_REGION, forcePathStyle: c.S3_FORCE_PATH_STYLE });
+/** What every client of the functions is built with: the region, and the SHA-256 its requests are signed with. */
+export const sdkConfig = (c: Pick<AwsConfig, 'AWS_REGION'>) => ({ region: c.AWS_REGION, sha256: Sha256 });
+
+export const dynamoDbClient = (c: AwsConfig) => new DynamoDBClient(sdkConfig(c));
+export const s3Client = (c: AwsConfig) => new S3Client({ ...sdkConfig(c), forcePathStyle: c.S3_FORCE_PATH_STYLE });
 
 /** Reads header secrets with a client made only when a secret is configured. */
-export const secretHeaders = (c: AwsConfig) => (arn: string) => headersFromSecret(new SecretsManagerClient({ region: c.AWS_REGION }), arn);
+export const secretHeaders = (c: AwsConfig) => (arn: string) => headersFromSecret(new SecretsManagerClient(sdkConfig(c)), arn);

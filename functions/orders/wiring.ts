@@ -26,7 +26,7 @@ import { SfnOrderWorkflow, SfnTaskCallbacks } from '../../shared/adapters/sfn-or
 import { StripePaymentGateway, StripeWebhooks } from '../../shared/adapters/stripe-payment-gateway.js';
 import type { PaymentGateway } from '../../shared/payments/payment-gateway.js';
 import { platformCarrierId } from '../../shared/partners/shipments.js';
-import { dynamoDbClient, s3Client } from '../lib/clients.js';
+import { dynamoDbClient, s3Client, sdkConfig } from '../lib/clients.js';
 import { recentAsOf } from '../lib/recent.js';
 import { awsClientConfig, ConfigError, readConfig } from '../lib/config.js';
 
@@ -46,12 +46,12 @@ export const licenseReservations = () => new DynamoDbLicenseReservations(dynamoD
 export const books = () => new DynamoDbBooks(dynamoDbClient(aws), table());
 export const payoutAccounts = () => new DynamoDbPayoutAccounts(dynamoDbClient(aws), table());
 export const handledPaymentEvents = () => new DynamoDbHandledEvents(dynamoDbClient(aws), table());
-export const orderWorkflow = () => new SfnOrderWorkflow(new SFNClient({ region: aws.AWS_REGION }), readConfig(z.object({ WORKFLOW_ORDER_ARN: z.string().min(1) })).WORKFLOW_ORDER_ARN);
-export const taskCallbacks = () => new SfnTaskCallbacks(new SFNClient({ region: aws.AWS_REGION }));
-export const ledgerEvents = () => new EventBridgeLedgerEvents(new EventBridgeClient({ region: aws.AWS_REGION }), readConfig(z.object({ EVENT_BUS_NAME: z.string().min(1) })).EVENT_BUS_NAME);
+export const orderWorkflow = () => new SfnOrderWorkflow(new SFNClient(sdkConfig(aws)), readConfig(z.object({ WORKFLOW_ORDER_ARN: z.string().min(1) })).WORKFLOW_ORDER_ARN);
+export const taskCallbacks = () => new SfnTaskCallbacks(new SFNClient(sdkConfig(aws)));
+export const ledgerEvents = () => new EventBridgeLedgerEvents(new EventBridgeClient(sdkConfig(aws)), readConfig(z.object({ EVENT_BUS_NAME: z.string().min(1) })).EVENT_BUS_NAME);
 export const printFiles = () => new S3BlobStore(s3Client(aws), readConfig(z.object({ BUCKET_PRINT_FILES: z.string().min(1) })).BUCKET_PRINT_FILES);
 /** The platform's tag key signs Digital Links; KMS keeps it, as it keeps the ledger key. */
-export const tagSigner = () => new KmsPlatformSigner(new KMSClient({ region: aws.AWS_REGION }), readConfig(z.object({ KEY_TAG_SIGNING: z.string().min(1) })).KEY_TAG_SIGNING);
+export const tagSigner = () => new KmsPlatformSigner(new KMSClient(sdkConfig(aws)), readConfig(z.object({ KEY_TAG_SIGNING: z.string().min(1) })).KEY_TAG_SIGNING);
 export const publicBaseUrl = () => readConfig(z.object({ PUBLIC_BASE_URL: z.url() })).PUBLIC_BASE_URL;
 
 export const clock = { now: () => new Date() };
@@ -62,7 +62,7 @@ export async function paymentGateway(): Promise<PaymentGateway> {
   const { PAYMENTS: c } = readConfig(z.object({ PAYMENTS: z.string().transform((t) => PaymentsConfig.parse(JSON.parse(t))) }));
   if (c.kind === 'local') return new LocalPaymentGateway(dynamoDbClient(aws), table(), clock.now);
   if (!c.apiKeySecretArn) throw new ConfigError('PAYMENTS: no Stripe API key secret is configured (deploy with -c stripeSecretArn=<arn>)');
-  const secret = await new SecretsManagerClient({ region: aws.AWS_REGION }).send(new GetSecretValueCommand({ SecretId: c.apiKeySecretArn }));
+  const secret = await new SecretsManagerClient(sdkConfig(aws)).send(new GetSecretValueCommand({ SecretId: c.apiKeySecretArn }));
   if (!secret.SecretString) throw new ConfigError(`PAYMENTS: the secret ${c.apiKeySecretArn} holds no API key`);
   return new StripePaymentGateway(new Stripe(secret.SecretString.trim(), { maxNetworkRetries: 2 }));
 }
@@ -77,7 +77,7 @@ export async function paymentWebhooks(): Promise<StripeWebhooks> {
   const { PAYMENT_WEBHOOKS: c } = readConfig(z.object({ PAYMENT_WEBHOOKS: z.string().transform((t) => WebhooksConfig.parse(JSON.parse(t))) }));
   if (c.kind === 'local') return new StripeWebhooks(c.endpointSecret);
   if (!c.endpointSecretArn) throw new ConfigError('PAYMENT_WEBHOOKS: no Stripe webhook secret is configured (deploy with -c stripeWebhookSecretArn=<arn>)');
-  const secret = await new SecretsManagerClient({ region: aws.AWS_REGION }).send(new GetSecretValueCommand({ SecretId: c.endpointSecretArn }));
+  const secret = await new SecretsManagerClient(sdkConfig(aws)).send(new GetSecretValueCommand({ SecretId: c.endpointSecretArn }));
   if (!secret.SecretString) throw new ConfigError(`PAYMENT_WEBHOOKS: the secret ${c.endpointSecretArn} holds no endpoint secret`);
   return new StripeWebhooks(secret.SecretString.trim());
 }

@@ -14,7 +14,7 @@ import { DynamoDbWebhookDeliveries, DynamoDbWebhookEndpoints } from '../../share
 import { FetchWebhookSender } from '../../shared/adapters/fetch-webhook-sender.js';
 import { KmsDataKeys } from '../../shared/adapters/kms-data-keys.js';
 import { SqsDeliveryQueue } from '../../shared/adapters/sqs-delivery-queue.js';
-import { dynamoDbClient } from '../lib/clients.js';
+import { dynamoDbClient, sdkConfig } from '../lib/clients.js';
 import { awsClientConfig, readConfig } from '../lib/config.js';
 
 const aws = readConfig(awsClientConfig);
@@ -25,11 +25,11 @@ export const partnerKeys = () => new DynamoDbPartnerKeys(dynamoDbClient(aws), ta
 export const shipments = () => new DynamoDbShipments(dynamoDbClient(aws), table());
 export const certificates = () => new DynamoDbMaterialCertificates(dynamoDbClient(aws), table());
 /** Certificates become steps of their lot's ledger asset, through the bus like every ledger event. */
-export const ledgerEvents = () => new EventBridgeLedgerEvents(new EventBridgeClient({ region: aws.AWS_REGION }), readConfig(z.object({ EVENT_BUS_NAME: z.string().min(1) })).EVENT_BUS_NAME);
+export const ledgerEvents = () => new EventBridgeLedgerEvents(new EventBridgeClient(sdkConfig(aws)), readConfig(z.object({ EVENT_BUS_NAME: z.string().min(1) })).EVENT_BUS_NAME);
 export const webhookEndpoints = () => new DynamoDbWebhookEndpoints(dynamoDbClient(aws), table());
 export const webhookDeliveries = () => new DynamoDbWebhookDeliveries(dynamoDbClient(aws), table());
-export const partnerDataKeys = () => new KmsDataKeys(new KMSClient({ region: aws.AWS_REGION }), readConfig(z.object({ KEY_DATA: z.string().min(1) })).KEY_DATA);
-export const sqsClient = () => new SQSClient({ region: aws.AWS_REGION });
+export const partnerDataKeys = () => new KmsDataKeys(new KMSClient(sdkConfig(aws)), readConfig(z.object({ KEY_DATA: z.string().min(1) })).KEY_DATA);
+export const sqsClient = () => new SQSClient(sdkConfig(aws));
 export const deliveryQueue = () => new SqsDeliveryQueue(sqsClient(), readConfig(z.object({ QUEUE_WEBHOOKS_URL: z.string().min(1) })).QUEUE_WEBHOOKS_URL);
 /** Receivers get 15 s to answer, Standard Webhooks' usual budget; the worker's Lambda timeout leaves room for it. */
 export const webhookSender = () => new FetchWebhookSender(15_000);

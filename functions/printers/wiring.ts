@@ -9,16 +9,16 @@ import { IotDataPrinterMessages } from '../../shared/adapters/iot-data-printer-m
 import { IotDataPrinterShadows } from '../../shared/adapters/iot-data-printer-shadows.js';
 import { DynamoDbPrintabilityProofs } from '../../shared/adapters/dynamodb-printability-proofs.js';
 import { LocalBrokerPrinterIdentities } from '../../shared/adapters/local-broker-printer-identities.js';
-import { dynamoDbClient } from '../lib/clients.js';
+import { dynamoDbClient, sdkConfig } from '../lib/clients.js';
 import { awsClientConfig, readConfig } from '../lib/config.js';
 
 const aws = readConfig(awsClientConfig);
 
 export const printerStore = () => new DynamoDbPrinterStore(dynamoDbClient(aws), readConfig(z.object({ TABLE_MAIN: z.string().min(1) })).TABLE_MAIN);
 
-export const printerShadows = () => new IotDataPrinterShadows(new IoTDataPlaneClient({ region: aws.AWS_REGION }));
+export const printerShadows = () => new IotDataPrinterShadows(new IoTDataPlaneClient(sdkConfig(aws)));
 
-export const printerMessages = () => new IotDataPrinterMessages(new IoTDataPlaneClient({ region: aws.AWS_REGION }));
+export const printerMessages = () => new IotDataPrinterMessages(new IoTDataPlaneClient(sdkConfig(aws)));
 
 export const printabilityProofs = () => new DynamoDbPrintabilityProofs(dynamoDbClient(aws), readConfig(z.object({ TABLE_MAIN: z.string().min(1) })).TABLE_MAIN);
 
@@ -29,7 +29,7 @@ const IdentitiesConfig = z.discriminatedUnion('kind', [
 
 export const printerIdentities = () => {
   const { PRINTER_IDENTITIES: c } = readConfig(z.object({ PRINTER_IDENTITIES: z.string().transform((t) => IdentitiesConfig.parse(JSON.parse(t))) }));
-  return c.kind === 'iot-core' ? new IotCorePrinterIdentities(new IoTClient({ region: aws.AWS_REGION }), c) : new LocalBrokerPrinterIdentities(c);
+  return c.kind === 'iot-core' ? new IotCorePrinterIdentities(new IoTClient(sdkConfig(aws)), c) : new LocalBrokerPrinterIdentities(c);
 };
 
 export const clock = { now: () => new Date() };

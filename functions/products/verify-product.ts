@@ -14,7 +14,7 @@ import { SfnTaskCallbacks } from '../../shared/adapters/sfn-order-workflow.js';
 import { InvalidInput } from '../../shared/errors.js';
 import { VerificationMemo } from '../../shared/tags/verification-memo.js';
 import { verifyProduct } from '../../shared/tags/verify-product.js';
-import { dynamoDbClient, secretHeaders } from '../lib/clients.js';
+import { dynamoDbClient, sdkConfig, secretHeaders } from '../lib/clients.js';
 import { awsClientConfig, readConfig } from '../lib/config.js';
 import { routeSchemas } from '../lib/api-schemas.js';
 import { httpRoute } from '../lib/http.js';
@@ -29,7 +29,7 @@ const config = readConfig(
     USER_POOL_CLIENT_ID: z.string().min(1),
   }),
 );
-const kms = new KMSClient({ region: config.AWS_REGION });
+const kms = new KMSClient(sdkConfig(config));
 const dynamoDb = dynamoDbClient(config);
 const deps = {
   tags: new DynamoDbTagStore(dynamoDb, config.TABLE_MAIN),
@@ -38,7 +38,7 @@ const deps = {
   ledger: new BigchainDbHttpLedger(config.LEDGER_URL, await ledgerHeaders(config, secretHeaders(config))),
   memo: new VerificationMemo(),
   orders: new DynamoDbOrderStore(dynamoDb, config.TABLE_MAIN),
-  callbacks: new SfnTaskCallbacks(new SFNClient({ region: config.AWS_REGION })),
+  callbacks: new SfnTaskCallbacks(new SFNClient(sdkConfig(config))),
 };
 const signIns = new CognitoSignIns({ issuer: config.USER_POOL_ISSUER, audience: [config.USER_POOL_CLIENT_ID] });
 
