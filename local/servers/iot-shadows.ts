@@ -87,8 +87,9 @@ export class ShadowStore {
   get(thing: string): ShadowDocument {
     const s = this.shadows[thing];
     if (!s) throw new ShadowRejected(404, `No shadow exists with name: '${thing}'`);
-    const delta = deltaOf(s.state.desired, s.state.reported);
-    return { ...structuredClone(s), state: { ...structuredClone(s.state), ...(delta ? { delta } : {}) }, timestamp: Math.floor(Date.now() / 1000) };
+    const copy = structuredClone(s);
+    const delta = deltaOf(copy.state.desired, copy.state.reported);
+    return { ...copy, state: { ...copy.state, ...(delta ? { delta } : {}) }, timestamp: Math.floor(Date.now() / 1000) };
   }
 
   /** Applies an update request; returns what AWS publishes on /accepted, /delta and /documents. */
