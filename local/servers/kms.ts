@@ -1,7 +1,7 @@
 // A local KMS speaking the real JSON 1.1 protocol (`X-Amz-Target: TrentService.<Op>`), so the unmodified KMSClient
 // works against it, for the operations DPM uses: data keys, Encrypt/Decrypt with encryption context, and Ed25519
 // Sign/Verify/GetPublicKey. Key material lives in the data directory so data sealed before a restart opens after it.
-import { createCipheriv, createDecipheriv, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, randomUUID, sign, verify } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createPrivateKey, createPublicKey, createSecretKey, generateKeyPairSync, randomBytes, randomUUID, sign, verify, type KeyObject } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
@@ -103,6 +103,19 @@ export async function startKms(opts: KmsOptions) {
     return key;
   };
 
+  // Each key's material as a KeyObject, made on its first use: parsing an Ed25519 key's PKCS#8 DER costs about 70 µs,
+  // more than the signature it is for, and every Sign, Verify and GetPublicKey needed it.
+  const keyObjects = new WeakMap<StoredKey, KeyObject>();
+  const keyObjectOf = (k: StoredKey): KeyObject => {
+    let o = keyObjects.get(k);
+    if (!o) {
+      const material = Buffer.from(k.material, 'base64');
+      o = k.keySpec === 'SYMMETRIC_DEFAULT' ? createSecretKey(material) : createPrivateKey({ key: material, format: 'der', type: 'pkcs8' });
+      keyObjects.set(k, o);
+    }
+    return o;
+  };
+
   const requireUsage = (k: StoredKey, usage: KeyUsage, op: string) => {
     if (k.keyUsage !== usage) throw new KmsError('InvalidKeyUsageException', `${arnOf(k.keyId)} key usage is ${k.keyUsage} which is not valid for ${op}.`);
   };
@@ -126,7 +139,7 @@ export async function startKms(opts: KmsOptions) {
   // The ciphertext blob names its key, like AWS's, so Decrypt works without a KeyId.
   const encrypt = (k: StoredKey, plaintext: Buffer, aad: Buffer): Buffer => {
     const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', Buffer.from(k.material, 'base64'), iv).setAAD(aad);
+    const cipher = createCipheriv('aes-256-gcm', keyObjectOf(k), iv).setAAD(aad);
     const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
     return Buffer.concat([blobMagic, Buffer.from(k.keyId.replaceAll('-', ''), 'hex'), iv, cipher.getAuthTag(), body]);
   };
@@ -143,7 +156,7 @@ export async function startKms(opts: KmsOptions) {
     const iv = blob.subarray(at, (at += 12));
     const tag = blob.subarray(at, (at += 16));
     try {
-      const d = createDecipheriv('aes-256-gcm', Buffer.from(key.material, 'base64'), iv).setAAD(aad);
+      const d = createDecipheriv('aes-256-gcm', keyObjectOf(key), iv).setAAD(aad);
       d.setAuthTag(tag);
       return { key, plaintext: Buffer.concat([d.update(blob.subarray(at)), d.final()]) };
     } catch {
@@ -214,19 +227,19 @@ export async function startKms(opts: KmsOptions) {
     GetPublicKey: (b) => {
       const k = resolve(b.KeyId);
       requireUsage(k, 'SIGN_VERIFY', 'GetPublicKey');
-      const pub = createPublicKey(createPrivateKey({ key: Buffer.from(k.material, 'base64'), format: 'der', type: 'pkcs8' }));
+      const pub = createPublicKey(keyObjectOf(k));
       return { KeyId: arnOf(k.keyId), KeySpec: k.keySpec, KeyUsage: k.keyUsage, SigningAlgorithms: ['ED25519_SHA_512', 'ED25519_PH_SHA_512'], PublicKey: pub.export({ format: 'der', type: 'spki' }).toString('base64') };
     },
     Sign: (b) => {
       const k = resolve(b.KeyId);
       const { message } = signingMessage(k, b);
-      const signature = sign(null, message, createPrivateKey({ key: Buffer.from(k.material, 'base64'), format: 'der', type: 'pkcs8' }));
+      const signature = sign(null, message, keyObjectOf(k));
       return { KeyId: arnOf(k.keyId), SigningAlgorithm: b.SigningAlgorithm, Signature: signature.toString('base64') };
     },
     Verify: (b) => {
       const k = resolve(b.KeyId);
       const { message } = signingMessage(k, b);
-      const pub = createPublicKey(createPrivateKey({ key: Buffer.from(k.material, 'base64'), format: 'der', type: 'pkcs8' }));
+      const pub = createPublicKey(keyObjectOf(k));
       if (!verify(null, message, pub, bytes(b.Signature, 'Signature'))) throw new KmsError('KMSInvalidSignatureException', '');
       return { KeyId: arnOf(k.keyId), SigningAlgorithm: b.SigningAlgorithm, SignatureValid: true };
     },
