@@ -179,6 +179,8 @@ function countRequests() {
   subscribe('http.client.response.finish', onResponse);
   subscribe('undici:request:create', onUndici);
   return {
+    /** DynamoDB requests sent so far. */
+    dynamoDbRequests: () => dynamoRequests,
     stop: () => {
       proto.end = originalEnd;
       unsubscribe('http.client.request.start', onHttp);
@@ -435,6 +437,7 @@ export async function runOrdersBench() {
       printerAgents: Math.round(((await fleet.cpuSeconds()) - threadsBefore.fleet) * 10) / 10,
     };
     const completed = ended.completed ?? 0;
+    const javaCpu = Object.entries(cpu.children).reduce((sum, [name, v]) => (name.startsWith('java ') ? sum + v : sum), 0);
     const perMinute = (completed / wallMs) * 60_000;
 
     // The ledger writer runs behind the orders (SQS): an order completes before its last steps are on the ledger. A
@@ -511,6 +514,9 @@ export async function runOrdersBench() {
         // Upper bounds if the machine were ours alone: all CPU on 2 cores, and this process's (mostly one-thread) share on one.
         ceilingOrdersPerMinuteOn2Cores: completed ? Math.round((2 * 60 * completed) / cpu.total) : null,
         ceilingOrdersPerMinuteOfThisProcessOn1Core: completed ? Math.round((60 * completed) / cpu.thisProcess) : null,
+        // DynamoDB Local's work per request depends on the request mix only, not on our code's speed: between runs of
+        // the same code it shows how fast the machine was during the load (machineSpeed is measured only around it).
+        dynamoDbLocalCpuMsPerRequest: requests.dynamoDbRequests() ? Math.round((javaCpu / requests.dynamoDbRequests()) * 1e4) / 10 : null,
       },
       httpRequestsPerPlacedOrder: {
         what: 'requests made in this process during the load, per order placed: bench polling and lambdas to the gateway, lambdas (AWS SDK) to the local services, agents to MQTT data plane/S3; dynamoDbByKeyShape from one DynamoDB request in 4',
