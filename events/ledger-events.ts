@@ -77,6 +77,17 @@ export const ProductDeliveredV1 = z.strictObject({
   confirmedBy: z.enum(['carrier', 'customer-scan']),
 });
 
+/**
+ * V1 and, beside it, the carrier the product was shipped with (the company's id, as in product.shipped): the partners'
+ * notifier needs it to tell a partner carrier of the delivery, and without it read the shipment on every delivery,
+ * the platform's own carrier's too. The ledger step is the same for both versions: the carrier is on it already.
+ */
+export const ProductDeliveredV2 = z.strictObject({
+  ...ProductDeliveredV1.shape,
+  version: z.literal(2),
+  carrierId: id,
+});
+
 export const ProductOwnershipTransferredV1 = z.strictObject({
   ...base,
   type: z.literal('product.ownershipTransferred'),
@@ -109,7 +120,7 @@ export const LedgerEvent = z.discriminatedUnion('type', [
   z.discriminatedUnion('version', [ProductPrintedV1, ProductPrintedV2]),
   ProductTaggedV1,
   ProductShippedV1,
-  ProductDeliveredV1,
+  z.discriminatedUnion('version', [ProductDeliveredV1, ProductDeliveredV2]),
   ProductOwnershipTransferredV1,
   MaterialCertifiedV1,
 ]);

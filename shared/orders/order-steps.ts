@@ -505,16 +505,17 @@ export async function releaseEscrow(input: { orderId: string; confirmedBy?: 'car
     await returnPayment(order, { refundAtGateway: false }, deps);
     return { released: 0, returnedMeanwhile: true };
   }
-  await deps.events.publish({
-    type: 'product.delivered',
-    version: 1,
+  const delivered = {
+    type: 'product.delivered' as const,
     eventId: `product.delivered:${order.product!.productId}`,
     occurredAt: order.deliveredAt!,
     assetKey: order.product!.productId,
     productId: order.product!.productId,
     customerId: order.customerId,
     confirmedBy: input.confirmedBy ?? 'carrier',
-  });
+  };
+  // v2 names the carrier, for the partners' notifier; an order without a shipment (none is delivered so) keeps v1.
+  await deps.events.publish(order.shipment ? { ...delivered, version: 2, carrierId: order.shipment.carrierId } : { ...delivered, version: 1 });
   const held = ' It is held for you until your payout account is ready (POST /me/payout-account).';
   // One write for the three: each is still sent once, a replay writing only those a crash left unsent.
   await tellAll(deps, order, [

@@ -115,6 +115,8 @@ export async function notifyPartners(event: LedgerEvent, deps: PartnerEventDeps)
       return { published: out.deliveryIds };
     }
     case 'product.delivered': {
+      // Only a partner carrier's shipment is on record: a v2 event names its carrier, so the platform's own needs no read.
+      if (event.version === 2 && event.carrierId === platformCarrierId) return { published: [] };
       const orderId = orderIdOfProduct(event.productId);
       const shipment = orderId ? await deps.shipments.get(orderId) : undefined;
       if (!shipment) return { published: [] };

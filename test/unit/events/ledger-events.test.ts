@@ -33,6 +33,15 @@ describe('ledger event contracts', () => {
     expect(() => parseLedgerEvent({ ...v1, version: 3 })).toThrow(InvalidLedgerEvent);
   });
 
+  it('reads both versions of product.delivered: v2 adds the carrier’s id', () => {
+    const v1 = { type: 'product.delivered', version: 1, eventId: 'product.delivered:p1', occurredAt: '2026-11-24T10:00:00.000Z', assetKey: 'p1', productId: 'p1', customerId: 'c1', confirmedBy: 'carrier' };
+    expect(parseLedgerEvent(v1)).toEqual(v1);
+    expect(parseLedgerEvent({ ...v1, version: 2, carrierId: 'dpm-post' })).toEqual({ ...v1, version: 2, carrierId: 'dpm-post' });
+    expect(() => parseLedgerEvent({ ...v1, carrierId: 'dpm-post' })).toThrow(/carrierId/);
+    expect(() => parseLedgerEvent({ ...v1, version: 2 })).toThrow(/Invalid ledger event product.delivered v2: carrierId/);
+    expect(() => parseLedgerEvent({ ...v1, version: 2, carrierId: 'Rapid Parcel Ltd' })).toThrow(/carrierId/);
+  });
+
   it('reads material.certified v1: a lot’s certificate by ids and its document’s hash, nothing else', () => {
     const certified = { type: 'material.certified', version: 1, eventId: `material.certified:${'1'.repeat(64)}`, occurredAt: '2026-12-01T09:00:00.000Z', assetKey: 'lot:PLA-LOT-7', lotId: 'PLA-LOT-7', certificateId: 'COA-9', issuerPartnerId: 'supplier-1', material: 'PLA', documentSha256: 'e'.repeat(64), issuedAt: '2026-11-30T00:00:00Z' };
     expect(parseLedgerEvent(certified)).toEqual(certified);

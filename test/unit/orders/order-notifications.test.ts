@@ -1,5 +1,5 @@
 // Who is told what when an order is released or refunded: everyone concerned in one write to the notifications, each
-// once however often the step is replayed.
+// once however often the step is replayed; and the delivery event the release publishes on the bus.
 import { describe, expect, it } from 'vitest';
 import type { Books, JournalEntry } from '../../../shared/payments/accounting.js';
 import type { PaymentGateway } from '../../../shared/payments/payment-gateway.js';
@@ -8,6 +8,7 @@ import type { PrinterStore } from '../../../shared/printers/ports.js';
 import type { Printer } from '../../../shared/printers/printer.js';
 import { releaseEscrow } from '../../../shared/orders/order-steps.js';
 import { closeRefunded } from '../../../shared/orders/refunds.js';
+import { parseLedgerEvent } from '../../../events/ledger-events.js';
 import { InMemoryOrderStore } from '../../support/fakes/tags.js';
 import { anOrder, InMemoryNotifications } from '../../support/fakes/orders.js';
 
@@ -61,6 +62,25 @@ describe('notifications of a release', () => {
     await releaseEscrow({ orderId: shipped.orderId }, d);
 
     expect(d.notifications.calls).toEqual([[`${shipped.orderId}:order-completed:bob`]]);
+  });
+});
+
+describe('the delivery event of a release', () => {
+  it('names the carrier the product was shipped with (v2), and stays v1 for an order without a shipment', async () => {
+    const published: unknown[] = [];
+    const d = { ...deps(), events: { publish: async (e: unknown) => void published.push(e) } };
+    await d.orders.create({ ...shipped, shipment: { carrierId: 'rapid-parcel', trackingNumber: 'RP1', at: '2026-12-02T09:00:00Z' } });
+    await d.orders.create({ ...shipped, orderId: 'ord_2', product: { ...shipped.product!, productId: 'prd_2' } });
+
+    await releaseEscrow({ orderId: shipped.orderId, confirmedBy: 'customer-scan' }, d);
+    await releaseEscrow({ orderId: 'ord_2' }, d);
+
+    // As the ledger writer and the partners' notifier parse it.
+    expect(published.map((e) => parseLedgerEvent(e))).toEqual([
+      expect.objectContaining({ type: 'product.delivered', version: 2, carrierId: 'rapid-parcel', productId: 'prd_1', confirmedBy: 'customer-scan' }),
+      expect.objectContaining({ type: 'product.delivered', version: 1, productId: 'prd_2', confirmedBy: 'carrier' }),
+    ]);
+    expect(published[1]).not.toHaveProperty('carrierId');
   });
 });
 

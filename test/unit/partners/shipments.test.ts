@@ -132,6 +132,25 @@ describe('a shipment with a partner carrier', () => {
     await expect(reportShipmentLabel({ apiKey: carrierKey, orderId, trackingNumber: 'RP999999' }, deps)).rejects.toBeInstanceOf(Conflict);
   });
 
+  it('takes a delivery event naming its carrier (v2) as v1, and for the platform’s own carrier reads no shipment', async () => {
+    const { deps } = await given();
+    await notifyPartners(shipped, deps);
+    const { published } = await notifyPartners({ ...delivered, version: 2, carrierId }, deps);
+    expect(published).toHaveLength(1);
+    expect((await notifyPartners(delivered, deps)).published).toEqual(published);
+    expect((await deps.shipments.get(orderId))!.state).toBe('delivered');
+
+    // The same product shipped by the platform's own carrier instead (it has no shipment on record).
+    const own = await given();
+    let shipmentReads = 0;
+    const counted = { ...own.deps, shipments: Object.assign(Object.create(own.deps.shipments) as typeof own.deps.shipments, { get: async (id: string) => (shipmentReads++, own.deps.shipments.get(id)) }) };
+    expect((await notifyPartners({ ...delivered, version: 2, carrierId: 'dpm-post' }, counted)).published).toEqual([]);
+    expect(shipmentReads).toBe(0);
+    // A v1 event does not say, so the shipment is looked for.
+    expect((await notifyPartners(delivered, counted)).published).toEqual([]);
+    expect(shipmentReads).toBe(1);
+  });
+
   it('leaves the platform’s own carrier alone', async () => {
     const { deps } = await given();
     let partnerReads = 0;
