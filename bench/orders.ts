@@ -373,8 +373,8 @@ export async function runOrdersBench() {
             lagged('shipped', o.shipment?.at);
             toShipped.push(performance.now() - t0);
             took('shipped', performance.now() - t0);
-            // 'shipped' shows before the workflow waits for the delivery (ShipProduct, then AwaitDelivery): the
-            // confirmation is refused with 409 in between, so it is retried.
+            // 'shipped' shows before the workflow waits for the delivery (ShipProduct, then AwaitDelivery); a
+            // confirmation in between is kept for the delivery step. A 409 (the order kept changing under it) is retried.
             for (let i = 0; ; i++) {
               httpRequests++;
               const r = await api(`/orders/${orderId}/delivery`, 'customer', { method: 'POST' }, [202, 409]);
