@@ -120,6 +120,12 @@ describe('the ledger writer on real adapters, and dpm verify', () => {
     const out = await dynamo.send(new GetItemCommand({ TableName: `idempotency-${suffix}`, Key: { id: { S: `ledger-step:${eventId}` } }, ConsistentRead: true }));
     return out.Item && unmarshall(out.Item).step;
   };
+  /** A step's mark on its asset's item (`step:<eventId>`), where a TRANSFER is booked: the step as committed. */
+  const markedStep = async (assetKey: string, eventId: string) => {
+    const out = await dynamo.send(new GetItemCommand({ TableName: `main-${suffix}`, Key: { pk: { S: `LEDGER#${assetKey}` }, sk: { S: 'ASSET' } }, ConsistentRead: true }));
+    const txId = out.Item?.[`step:${eventId}`]?.S;
+    return txId === undefined ? undefined : { eventId, status: 'committed', txId };
+  };
   /** The book, crashing where a Lambda might die: after the POST, before the bookkeeping. */
   const crashing = () =>
     Object.assign(Object.create(book) as DynamoDbLedgerBook, {
@@ -154,11 +160,14 @@ describe('the ledger writer on real adapters, and dpm verify', () => {
     const assetKey = (k: string) => ({ pk: `LEDGER#${k}`, sk: 'ASSET' });
     expect(bookRequests[0]!.input.RequestItems).toEqual({
       [`idempotency-${suffix}`]: { Keys: [{ id: 'ledger-step:printed:p2' }], ConsistentRead: true },
-      [`main-${suffix}`]: { Keys: [assetKey(productAssetKey('p2')), assetKey(designAssetKey('d1'))], ConsistentRead: true },
+      // Only this step's mark of each asset's item: the item keeps one per step committed on it.
+      [`main-${suffix}`]: { Keys: [assetKey(productAssetKey('p2')), assetKey(designAssetKey('d1'))], ConsistentRead: true, ProjectionExpression: 'pk, #a, #s', ExpressionAttributeNames: { '#a': 'asset', '#s': 'step:printed:p2' } },
     });
     const loaded = await book.load('printed:p2', [productAssetKey('p2'), designAssetKey('d1'), designAssetKey('d-none')]);
     expect(loaded.step).toEqual({ eventId: 'printed:p2', status: 'committed', txId });
+    // The reservation shrinks to the committed record, in the transaction that marks the step on the asset.
     expect(await storedStep('printed:p2')).toEqual({ eventId: 'printed:p2', status: 'committed', txId });
+    expect(await markedStep(productAssetKey('p2'), 'printed:p2')).toEqual({ eventId: 'printed:p2', status: 'committed', txId });
     expect([...loaded.assets.keys()].sort()).toEqual([designAssetKey('d1'), productAssetKey('p2')].sort());
     expect(loaded.assets.get(productAssetKey('p2'))).toMatchObject({ assetId: txId, tipTxId: txId });
     expect(await book.load('never-seen', [])).toEqual({ step: undefined, assets: new Map() });
@@ -193,14 +202,18 @@ describe('the ledger writer on real adapters, and dpm verify', () => {
     expect(out).toContain('bundle hash does not match');
   });
 
-  it('spends per fresh TRANSFER one BatchGetItem before its POST and one transaction after: no reservation', async () => {
+  it('spends per fresh TRANSFER one BatchGetItem before its POST and one conditional update after: no reservation, no record', async () => {
     reset();
     const tagged: LedgerEvent = { type: 'product.tagged', version: 1, eventId: 'tagged:p2', occurredAt: at, assetKey: 'p2', productId: 'p2', gtin: '09506000134369', serial: 'SN0002', tagKeyHash: h('e') };
     const { txId, outcome } = await writeLedgerStep(tagged, deps);
     expect(outcome).toBe('committed');
-    expect(timeline).toEqual(['dynamo BatchGetItem', 'ledger POST /api/v1/transactions?mode=commit', 'dynamo TransactWriteItems']);
+    expect(timeline).toEqual(['dynamo BatchGetItem', 'ledger POST /api/v1/transactions?mode=commit', 'dynamo UpdateItem']);
     expect((await tipOf(productAssetKey('p2')))!.tipTxId).toBe(txId);
-    expect(await storedStep('tagged:p2')).toEqual({ eventId: 'tagged:p2', status: 'committed', txId });
+    expect(await markedStep(productAssetKey('p2'), 'tagged:p2')).toEqual({ eventId: 'tagged:p2', status: 'committed', txId });
+    expect(await storedStep('tagged:p2')).toBeUndefined();
+    // The asset's item holds both steps' marks; a read for one step sees its own.
+    expect(await markedStep(productAssetKey('p2'), 'printed:p2')).toMatchObject({ status: 'committed' });
+    expect((await book.load('tagged:p2', [productAssetKey('p2')])).step).toEqual({ eventId: 'tagged:p2', status: 'committed', txId });
   });
 
   it('after a crash between POST and bookkeeping, the same event re-posts the same TRANSFER, which the ledger answers as done', async () => {
@@ -215,7 +228,7 @@ describe('the ledger writer on real adapters, and dpm verify', () => {
     expect(ledgerRequests).toEqual(['POST /api/v1/transactions?mode=commit', `GET /api/v1/transactions/${retry.txId}`]);
     expect(await assetTxCount(assetId)).toBe(5);
     expect((await tipOf(productAssetKey('p1')))!.tipTxId).toBe(retry.txId);
-    expect(await storedStep(resale.eventId)).toEqual({ eventId: resale.eventId, status: 'committed', txId: retry.txId });
+    expect(await markedStep(productAssetKey('p1'), resale.eventId)).toEqual({ eventId: resale.eventId, status: 'committed', txId: retry.txId });
   });
 
   const shipped: LedgerEvent = { type: 'product.shipped', version: 1, eventId: 'shipped:p2', occurredAt: at, assetKey: 'p2', productId: 'p2', carrierId: 'carrier-1', trackingHash: h('f') };
@@ -238,9 +251,9 @@ describe('the ledger writer on real adapters, and dpm verify', () => {
       `GET /api/v1/transactions?asset_id=${before.assetId}&operation=TRANSFER`,
     ]);
     expect(ledgerRequests[1]).not.toBe(`GET /api/v1/transactions/${first!.id}`);
-    expect(timeline.filter((t) => t.startsWith('dynamo'))).toEqual(['dynamo BatchGetItem', 'dynamo TransactWriteItems']);
+    expect(timeline.filter((t) => t.startsWith('dynamo'))).toEqual(['dynamo BatchGetItem', 'dynamo UpdateItem']);
     expect(await tipOf(productAssetKey('p2'))).toEqual({ ...before, tipTxId: first!.id, owner: first!.outputs[0]!.public_keys[0] });
-    expect(await storedStep('shipped:p2')).toEqual({ eventId: 'shipped:p2', status: 'committed', txId: first!.id });
+    expect(await markedStep(productAssetKey('p2'), 'shipped:p2')).toEqual({ eventId: 'shipped:p2', status: 'committed', txId: first!.id });
   });
 
   it('refuses as a conflict another event spending the tip an unfinished step spent, and changes nothing', async () => {
@@ -251,6 +264,7 @@ describe('the ledger writer on real adapters, and dpm verify', () => {
     expect(err).toBeInstanceOf(DoubleSpend);
     expect(await tipOf(productAssetKey('p2'))).toEqual(tip);
     expect(await storedStep('delivered-twice:p2')).toBeUndefined();
+    expect(await markedStep(productAssetKey('p2'), 'delivered-twice:p2')).toBeUndefined();
     expect(await assetTxCount(tip.assetId)).toBe(onLedger);
     // The unfinished step itself still completes.
     const retry = await writeLedgerStep(delivered, deps);
@@ -261,7 +275,7 @@ describe('the ledger writer on real adapters, and dpm verify', () => {
   it('honours the step records older writers left: committed with the whole transaction, and a pending TRANSFER', async () => {
     const putStep = (step: unknown) => dynamo.send(new PutItemCommand({ TableName: `idempotency-${suffix}`, Item: marshall({ id: `ledger-step:${(step as PlannedStep).eventId}`, step }, { removeUndefinedValues: true }) }));
     // Committed, as writers before the small records left it.
-    const taggedId = (await storedStep('tagged:p2')).txId as string;
+    const taggedId = (await markedStep(productAssetKey('p2'), 'tagged:p2'))!.txId;
     const taggedTx = (await (await fetch(`${node.url}/api/v1/transactions/${taggedId}`)).json()) as Transaction & { id: string };
     const tip = (await tipOf(productAssetKey('p2')))!;
     await putStep({ eventId: 'tagged:p2', status: 'committed', tx: taggedTx, asset: { ...tip, tipTxId: taggedId }, previousTip: tip.assetId });
@@ -288,7 +302,12 @@ describe('the ledger writer on real adapters, and dpm verify', () => {
     expect(retry).toEqual({ txId: planned!.id, outcome: 'committed' });
     expect(ledgerRequests).toEqual([`GET /api/v1/transactions/${planned!.id}`, 'POST /api/v1/transactions?mode=commit']);
     expect(await tipOf(productAssetKey('p2'))).toEqual({ ...tip, tipTxId: planned!.id, owner: carol });
-    expect(await storedStep('resold:p2')).toEqual({ eventId: 'resold:p2', status: 'committed', txId: planned!.id });
+    expect(await markedStep(productAssetKey('p2'), 'resold:p2')).toEqual({ eventId: 'resold:p2', status: 'committed', txId: planned!.id });
+    // The older writer's record stays as it was; the mark on the asset outranks it, so another delivery is done at once.
+    expect(await storedStep('resold:p2')).toMatchObject({ status: 'pending' });
+    reset();
+    expect(await writeLedgerStep(resale, deps)).toEqual({ txId: planned!.id, outcome: 'already-committed' });
+    expect(timeline).toEqual(['dynamo BatchGetItem']);
   });
 
   it('a retry with other content while the first TRANSFER waits for its block is dropped; the next retry adopts the first', async () => {
@@ -328,7 +347,7 @@ describe('the ledger writer on real adapters, and dpm verify', () => {
       const after = (await (await fetch(`${slow.url}/api/v1/transactions?asset_id=${before.assetId}&operation=TRANSFER`)).json()) as unknown[];
       expect(after).toHaveLength(transfers.length);
       expect(await tipOf(productAssetKey('p3'))).toEqual({ ...before, tipTxId: firstTx.id, owner: firstTx.outputs[0]!.public_keys[0] });
-      expect(await storedStep('shipped:p3')).toEqual({ eventId: 'shipped:p3', status: 'committed', txId: firstTx.id });
+      expect(await markedStep(productAssetKey('p3'), 'shipped:p3')).toEqual({ eventId: 'shipped:p3', status: 'committed', txId: firstTx.id });
     } finally {
       await slow.close();
     }
