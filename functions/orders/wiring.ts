@@ -9,7 +9,7 @@ import Stripe from 'stripe';
 import { z } from 'zod';
 import { DynamoDbBooks } from '../../shared/adapters/dynamodb-books.js';
 import { DynamoDbLicenseReservations } from '../../shared/adapters/dynamodb-license-reservations.js';
-import { DynamoDbOrderStore } from '../../shared/adapters/dynamodb-order-store.js';
+import { DynamoDbOrderStore, OrderMemory } from '../../shared/adapters/dynamodb-order-store.js';
 import { DynamoDbTagStore } from '../../shared/adapters/dynamodb-tag-store.js';
 import { DynamoDbRatings } from '../../shared/adapters/dynamodb-ratings.js';
 import { DynamoDbOwnership } from '../../shared/adapters/dynamodb-ownership.js';
@@ -33,7 +33,9 @@ import { awsClientConfig, ConfigError, readConfig } from '../lib/config.js';
 const aws = readConfig(awsClientConfig);
 const table = () => readConfig(z.object({ TABLE_MAIN: z.string().min(1) })).TABLE_MAIN;
 
-export const orderStore = () => new DynamoDbOrderStore(dynamoDbClient(aws), table());
+/** What this instance's order handlers last read or wrote of each order: see OrderMemory. */
+const orderMemory = new OrderMemory();
+export const orderStore = () => new DynamoDbOrderStore(dynamoDbClient(aws), table(), orderMemory);
 export const notifications = () => new DynamoDbNotifications(dynamoDbClient(aws), table());
 export const orderMessages = () => new DynamoDbOrderMessages(dynamoDbClient(aws), table());
 export const conversations = () => new DynamoDbConversations(dynamoDbClient(aws), table());

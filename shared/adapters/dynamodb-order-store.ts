@@ -5,6 +5,7 @@
 // order of 60 fields). Orders written as a map (`order`) before are still read, and rewritten as JSON when next saved.
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { LRUCache } from 'lru-cache';
 import type { Order } from '../orders/order.js';
 import type { OrderStore, SaveOutcome } from '../orders/ports.js';
 import { documentClient, nativeItem, queryAll } from './dynamodb-document.js';
@@ -14,11 +15,34 @@ const key = (id: string) => ({ pk: `ORDER#${id}`, sk: 'ORDER' });
 const orderOf = (item: Record<string, unknown> | undefined): Order | undefined =>
   typeof item?.json === 'string' ? (JSON.parse(item.json) as Order) : (item?.order as Order | undefined);
 
+/**
+ * Orders as the stores sharing it last read or wrote them (their JSON, so each answer is a copy of its own), for
+ * `lastSeen`: a workflow step that only records its task token (waiting for the print, for the delivery) then writes
+ * without a read when the order has not changed since. One memory per function instance, shared by its stores; on the
+ * embedded platform every function runs in one process and shares one, so it knows every order the platform wrote.
+ */
+export class OrderMemory {
+  private readonly byId: LRUCache<string, { revision: number; json: string }>;
+  constructor(max = 2000) {
+    this.byId = new LRUCache({ max });
+  }
+  /** Answers arrive out of order under concurrency: an older revision than the one remembered is not kept. */
+  remember(orderId: string, revision: number, json: string) {
+    const known = this.byId.get(orderId);
+    if (!known || known.revision <= revision) this.byId.set(orderId, { revision, json });
+  }
+  recall(orderId: string): Order | undefined {
+    const known = this.byId.get(orderId);
+    return known && (JSON.parse(known.json) as Order);
+  }
+}
+
 export class DynamoDbOrderStore implements OrderStore {
   private readonly doc: DynamoDBDocumentClient;
   constructor(
     client: DynamoDBClient,
     private readonly table: string,
+    private readonly memory?: OrderMemory,
   ) {
     this.doc = documentClient(client);
   }
@@ -27,14 +51,26 @@ export class DynamoDbOrderStore implements OrderStore {
     return { ...key(o.orderId), gsi1pk: `CUSTOMER#${o.customerId}#ORDERS`, gsi1sk: `${o.createdAt}#${o.orderId}`, revision: o.revision, json: JSON.stringify(o) };
   }
 
+  /** Remembers an order item read or written (only the JSON form: a legacy map is rewritten as JSON when next saved). */
+  private seen(item: Record<string, unknown> | undefined) {
+    if (this.memory && typeof item?.json === 'string' && typeof item.revision === 'number') this.memory.remember(String(item.pk).slice('ORDER#'.length), item.revision, item.json);
+  }
+
+  lastSeen(orderId: string) {
+    return this.memory?.recall(orderId);
+  }
+
   async get(orderId: string) {
     const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: key(orderId), ConsistentRead: true }));
+    this.seen(out.Item);
     return orderOf(out.Item);
   }
 
   async create(o: Order) {
     try {
-      await this.doc.send(new PutCommand({ TableName: this.table, Item: this.item(o), ConditionExpression: 'attribute_not_exists(pk)' }));
+      const item = this.item(o);
+      await this.doc.send(new PutCommand({ TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+      this.seen(item);
       return true;
     } catch (err) {
       if (err instanceof ConditionalCheckFailedException) return false;
@@ -45,11 +81,13 @@ export class DynamoDbOrderStore implements OrderStore {
   async createOrExisting(o: Order) {
     try {
       // ALL_OLD: an order placed already answers the refused write, so a first placement needs no read before it.
-      await this.doc.send(new PutCommand({ TableName: this.table, Item: this.item(o), ConditionExpression: 'attribute_not_exists(pk)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }));
+      const item = this.item(o);
+      await this.doc.send(new PutCommand({ TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }));
+      this.seen(item);
       return undefined;
     } catch (err) {
       if (!(err instanceof ConditionalCheckFailedException)) throw err;
-      const existing = err.Item ? orderOf(nativeItem(err.Item)) : await this.get(o.orderId);
+      const existing = err.Item ? this.answered(err.Item) : await this.get(o.orderId);
       // Orders are never deleted, so one that refused the write is there.
       if (!existing) throw err;
       return existing;
@@ -61,23 +99,32 @@ export class DynamoDbOrderStore implements OrderStore {
   }
 
   async saveOrCurrent(o: Order, expectedRevision: number): Promise<SaveOutcome> {
+    const item = this.item(o);
     try {
       // ALL_OLD: a lost race answers with the winner's order, which spares the caller a read before it tries again.
       await this.doc.send(
         new PutCommand({
           TableName: this.table,
-          Item: this.item(o),
+          Item: item,
           ConditionExpression: '#r = :r OR (attribute_not_exists(#r) AND #o.#r = :r)',
           ExpressionAttributeNames: { '#o': 'order', '#r': 'revision' },
           ExpressionAttributeValues: { ':r': expectedRevision },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
+      this.seen(item);
       return { saved: true };
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return { saved: false, current: err.Item ? orderOf(nativeItem(err.Item)) : undefined };
+      if (err instanceof ConditionalCheckFailedException) return { saved: false, current: err.Item ? this.answered(err.Item) : undefined };
       throw err;
     }
+  }
+
+  /** The order a refused write answered with (ALL_OLD), which is as fresh as a read. */
+  private answered(raw: NonNullable<ConditionalCheckFailedException['Item']>) {
+    const item = nativeItem(raw);
+    this.seen(item);
+    return orderOf(item);
   }
 
   async linkCharge(chargeId: string, orderId: string) {

@@ -17,13 +17,14 @@ export async function load(orders: OrderStore, orderId: string): Promise<Order> 
 
 /**
  * Applies `change` to the current order and saves it; after a lost race it re-applies it to the order that won, which
- * the failed save answers with (no second read). `known`, an order the caller has just read, is tried first, which
- * saves a read when nobody changed it since: the save is conditional on its revision, so a stale one only costs the
- * lost race. A change that finds nothing to do on it is checked again on a fresh read, since "nothing to do" on a
- * stale copy proves nothing; the order a lost race answers with is as fresh as a read.
+ * the failed save answers with (no second read). `known`, an order the caller has just read, is tried first, else the
+ * order as the store last saw it, which saves a read when nobody changed it since: the save is conditional on its
+ * revision, so a stale one only costs the lost race. A change that finds nothing to do on it is checked again on a
+ * fresh read, since "nothing to do" on a stale copy proves nothing; the order a lost race answers with is as fresh as
+ * a read.
  */
 export async function update(orders: OrderStore, orderId: string, now: () => Date, change: (o: Order) => Order | undefined, known?: Order): Promise<Order> {
-  let current = known?.orderId === orderId ? known : undefined;
+  let current = known?.orderId === orderId ? known : orders.lastSeen?.(orderId);
   let fresh = false;
   for (let i = 0; i < 20; i++) {
     if (!current) {

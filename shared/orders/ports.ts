@@ -16,6 +16,12 @@ export interface OrderStore {
   /** `save`, answering a lost race with the order that won it (undefined if there is none), read in the same request. */
   saveOrCurrent(order: Order, expectedRevision: number): Promise<SaveOutcome>;
   listByCustomer(customerId: string): Promise<Order[]>;
+  /**
+   * The order as this instance last read or wrote it, if it still remembers it; another instance may have changed it
+   * since. Only for a write conditioned on its revision (`update` in order-records.ts), where a stale copy costs the
+   * lost race and nothing else: never for a decision.
+   */
+  lastSeen?(orderId: string): Order | undefined;
   /** Remembers which order a charge paid for: a dispute names only the charge. */
   linkCharge(chargeId: string, orderId: string): Promise<void>;
   orderOfCharge(chargeId: string): Promise<string | undefined>;

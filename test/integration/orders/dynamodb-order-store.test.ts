@@ -8,7 +8,7 @@ import { tables } from '../../../infra/platform.js';
 import { provisionTables } from '../../../local/provision-tables.js';
 import { countingClient } from '../../support/counting-dynamodb.js';
 import { localCredentials, localRegion } from '../../../local/servers/local-aws.js';
-import { DynamoDbOrderStore } from '../../../shared/adapters/dynamodb-order-store.js';
+import { DynamoDbOrderStore, OrderMemory } from '../../../shared/adapters/dynamodb-order-store.js';
 import { update } from '../../../shared/orders/order-records.js';
 import { anOrder } from '../../support/fakes/orders.js';
 
@@ -101,5 +101,52 @@ describe('order store on DynamoDB Local', () => {
     const raw = (await plain.send(new GetItemCommand({ TableName: table, Key: marshall({ pk: `ORDER#${order.orderId}`, sk: 'ORDER' }), ConsistentRead: true }))).Item!;
     expect(raw.order).toBeUndefined();
     expect(JSON.parse(raw.json!.S!)).toEqual(saved);
+  });
+
+  it('advances an order its instance last wrote with no read, and from a stale memory with one failed write', async () => {
+    const { client, sent } = countingClient(endpoint);
+    const memory = new OrderMemory();
+    // Two handlers of one instance share the memory; another instance (no memory in common) writes too.
+    const handler = new DynamoDbOrderStore(client, table, memory);
+    const sibling = new DynamoDbOrderStore(client, table, memory);
+    const elsewhere = new DynamoDbOrderStore(plain, table);
+    const order = anOrder({ orderId: `ord_${hex()}`, customerId: `cust-${hex()}` });
+    await sibling.create(order);
+    const now = () => new Date('2026-12-03T11:00:00Z');
+    sent.length = 0;
+    const paid = await update(handler, order.orderId, now, (o) => ({ ...o, status: 'paid' }));
+    expect(sent).toEqual(['PutItem']);
+    expect(paid).toMatchObject({ status: 'paid', revision: 2 });
+    // Each answer is a copy of its own: changing it changes nothing remembered.
+    handler.lastSeen(order.orderId)!.status = 'cancelled';
+    expect(sibling.lastSeen(order.orderId)).toEqual(paid);
+
+    await elsewhere.save({ ...paid, chargeId: 'ch_3', revision: 3 }, 2);
+    sent.length = 0;
+    const printing = await update(handler, order.orderId, now, (o) => ({ ...o, status: 'printing' }));
+    expect(sent).toEqual(['PutItem', 'PutItem']);
+    expect(printing).toMatchObject({ status: 'printing', chargeId: 'ch_3', revision: 4 });
+    expect(await elsewhere.get(order.orderId)).toEqual(printing);
+
+    // Nothing to do on the remembered copy proves nothing: the order is read before giving up.
+    await elsewhere.save({ ...printing, status: 'printed', revision: 5 }, 4);
+    sent.length = 0;
+    const printed = await update(handler, order.orderId, now, (o) => (o.status === 'printing' ? undefined : { ...o, chargeId: 'ch_4' }));
+    expect(sent).toEqual(['GetItem', 'PutItem']);
+    expect(printed).toMatchObject({ status: 'printed', chargeId: 'ch_4', revision: 6 });
+  });
+
+  it('keeps the latest revision it saw, whatever order the answers came in, and only so many orders', async () => {
+    const memory = new OrderMemory(2);
+    const order = anOrder({ orderId: `ord_${hex()}` });
+    memory.remember(order.orderId, 3, JSON.stringify({ ...order, revision: 3 }));
+    memory.remember(order.orderId, 2, JSON.stringify({ ...order, revision: 2 }));
+    expect(memory.recall(order.orderId)?.revision).toBe(3);
+    memory.remember('ord_b', 1, '{}');
+    memory.remember('ord_c', 1, '{}');
+    // The least recently used goes first.
+    expect(memory.recall(order.orderId)).toBeUndefined();
+    // A store with no memory remembers nothing.
+    expect(new DynamoDbOrderStore(plain, table).lastSeen('ord_b')).toBeUndefined();
   });
 });
