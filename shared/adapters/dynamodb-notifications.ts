@@ -1,14 +1,18 @@
-// Notifications in the single table: the inbox (USER#<id> / NOTE#<at>#<id>) and the outbox (OUTBOX / <at>#<id>,
-// with gsi1 for the sender), plus a marker per notification id, all in one transaction; several notifications given
-// together share it.
+// Notifications in the single table: each is one item under its id (NOTIFICATION#<id> / SENT), whose existence makes
+// it sent once and which is the inbox entry too (gsi1: USER#<id>#NOTES / <at>#<id>, newest first), and one in the
+// outbox (OUTBOX / <at>#<id>), both in one transaction; several notifications given together share it. The marker
+// and the inbox entry were separate items until the marker carried the inbox: a transaction item costs DynamoDB Local
+// about as much CPU as a request of its own (measured: 8.3–10.2 ms for three notifications of three items, 6.1–7.3
+// ms with two), and a delivered order tells three people. The inbox entries written before (USER#<id> / NOTE#<at>#<id>)
+// are still read.
 import { TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Notification, Notifications } from '../orders/notifications.js';
 import { documentClient } from './dynamodb-document.js';
 
-const itemsPerNotification = 3;
-/** 8 × 3 items: within the 25 items a transaction could hold before DynamoDB raised the limit to 100. */
-const perTransaction = 8;
+const itemsPerNotification = 2;
+/** 12 × 2 items: within the 25 items a transaction could hold before DynamoDB raised the limit to 100. */
+const perTransaction = 12;
 
 export class DynamoDbNotifications implements Notifications {
   private readonly doc: DynamoDBDocumentClient;
@@ -51,16 +55,32 @@ export class DynamoDbNotifications implements Notifications {
   /** The marker first: `write` reads a notification's cancellation reason at its marker's index. */
   private items(n: Notification) {
     return [
-      { Put: { TableName: this.table, Item: { pk: `NOTIFICATION#${n.notificationId}`, sk: 'SENT' }, ConditionExpression: 'attribute_not_exists(pk)' } },
-      { Put: { TableName: this.table, Item: { pk: `USER#${n.userId}`, sk: `NOTE#${n.at}#${n.notificationId}`, notification: n } } },
+      {
+        Put: {
+          TableName: this.table,
+          Item: { pk: `NOTIFICATION#${n.notificationId}`, sk: 'SENT', gsi1pk: `USER#${n.userId}#NOTES`, gsi1sk: `${n.at}#${n.notificationId}`, notification: n },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
       { Put: { TableName: this.table, Item: { pk: 'OUTBOX', sk: `${n.at}#${n.notificationId}`, notification: n, status: 'pending' } } },
     ];
   }
 
+  /**
+   * Newest first. Read from the index, which in AWS may lag a write by a moment (the notification shows on the next
+   * look); entries from before the index are read beside it.
+   */
   async inbox(userId: string, limit: number) {
-    const out = await this.doc.send(
-      new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :p AND begins_with(sk, :n)', ExpressionAttributeValues: { ':p': `USER#${userId}`, ':n': 'NOTE#' }, ScanIndexForward: false, Limit: limit }),
-    );
-    return (out.Items ?? []).map((i) => i.notification as Notification);
+    const [indexed, earlier] = await Promise.all([
+      this.doc.send(new QueryCommand({ TableName: this.table, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': `USER#${userId}#NOTES` }, ScanIndexForward: false, Limit: limit })),
+      this.doc.send(
+        new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :p AND begins_with(sk, :n)', ExpressionAttributeValues: { ':p': `USER#${userId}`, ':n': 'NOTE#' }, ScanIndexForward: false, Limit: limit }),
+      ),
+    ]);
+    const newestFirst = (n: Notification) => `${n.at}#${n.notificationId}`;
+    return [...(indexed.Items ?? []), ...(earlier.Items ?? [])]
+      .map((i) => i.notification as Notification)
+      .sort((a, b) => newestFirst(b).localeCompare(newestFirst(a)))
+      .slice(0, limit);
   }
 }

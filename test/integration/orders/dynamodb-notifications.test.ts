@@ -1,7 +1,7 @@
 // Notifications on DynamoDB Local, counting the requests made: several notifications go out in one transaction, and
 // a replay sends none of them twice, also when an earlier attempt sent only some.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { tables } from '../../../infra/platform.js';
@@ -75,5 +75,33 @@ describe('notifications on DynamoDB Local', () => {
     await notifications.notifyAll([n, n]);
     expect(await outbox(orderId)).toEqual([n.notificationId]);
   });
-});
 
+  it('keeps each notification as one item under its id, which is its inbox entry too, beside its outbox entry', async () => {
+    const notifications = new DynamoDbNotifications(plain, table);
+    const userId = `cust-${hex()}`;
+    const n = note(`ord_${hex()}`, userId, 'order-shipped');
+    await notifications.notify(n);
+    const item = (await doc.send(new GetCommand({ TableName: table, Key: { pk: `NOTIFICATION#${n.notificationId}`, sk: 'SENT' }, ConsistentRead: true }))).Item;
+    expect(item).toEqual({ pk: `NOTIFICATION#${n.notificationId}`, sk: 'SENT', gsi1pk: `USER#${userId}#NOTES`, gsi1sk: `${n.at}#${n.notificationId}`, notification: n });
+    const underUser = await doc.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': `USER#${userId}` }, ConsistentRead: true }));
+    expect(underUser.Items).toEqual([]);
+    expect(await outbox(n.orderId)).toEqual([n.notificationId]);
+  });
+
+  it('reads the inbox entries written before beside the new ones, newest first and up to the limit, and their markers still hold', async () => {
+    const notifications = new DynamoDbNotifications(plain, table);
+    const userId = `cust-${hex()}`;
+    const orderId = `ord_${hex()}`;
+    // As writers before the index left them: a bare marker and the entry under the user.
+    const old = { ...note(orderId, userId, 'order-shipped'), at: '2026-12-01T10:00:00.000Z' };
+    await doc.send(new PutCommand({ TableName: table, Item: { pk: `NOTIFICATION#${old.notificationId}`, sk: 'SENT' } }));
+    await doc.send(new PutCommand({ TableName: table, Item: { pk: `USER#${userId}`, sk: `NOTE#${old.at}#${old.notificationId}`, notification: old } }));
+    const newer = { ...note(orderId, userId, 'order-completed'), at: '2026-12-02T10:00:00.000Z' };
+    const newest = { ...note(`ord_${hex()}`, userId, 'order-placed'), at: '2026-12-03T10:00:00.000Z' };
+    await notifications.notifyAll([newer, newest, { ...old, at: '2026-12-03T11:00:00.000Z', text: 'again' }]);
+
+    expect(await notifications.inbox(userId, 10)).toEqual([newest, newer, old]);
+    expect(await notifications.inbox(userId, 2)).toEqual([newest, newer]);
+    expect(await outbox(orderId)).toEqual([newer.notificationId]);
+  });
+});
