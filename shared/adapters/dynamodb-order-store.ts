@@ -19,7 +19,8 @@ const orderOf = (item: Record<string, unknown> | undefined): Order | undefined =
  * Orders as the stores sharing it last read or wrote them (their JSON, so each answer is a copy of its own), for
  * `lastSeen`: a workflow step that only records its task token (waiting for the print, for the delivery) then writes
  * without a read when the order has not changed since. One memory per function instance, shared by its stores; on the
- * embedded platform every function runs in one process and shares one, so it knows every order the platform wrote.
+ * embedded platform all the order handlers run in one process and share one, so it holds most orders as last written.
+ * A copy that is stale (written since by another instance, or by a store without this memory) costs a refused write.
  */
 export class OrderMemory {
   private readonly byId: LRUCache<string, { revision: number; json: string }>;
