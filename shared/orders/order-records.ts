@@ -19,9 +19,9 @@ export async function load(orders: OrderStore, orderId: string): Promise<Order> 
  * Applies `change` to the current order and saves it; after a lost race it re-applies it to the order that won, which
  * the failed save answers with (no second read). `known`, an order the caller has just read, is tried first, else the
  * order as the store last saw it, which saves a read when nobody changed it since: the save is conditional on its
- * revision, so a stale one only costs the lost race. A change that finds nothing to do on it is checked again on a
- * fresh read, since "nothing to do" on a stale copy proves nothing; the order a lost race answers with is as fresh as
- * a read.
+ * revision, so a stale one only costs the lost race. A change that finds nothing to do on it, or refuses it (throws),
+ * is tried again on a fresh read, since neither proves anything about a stale copy; the order a lost race answers with
+ * is as fresh as a read.
  */
 export async function update(orders: OrderStore, orderId: string, now: () => Date, change: (o: Order) => Order | undefined, known?: Order): Promise<Order> {
   let current = known?.orderId === orderId ? known : orders.lastSeen?.(orderId);
@@ -31,7 +31,14 @@ export async function update(orders: OrderStore, orderId: string, now: () => Dat
       current = await load(orders, orderId);
       fresh = true;
     }
-    const next = change(current);
+    let next: Order | undefined;
+    try {
+      next = change(current);
+    } catch (err) {
+      if (fresh) throw err;
+      current = undefined;
+      continue;
+    }
     if (!next) {
       if (fresh) return current;
       current = undefined;

@@ -9,6 +9,8 @@ import { provisionTables } from '../../../local/provision-tables.js';
 import { countingClient } from '../../support/counting-dynamodb.js';
 import { localCredentials, localRegion } from '../../../local/servers/local-aws.js';
 import { DynamoDbOrderStore, OrderMemory } from '../../../shared/adapters/dynamodb-order-store.js';
+import { Conflict } from '../../../shared/errors.js';
+import type { Order } from '../../../shared/orders/order.js';
 import { update } from '../../../shared/orders/order-records.js';
 import { anOrder } from '../../support/fakes/orders.js';
 
@@ -134,6 +136,17 @@ describe('order store on DynamoDB Local', () => {
     const printed = await update(handler, order.orderId, now, (o) => (o.status === 'printing' ? undefined : { ...o, chargeId: 'ch_4' }));
     expect(sent).toEqual(['GetItem', 'PutItem']);
     expect(printed).toMatchObject({ status: 'printed', chargeId: 'ch_4', revision: 6 });
+
+    // A change that refuses the remembered copy is tried on a fresh read, and refuses that only if it is still so.
+    await elsewhere.save({ ...printed, status: 'shipped', revision: 7 }, 6);
+    const mustBeShipped = (o: Order) => {
+      if (o.status !== 'shipped') throw new Conflict(`Order ${o.orderId} is ${o.status}`);
+      return { ...o, chargeId: 'ch_5' };
+    };
+    sent.length = 0;
+    expect(await update(handler, order.orderId, now, mustBeShipped)).toMatchObject({ status: 'shipped', chargeId: 'ch_5', revision: 8 });
+    expect(sent).toEqual(['GetItem', 'PutItem']);
+    await expect(update(handler, order.orderId, now, (o) => mustBeShipped({ ...o, status: 'completed' }))).rejects.toThrow(`Order ${order.orderId} is completed`);
   });
 
   it('keeps the latest revision it saw, whatever order the answers came in, and only so many orders', async () => {
