@@ -228,6 +228,46 @@ function machineSpeed(): number {
   return Math.round(performance.now() - t0);
 }
 
+/** The machine's CPU time by kind since boot (seconds, summed over its cores), from /proc/stat; undefined off Linux. */
+function machineCpu(): { cores: number; seconds: Record<'user' | 'system' | 'idle' | 'iowait' | 'irq' | 'steal', number> } | undefined {
+  try {
+    const lines = readFileSync('/proc/stat', 'utf8').split('\n');
+    const f = lines[0]!.split(/\s+/).slice(1).map(Number);
+    const tick = 100; // USER_HZ
+    return {
+      cores: lines.filter((l) => /^cpu\d+ /.test(l)).length,
+      // user and nice, system, idle, iowait, irq and softirq (the kernel's loopback network work lands there), steal.
+      seconds: { user: (f[0]! + f[1]!) / tick, system: f[2]! / tick, idle: f[3]! / tick, iowait: f[4]! / tick, irq: (f[5]! + f[6]!) / tick, steal: (f[7] ?? 0) / tick },
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * How the whole machine's CPU went during the load, as percentages of all its cores' time, and the busy time that was
+ * not ours (other processes, kernel threads): whether the load had the machine to itself, whether it was saturated,
+ * and how much the hypervisor took (steal).
+ */
+function machineDelta(a: ReturnType<typeof machineCpu>, b: ReturnType<typeof machineCpu>, ours: number) {
+  if (!a || !b) return null;
+  const d = Object.fromEntries(Object.entries(b.seconds).map(([k, v]) => [k, v - a.seconds[k as keyof typeof a.seconds]])) as typeof a.seconds;
+  const all = Object.values(d).reduce((x, y) => x + y, 0);
+  const pct = (v: number) => (all > 0 ? Math.round((1000 * v) / all) / 10 : 0);
+  const busy = d.user + d.system + d.irq;
+  return {
+    what: 'the whole machine during the load, from /proc/stat: percentages of all its cores’ time; notOursCpuSeconds is busy time (user, system, irq) beyond this process and its children',
+    cores: b.cores,
+    busyPercent: pct(busy),
+    userPercent: pct(d.user),
+    systemPercent: pct(d.system),
+    irqPercent: pct(d.irq),
+    idlePercent: pct(d.idle + d.iowait),
+    stealPercent: pct(d.steal),
+    notOursCpuSeconds: Math.round((busy - ours) * 10) / 10,
+  };
+}
+
 const cpuDelta = (a: ReturnType<typeof cpuSeconds>, b: ReturnType<typeof cpuSeconds>) => {
   const children = Object.fromEntries(Object.entries(b.children).map(([k, v]) => [k, Math.round((v - (a.children[k] ?? 0)) * 10) / 10]));
   const total = b.self - a.self + Object.values(children).reduce((x, y) => x + y, 0);
@@ -426,10 +466,12 @@ export async function runOrdersBench() {
 
     const requests = countRequests();
     const cpuBefore = cpuSeconds();
+    const machineBefore = machineCpu();
     const threadsBefore = { main: process.threadCpuUsage(), fleet: await fleet.cpuSeconds() };
     const { wallMs, latencies, toShipped, lag, ended, failures, attemptsHistogram, rejections, errors, placed, deliveryRetries, httpRequests, bySegment } = await runLoad(count, timeBoxMs);
     requests.stop();
     const cpu = cpuDelta(cpuBefore, cpuSeconds());
+    const machine = machineDelta(machineBefore, machineCpu(), cpu.total);
     const mainThread = process.threadCpuUsage(threadsBefore.main);
     const threads = {
       what: 'of thisProcess: its main thread (the platform: gateway, handlers, local servers, and the customers load) and the printer agents’ worker thread; the rest is libuv’s pool (file I/O, crypto) and V8’s helpers',
@@ -517,6 +559,7 @@ export async function runOrdersBench() {
         // DynamoDB Local's work per request depends on the request mix only, not on our code's speed: between runs of
         // the same code it shows how fast the machine was during the load (machineSpeed is measured only around it).
         dynamoDbLocalCpuMsPerRequest: requests.dynamoDbRequests() ? Math.round((javaCpu / requests.dynamoDbRequests()) * 1e4) / 10 : null,
+        machine,
       },
       httpRequestsPerPlacedOrder: {
         what: 'requests made in this process during the load, per order placed: bench polling and lambdas to the gateway, lambdas (AWS SDK) to the local services, agents to MQTT data plane/S3; dynamoDbByKeyShape from one DynamoDB request in 4',
