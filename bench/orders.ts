@@ -198,19 +198,21 @@ function countRequests() {
   };
 }
 
+/** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux). */
+const userHz = 100;
+
 /** CPU seconds (user + system) used so far by this process and by each of its child processes (DynamoDB Local's JVM
  * ...), from /proc; empty children off Linux. */
 function cpuSeconds(): { self: number; children: Record<string, number> } {
   const self = process.cpuUsage();
   const children: Record<string, number> = {};
   try {
-    const tick = 100; // USER_HZ
     for (const task of readdirSync('/proc/self/task')) {
       for (const pid of readFileSync(`/proc/self/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean)) {
         const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
         const name = /\((.*)\)/.exec(stat)?.[1] ?? pid;
         const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        children[`${name} ${pid}`] = (Number(f[11]) + Number(f[12])) / tick;
+        children[`${name} ${pid}`] = (Number(f[11]) + Number(f[12])) / userHz;
       }
     }
   } catch {
@@ -233,11 +235,10 @@ function machineCpu(): { cores: number; seconds: Record<'user' | 'system' | 'idl
   try {
     const lines = readFileSync('/proc/stat', 'utf8').split('\n');
     const f = lines[0]!.split(/\s+/).slice(1).map(Number);
-    const tick = 100; // USER_HZ
     return {
       cores: lines.filter((l) => /^cpu\d+ /.test(l)).length,
       // user and nice, system, idle, iowait, irq and softirq (the kernel's loopback network work lands there), steal.
-      seconds: { user: (f[0]! + f[1]!) / tick, system: f[2]! / tick, idle: f[3]! / tick, iowait: f[4]! / tick, irq: (f[5]! + f[6]!) / tick, steal: (f[7] ?? 0) / tick },
+      seconds: { user: (f[0]! + f[1]!) / userHz, system: f[2]! / userHz, idle: f[3]! / userHz, iowait: f[4]! / userHz, irq: (f[5]! + f[6]!) / userHz, steal: (f[7] ?? 0) / userHz },
     };
   } catch {
     return undefined;
