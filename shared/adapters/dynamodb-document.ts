@@ -1,6 +1,6 @@
 // One way to build document clients. DynamoDBDocumentClient.from() shares the base client's config, so the last
 // caller's translate options win for every adapter on that client; they must therefore be the same everywhere.
-import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 
@@ -51,4 +51,15 @@ export async function batchGet(doc: DynamoDBDocumentClient, table: string, keys:
  */
 export function nativeItem(item: Record<string, unknown>): Record<string, unknown> {
   return typeof item.pk === 'string' ? item : unmarshall(item as Record<string, AttributeValue>);
+}
+
+/** Whether a conditional write was made: false when DynamoDB refused it for its condition; other errors are thrown. */
+export async function conditionalWrite(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) return false;
+    throw err;
+  }
 }

@@ -13,7 +13,7 @@ import { BatchGetCommand, type BatchGetCommandInput, type DynamoDBDocumentClient
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { Conflict, DependencyUnavailable } from '../errors.js';
 import type { AssetState, CommittedStep, LedgerBook, LedgerBookState, PlannedStep, StepRecord } from '../ledger/ports.js';
-import { documentClient } from './dynamodb-document.js';
+import { conditionalWrite, documentClient } from './dynamodb-document.js';
 
 const assetPrefix = 'LEDGER#';
 const assetKey = (k: string) => ({ pk: `${assetPrefix}${k}`, sk: 'ASSET' });
@@ -82,13 +82,7 @@ export class DynamoDbLedgerBook implements LedgerBook {
   }
 
   async reserve(step: PlannedStep): Promise<boolean> {
-    try {
-      await this.doc.send(new PutCommand({ TableName: this.idempotencyTable, Item: { ...stepKey(step.eventId), step }, ConditionExpression: 'attribute_not_exists(id)' }));
-      return true;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
-    }
+    return conditionalWrite(this.doc.send(new PutCommand({ TableName: this.idempotencyTable, Item: { ...stepKey(step.eventId), step }, ConditionExpression: 'attribute_not_exists(id)' })));
   }
 
   async complete(step: PlannedStep): Promise<void> {

@@ -8,7 +8,7 @@ import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/li
 import { LRUCache } from 'lru-cache';
 import type { Order } from '../orders/order.js';
 import type { OrderStore, SaveOutcome } from '../orders/ports.js';
-import { documentClient, nativeItem, queryAll } from './dynamodb-document.js';
+import { conditionalWrite, documentClient, nativeItem, queryAll } from './dynamodb-document.js';
 
 const key = (id: string) => ({ pk: `ORDER#${id}`, sk: 'ORDER' });
 
@@ -68,15 +68,10 @@ export class DynamoDbOrderStore implements OrderStore {
   }
 
   async create(o: Order) {
-    try {
-      const item = this.item(o);
-      await this.doc.send(new PutCommand({ TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
-      this.seen(item);
-      return true;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
-    }
+    const item = this.item(o);
+    const written = await conditionalWrite(this.doc.send(new PutCommand({ TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' })));
+    if (written) this.seen(item);
+    return written;
   }
 
   async createOrExisting(o: Order) {

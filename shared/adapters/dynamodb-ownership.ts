@@ -1,8 +1,8 @@
 // Product ownership in the single table: PRODUCT#<id> / OWNER, advanced by a conditional write on the transfer count.
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Ownership, OwnershipStore } from '../orders/ownership.js';
-import { documentClient } from './dynamodb-document.js';
+import { conditionalWrite, documentClient } from './dynamodb-document.js';
 
 const key = (productId: string) => ({ pk: `PRODUCT#${productId}`, sk: 'OWNER' });
 
@@ -21,19 +21,15 @@ export class DynamoDbOwnership implements OwnershipStore {
   }
 
   async save(next: Ownership, expectedTransfers: number) {
-    try {
-      await this.doc.send(
+    return conditionalWrite(
+      this.doc.send(
         new PutCommand({
           TableName: this.table,
           Item: { ...key(next.productId), ownership: next },
           ConditionExpression: expectedTransfers === 0 ? 'attribute_not_exists(pk)' : '#o.transfers = :n',
           ...(expectedTransfers === 0 ? {} : { ExpressionAttributeNames: { '#o': 'ownership' }, ExpressionAttributeValues: { ':n': expectedTransfers } }),
         }),
-      );
-      return true;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
-    }
+      ),
+    );
   }
 }

@@ -2,7 +2,7 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PartnerKey, PartnerKeys } from '../partners/api-keys.js';
-import { documentClient, queryAll } from './dynamodb-document.js';
+import { conditionalWrite, documentClient, queryAll } from './dynamodb-document.js';
 
 export class DynamoDbPartnerKeys implements PartnerKeys {
   private readonly doc: DynamoDBDocumentClient;
@@ -16,13 +16,7 @@ export class DynamoDbPartnerKeys implements PartnerKeys {
   private key = (keyId: string) => ({ pk: `PARTNER_KEY#${keyId}`, sk: 'KEY' });
 
   async create(k: PartnerKey) {
-    try {
-      await this.doc.send(new PutCommand({ TableName: this.table, Item: { ...this.key(k.keyId), gsi1pk: `PARTNER#${k.partnerId}#KEYS`, gsi1sk: `${k.createdAt}#${k.keyId}`, partnerKey: k }, ConditionExpression: 'attribute_not_exists(pk)' }));
-      return true;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
-    }
+    return conditionalWrite(this.doc.send(new PutCommand({ TableName: this.table, Item: { ...this.key(k.keyId), gsi1pk: `PARTNER#${k.partnerId}#KEYS`, gsi1sk: `${k.createdAt}#${k.keyId}`, partnerKey: k }, ConditionExpression: 'attribute_not_exists(pk)' })));
   }
 
   async get(keyId: string) {

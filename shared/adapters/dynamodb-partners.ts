@@ -1,8 +1,8 @@
 // Partners in the single table: PARTNERS / <kind>#<id> (listed by kind), and handled webhook ids with a TTL.
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Partner, PartnerStore } from '../partners/partners.js';
-import { documentClient } from './dynamodb-document.js';
+import { conditionalWrite, documentClient } from './dynamodb-document.js';
 
 export class DynamoDbPartners implements PartnerStore {
   private readonly doc: DynamoDBDocumentClient;
@@ -28,13 +28,7 @@ export class DynamoDbPartners implements PartnerStore {
   }
 
   async firstDelivery(partnerId: string, webhookId: string, expiresAt: number) {
-    try {
-      await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: `WEBHOOK#${partnerId}#${webhookId}`, sk: 'SEEN', expiresAt }, ConditionExpression: 'attribute_not_exists(pk)' }));
-      return true;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
-    }
+    return conditionalWrite(this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: `WEBHOOK#${partnerId}#${webhookId}`, sk: 'SEEN', expiresAt }, ConditionExpression: 'attribute_not_exists(pk)' })));
   }
 
   async handledBefore(partnerId: string, webhookId: string) {

@@ -1,23 +1,13 @@
 // Payout accounts in the single table (USER#<id> / PAYOUT_ACCOUNT), and the marks of handled payment events
 // (PAYMENT_EVENT#<id> / HANDLED, expiring once the provider has long stopped re-delivering them).
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { HandledEvents } from '../payments/handle-payment-event.js';
 import type { ConnectedAccountStatus } from '../payments/payment-gateway.js';
 import type { PayoutAccount, PayoutAccountStore } from '../payments/payout-accounts.js';
-import { batchGet, documentClient } from './dynamodb-document.js';
+import { batchGet, conditionalWrite, documentClient } from './dynamodb-document.js';
 
 const key = (userId: string) => ({ pk: `USER#${userId}`, sk: 'PAYOUT_ACCOUNT' });
-
-async function conditional(write: Promise<unknown>): Promise<boolean> {
-  try {
-    await write;
-    return true;
-  } catch (err) {
-    if (err instanceof ConditionalCheckFailedException) return false;
-    throw err;
-  }
-}
 
 export class DynamoDbPayoutAccounts implements PayoutAccountStore {
   private readonly doc: DynamoDBDocumentClient;
@@ -41,11 +31,11 @@ export class DynamoDbPayoutAccounts implements PayoutAccountStore {
   }
 
   create(account: PayoutAccount) {
-    return conditional(this.doc.send(new PutCommand({ TableName: this.table, Item: { ...key(account.userId), account }, ConditionExpression: 'attribute_not_exists(pk)' })));
+    return conditionalWrite(this.doc.send(new PutCommand({ TableName: this.table, Item: { ...key(account.userId), account }, ConditionExpression: 'attribute_not_exists(pk)' })));
   }
 
   updateStatus(userId: string, accountId: string, status: ConnectedAccountStatus, statusAt: string) {
-    return conditional(
+    return conditionalWrite(
       this.doc.send(
         new UpdateCommand({
           TableName: this.table,

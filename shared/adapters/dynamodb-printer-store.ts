@@ -1,10 +1,10 @@
 // Printers in the single table: PRINTER#id / PRINTER, a pointer per operator (OPERATOR#id / PRINTER#id), and gsi1 as
 // the public list of printers, newest first.
-import { ConditionalCheckFailedException, TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PrinterStore } from '../printers/ports.js';
 import type { Printer } from '../printers/printer.js';
-import { batchGet, documentClient, sortKeysUnder } from './dynamodb-document.js';
+import { batchGet, conditionalWrite, documentClient, sortKeysUnder } from './dynamodb-document.js';
 
 const key = (id: string) => ({ pk: `PRINTER#${id}`, sk: 'PRINTER' });
 const list = 'CATALOGUE#PRINTER';
@@ -45,15 +45,9 @@ export class DynamoDbPrinterStore implements PrinterStore {
   }
 
   async save(p: Printer, expectedRevision: number) {
-    try {
-      await this.doc.send(
-        new PutCommand({ TableName: this.table, Item: this.item(p), ConditionExpression: '#p.#r = :r', ExpressionAttributeNames: { '#p': 'printer', '#r': 'revision' }, ExpressionAttributeValues: { ':r': expectedRevision } }),
-      );
-      return true;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
-    }
+    return conditionalWrite(
+      this.doc.send(new PutCommand({ TableName: this.table, Item: this.item(p), ConditionExpression: '#p.#r = :r', ExpressionAttributeNames: { '#p': 'printer', '#r': 'revision' }, ExpressionAttributeValues: { ':r': expectedRevision } })),
+    );
   }
 
   async listByOperator(operatorId: string) {

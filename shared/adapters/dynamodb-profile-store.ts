@@ -1,7 +1,7 @@
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Profile, ProfileStore } from '../profiles/profile.js';
-import { documentClient } from './dynamodb-document.js';
+import { conditionalWrite, documentClient } from './dynamodb-document.js';
 
 const key = (userId: string) => ({ pk: `USER#${userId}`, sk: 'PROFILE' });
 
@@ -22,8 +22,8 @@ export class DynamoDbProfileStore implements ProfileStore {
   }
 
   async put(profile: Profile, expectedVersion: number): Promise<boolean> {
-    try {
-      await this.doc.send(
+    return conditionalWrite(
+      this.doc.send(
         new PutCommand({
           TableName: this.tableName,
           Item: { ...key(profile.userId), ...profile },
@@ -31,11 +31,7 @@ export class DynamoDbProfileStore implements ProfileStore {
           ExpressionAttributeNames: expectedVersion === 0 ? undefined : { '#v': 'version' },
           ExpressionAttributeValues: expectedVersion === 0 ? undefined : { ':v': expectedVersion },
         }),
-      );
-      return true;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
-    }
+      ),
+    );
   }
 }

@@ -1,8 +1,8 @@
 // Carriers' shipments in the single table: SHIPMENT#<orderId>, listed per carrier, newest first, on gsi1.
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Shipment, Shipments } from '../partners/shipments.js';
-import { documentClient } from './dynamodb-document.js';
+import { conditionalWrite, documentClient } from './dynamodb-document.js';
 
 export class DynamoDbShipments implements Shipments {
   private readonly doc: DynamoDBDocumentClient;
@@ -18,13 +18,7 @@ export class DynamoDbShipments implements Shipments {
   }
 
   async create(s: Shipment) {
-    try {
-      await this.doc.send(new PutCommand({ TableName: this.table, Item: this.item(s), ConditionExpression: 'attribute_not_exists(pk)' }));
-      return true;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
-    }
+    return conditionalWrite(this.doc.send(new PutCommand({ TableName: this.table, Item: this.item(s), ConditionExpression: 'attribute_not_exists(pk)' })));
   }
 
   async get(orderId: string) {

@@ -1,8 +1,8 @@
 // Issued tags in the single table: TAG#<gtin>#<serial> / TAG, the read counter advanced with a conditional update.
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TagRecord, TagStore } from '../tags/ports.js';
-import { documentClient } from './dynamodb-document.js';
+import { conditionalWrite, documentClient } from './dynamodb-document.js';
 
 const key = (gtin: string, serial: string) => ({ pk: `TAG#${gtin}#${serial}`, sk: 'TAG' });
 
@@ -16,11 +16,7 @@ export class DynamoDbTagStore implements TagStore {
   }
 
   async put(tag: TagRecord) {
-    try {
-      await this.doc.send(new PutCommand({ TableName: this.table, Item: { ...key(tag.gtin, tag.serial), ...tag }, ConditionExpression: 'attribute_not_exists(pk)' }));
-    } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
-    }
+    await conditionalWrite(this.doc.send(new PutCommand({ TableName: this.table, Item: { ...key(tag.gtin, tag.serial), ...tag }, ConditionExpression: 'attribute_not_exists(pk)' })));
   }
 
   async get(gtin: string, serial: string) {
@@ -31,14 +27,8 @@ export class DynamoDbTagStore implements TagStore {
   }
 
   async advanceCounter(gtin: string, serial: string, counter: number) {
-    try {
-      await this.doc.send(
-        new UpdateCommand({ TableName: this.table, Key: key(gtin, serial), UpdateExpression: 'SET lastCounter = :c', ConditionExpression: 'attribute_exists(pk) AND lastCounter < :c', ExpressionAttributeValues: { ':c': counter } }),
-      );
-      return true;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
-    }
+    return conditionalWrite(
+      this.doc.send(new UpdateCommand({ TableName: this.table, Key: key(gtin, serial), UpdateExpression: 'SET lastCounter = :c', ConditionExpression: 'attribute_exists(pk) AND lastCounter < :c', ExpressionAttributeValues: { ':c': counter } })),
+    );
   }
 }

@@ -1,23 +1,13 @@
 // Outbound webhook endpoints and deliveries in the single table. Endpoints live under their partner
 // (PARTNER#<id> / WEBHOOK_ENDPOINT#<endpointId>); a delivery is its own item (WEBHOOK_DELIVERY#<id>), written on its
 // revision, and listed per partner, newest first, on gsi1.
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { WebhookDeliveries, WebhookDelivery, WebhookEndpoint, WebhookEndpoints } from '../partners/outbound-webhooks.js';
-import { documentClient, itemsUnder } from './dynamodb-document.js';
+import { conditionalWrite, documentClient, itemsUnder } from './dynamodb-document.js';
 
 const endpointKey = (partnerId: string, endpointId: string) => ({ pk: `PARTNER#${partnerId}`, sk: `WEBHOOK_ENDPOINT#${endpointId}` });
 const deliveryKey = (deliveryId: string) => ({ pk: `WEBHOOK_DELIVERY#${deliveryId}`, sk: 'DELIVERY' });
-
-const conditional = async (write: () => Promise<unknown>): Promise<boolean> => {
-  try {
-    await write();
-    return true;
-  } catch (err) {
-    if (err instanceof ConditionalCheckFailedException) return false;
-    throw err;
-  }
-};
 
 export class DynamoDbWebhookEndpoints implements WebhookEndpoints {
   private readonly doc: DynamoDBDocumentClient;
@@ -43,11 +33,11 @@ export class DynamoDbWebhookEndpoints implements WebhookEndpoints {
 
   /** Overwrites an existing endpoint only: a save racing a delete must not bring the endpoint back. */
   async save(e: WebhookEndpoint) {
-    await conditional(() => this.doc.send(new PutCommand({ TableName: this.table, Item: { ...endpointKey(e.partnerId, e.endpointId), endpoint: e }, ConditionExpression: 'attribute_exists(pk)' })));
+    await conditionalWrite(this.doc.send(new PutCommand({ TableName: this.table, Item: { ...endpointKey(e.partnerId, e.endpointId), endpoint: e }, ConditionExpression: 'attribute_exists(pk)' })));
   }
 
   async delete(partnerId: string, endpointId: string) {
-    return conditional(() => this.doc.send(new DeleteCommand({ TableName: this.table, Key: endpointKey(partnerId, endpointId), ConditionExpression: 'attribute_exists(pk)' })));
+    return conditionalWrite(this.doc.send(new DeleteCommand({ TableName: this.table, Key: endpointKey(partnerId, endpointId), ConditionExpression: 'attribute_exists(pk)' })));
   }
 }
 
@@ -65,7 +55,7 @@ export class DynamoDbWebhookDeliveries implements WebhookDeliveries {
   }
 
   async create(d: WebhookDelivery) {
-    return conditional(() => this.doc.send(new PutCommand({ TableName: this.table, Item: this.item(d), ConditionExpression: 'attribute_not_exists(pk)' })));
+    return conditionalWrite(this.doc.send(new PutCommand({ TableName: this.table, Item: this.item(d), ConditionExpression: 'attribute_not_exists(pk)' })));
   }
 
   async get(deliveryId: string) {
@@ -74,7 +64,7 @@ export class DynamoDbWebhookDeliveries implements WebhookDeliveries {
   }
 
   async save(d: WebhookDelivery, expectedRevision: number) {
-    return conditional(() => this.doc.send(new PutCommand({ TableName: this.table, Item: this.item(d), ConditionExpression: 'revision = :r', ExpressionAttributeValues: { ':r': expectedRevision } })));
+    return conditionalWrite(this.doc.send(new PutCommand({ TableName: this.table, Item: this.item(d), ConditionExpression: 'revision = :r', ExpressionAttributeValues: { ':r': expectedRevision } })));
   }
 
   async listByPartner(partnerId: string, limit: number) {
