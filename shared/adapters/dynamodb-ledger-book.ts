@@ -10,7 +10,6 @@
 // tip with only this event's mark) rather than a GetItem each.
 import { TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, type BatchGetCommandInput, type DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { Conflict, DependencyUnavailable } from '../errors.js';
 import type { AssetState, CommittedStep, LedgerBook, LedgerBookState, PlannedStep, StepRecord } from '../ledger/ports.js';
 import { conditionalWrite, documentClient } from './dynamodb-document.js';
@@ -96,13 +95,8 @@ export class DynamoDbLedgerBook implements LedgerBook {
     };
     const conflict = () => new Conflict(`The tip of ${step.asset.assetKey} moved past ${step.previousTip ?? '(create)'}; step ${step.eventId} cannot complete`);
     if (step.previousTip !== undefined) {
-      try {
-        await this.doc.send(new UpdateCommand(moveTip));
-        return;
-      } catch (err) {
-        if (err instanceof ConditionalCheckFailedException) throw conflict();
-        throw err;
-      }
+      if (!(await conditionalWrite(this.doc.send(new UpdateCommand(moveTip))))) throw conflict();
+      return;
     }
     const committed: CommittedStep = { eventId: step.eventId, status: 'committed', txId: step.tx.id };
     try {
