@@ -13,7 +13,8 @@ import { signReport, type DeviceKeys } from '../shared/printing/device-keys.js';
 import { openPrintFile } from '../shared/printing/print-file-seal.js';
 import { SimulatedTag } from '../shared/tags/sun.js';
 import { defaultProfile } from '../shared/slicing/printer-profile.js';
-import { simulateGcode } from '../shared/slicing/simulate.js';
+import { simulateGcode, type Simulation } from '../shared/slicing/simulate.js';
+import { LRUCache } from 'lru-cache';
 import { fitsBuildVolume } from '../shared/designs/printability.js';
 import type { PrintabilityQuestion } from '../shared/printers/printability-proof.js';
 import { declaredLot } from '../shared/printers/printer.js';
@@ -85,6 +86,10 @@ export async function startPrinterAgent(o: PrinterAgentOptions) {
   let bedC = 23;
   let config: Record<string, unknown> = {};
   let current: { jobId: string; cancel: boolean } | undefined;
+  // The print's timeline by its G-code's SHA-256, which openPrintFile has checked against the bytes: a printer is sent
+  // the same G-code again and again (a popular design in one material and profile), and simulating it takes longer than
+  // anything else the agent does for a job. Read only.
+  const plans = new LRUCache<string, Simulation>({ max: 16 });
   let progress: { jobId: string; layer: number; layers: number; percent: number } | null = null;
   const alerts: { type: string; at: string; jobId?: string; detail?: string }[] = [];
   /** Offers waiting for the operator's decision, by job id. */
@@ -305,7 +310,8 @@ export async function startPrinterAgent(o: PrinterAgentOptions) {
       if (!res.ok) throw new Error(`the print file could not be downloaded (${res.status})`);
       const gcode = openPrintFile(new Uint8Array(await res.arrayBuffer()), { printerId: o.thing, ...o.keys.encryption }, { jobId: job.jobId, gcodeSha256: job.gcodeSha256, now: new Date() });
       await writeFile(file, gcode, { mode: 0o600 });
-      const plan = simulateGcode(gcode.toString('utf8'), defaultProfile.limits);
+      let plan = plans.get(job.gcodeSha256);
+      if (!plan) plans.set(job.gcodeSha256, (plan = simulateGcode(gcode.toString('utf8'), defaultProfile.limits)));
       await publish('status', { jobId: job.jobId, event: 'accepted', layers: plan.layers.length, estimatedSeconds: Math.round(plan.seconds) });
       const total = plan.seconds || 1;
       const perMm = 100 / material.spoolMm;
