@@ -1,9 +1,9 @@
 // Each party's conversations in the single table: CONVERSATIONS#<party> / ORDER#<orderId>, holding the latest message.
 // A write only moves an entry forward in time, so messages recorded out of order leave the newest in place.
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ConversationEntry, ConversationIndex, OrderMessage } from '../orders/messages.js';
-import { documentClient, itemsUnder } from './dynamodb-document.js';
+import { conditionalWrite, documentClient, itemsUnder } from './dynamodb-document.js';
 
 export class DynamoDbConversations implements ConversationIndex {
   private readonly doc: DynamoDBDocumentClient;
@@ -16,9 +16,10 @@ export class DynamoDbConversations implements ConversationIndex {
 
   async record(parties: readonly string[], m: OrderMessage) {
     await Promise.all(
-      parties.map(async (party) => {
-        try {
-          await this.doc.send(
+      parties.map((party) =>
+        // A refusal means a newer message is already the entry's: nothing to do.
+        conditionalWrite(
+          this.doc.send(
             new UpdateCommand({
               TableName: this.table,
               Key: { pk: `CONVERSATIONS#${party}`, sk: `ORDER#${m.orderId}` },
@@ -27,11 +28,9 @@ export class DynamoDbConversations implements ConversationIndex {
               ExpressionAttributeNames: { '#last': 'last' },
               ExpressionAttributeValues: { ':o': m.orderId, ':m': m, ':at': `${m.at}#${m.messageId}` },
             }),
-          );
-        } catch (err) {
-          if (!(err instanceof ConditionalCheckFailedException)) throw err;
-        }
-      }),
+          ),
+        ),
+      ),
     );
   }
 
