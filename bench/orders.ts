@@ -7,7 +7,8 @@
 // ORDERS_BENCH_CONCURRENCY (orders in flight, default = printers), ORDERS_BENCH_SECONDS (time box, default 150),
 // ORDERS_BENCH_POLL_MS (status polling interval, default 100; each wait's first poll comes after 85 % of its recent
 // median), ORDERS_BENCH_WARMUP (orders run, unmeasured, before the
-// load: default 200, see below), ORDERS_BENCH_MATCH ('auto', the default: no printerId,
+// load: default 450, see below), ORDERS_BENCH_JIT (the JVM compilers of DynamoDB Local: 'optimizing', the default, as
+// `npm start` runs it, or 'quick', as the tests do; see JvmCompilers in local/servers/dynamodb.ts), ORDERS_BENCH_MATCH ('auto', the default: no printerId,
 // the platform matches; 'chosen': customer k always picks printer k mod N, which sidesteps the match),
 // ORDERS_BENCH_STORAGE ('memory', the default where /dev/shm exists: the platform's data directory on tmpfs and
 // DynamoDB Local in its own -inMemory mode; 'disk': the data directory in the system's temporary directory, DynamoDB
@@ -280,7 +281,8 @@ export async function runOrdersBench() {
   const printers = envInt('ORDERS_BENCH_PRINTERS', 8);
   const concurrency = envInt('ORDERS_BENCH_CONCURRENCY', printers);
   const timeBoxMs = envInt('ORDERS_BENCH_SECONDS', 150) * 1000;
-  const warmup = envInt('ORDERS_BENCH_WARMUP', 200);
+  const warmup = envInt('ORDERS_BENCH_WARMUP', 450);
+  const jit = process.env.ORDERS_BENCH_JIT === 'quick' ? 'quick' : 'optimizing';
   const pollMs = envInt('ORDERS_BENCH_POLL_MS', 100);
   const match = process.env.ORDERS_BENCH_MATCH === 'chosen' ? 'chosen' : 'auto';
   const storage = process.env.ORDERS_BENCH_STORAGE === 'disk' || !existsSync('/dev/shm') ? 'disk' : 'memory';
@@ -288,7 +290,7 @@ export async function runOrdersBench() {
 
   const speedBefore = machineSpeed();
   const setupStart = performance.now();
-  const t: TestPlatform = await startTestPlatform(storage === 'memory' ? { parentDir: '/dev/shm', dynamoDbStorage: 'memory' } : {});
+  const t: TestPlatform = await startTestPlatform({ ...(storage === 'memory' ? { parentDir: '/dev/shm', dynamoDbStorage: 'memory' as const } : {}), dynamoDbJit: jit });
   const fleet = await startPrinterFleet();
   try {
     const api = async <T>(path: string, as?: string, init: RequestInit = {}, expect?: number[]): Promise<{ status: number; body: T }> => {
@@ -461,8 +463,10 @@ export async function runOrdersBench() {
     // many orders: after 16 warm-up orders the rate still rose along the load (600 orders measured, by 50: 395 454 475
     // 418 461 480 518 520 550 523 515/min; three more runs alike, the second half 10 to 20 % above the first), and
     // alternating runs measured 10 to 14 % more after 200 warm-up orders than after 16 (477 against 417, 425 against
-    // 385/min, at b3a02f6). `ordersPerMinuteBySegment` shows whether the measured part was steady.
-    const warm = await runLoad(warmup, 120_000);
+    // 385/min, at b3a02f6). DynamoDB Local's JVM, run as `npm start` runs it (both compilers), gets its optimizing
+    // compiler's code only after about 24,000 requests, some 550 orders with the setup's: 450 warm-up orders put the
+    // measured part past that. `ordersPerMinuteBySegment` shows whether the measured part was steady.
+    const warm = await runLoad(warmup, 300_000);
     if (warm.errors.length || (warm.ended.completed ?? 0) < warmup) throw new Error(`the warm-up orders did not all complete: ${JSON.stringify(warm.ended)} ${warm.errors.join('; ')}`);
 
     const requests = countRequests();
@@ -578,7 +582,7 @@ export async function runOrdersBench() {
         note: 'The local Step Functions consumes state events asynchronously, so StateEntered/Exited can lag the task events slightly (and ExecutionStarted can come after the first TaskScheduled).',
       },
       machineSpeed: { what: 'ms for a fixed CPU task (200,000 chained SHA-256), before setup and after the load: lower is faster', before: speedBefore, after: machineSpeed() },
-      setup: { match, storage, printers, concurrency, pollMs, timeScale, warmupOrders: warmup, orderLimit: count, timeBoxSeconds: timeBoxMs / 1000, setupSeconds: Math.round(setupMs / 100) / 10, httpRequests },
+      setup: { match, storage, jit, printers, concurrency, pollMs, timeScale, warmupOrders: warmup, orderLimit: count, timeBoxSeconds: timeBoxMs / 1000, setupSeconds: Math.round(setupMs / 100) / 10, httpRequests },
       note: 'The platform and the customers’ load share one process (the printer agents run in a worker thread of it) on this machine, which other work may share too.',
     };
   } finally {

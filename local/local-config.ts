@@ -27,6 +27,11 @@ export const LocalConfig = z.object({
    * even on a tmpfs, SQLite's page writes and journal make thousands of system calls per order.
    */
   DPM_DYNAMODB_STORAGE: z.enum(['disk', 'memory']).default('disk'),
+  /**
+   * The JVM compilers DynamoDB Local runs with: `optimizing` (the JVM's default, for a platform that runs for long:
+   * `npm start`) or `quick` (for one that lives for minutes: the tests and the demo ask for it). See JvmCompilers.
+   */
+  DPM_DYNAMODB_JIT: z.enum(['quick', 'optimizing']).default('optimizing'),
   /** How often the ledger node cuts a block. */
   DPM_LEDGER_BLOCK_MS: z.coerce.number().int().min(5).max(10_000).default(100),
   DPM_LOG: z.enum(['quiet', 'info', 'debug']).default('info'),

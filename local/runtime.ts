@@ -60,7 +60,7 @@ export async function startPlatform(cfg: LocalConfig, log: Log = () => undefined
   try {
     // Independent servers start together; DynamoDB Local's JVM is the slowest.
     const [dynamo, s3, kms, cognito, mqtt, ledger] = await Promise.all([
-      startDynamoDb({ port: cfg.DPM_PORT_DYNAMODB, host, dataDir: join(dir, 'dynamodb'), inMemory: cfg.DPM_DYNAMODB_STORAGE === 'memory' }).then(track),
+      startDynamoDb({ port: cfg.DPM_PORT_DYNAMODB, host, dataDir: join(dir, 'dynamodb'), inMemory: cfg.DPM_DYNAMODB_STORAGE === 'memory', compilers: cfg.DPM_DYNAMODB_JIT }).then(track),
       startS3({
         port: cfg.DPM_PORT_S3,
         host,

@@ -19,6 +19,8 @@ export interface DynamoDbOptions {
   dataDir: string;
   /** DynamoDB Local's own -inMemory mode instead of files under `dataDir`: the tables go when it stops. */
   inMemory?: boolean;
+  /** The JVM's compilers (see JvmCompilers); `quick` unless given. */
+  compilers?: JvmCompilers;
   /** How long to wait for the JVM to answer; it takes ~2 s on a quiet 2-core machine. */
   startTimeoutMs?: number;
 }
@@ -31,14 +33,24 @@ export async function reservePort(port: number, host: string, component: string)
   return chosen;
 }
 
-export const javaEnvironment = {
-  // DynamoDB Local sends usage telemetry to AWS unless told not to; nothing of a local platform leaves the machine.
-  DDB_LOCAL_TELEMETRY: '0',
-  // The JVM's optimizing compiler (C2) spent more CPU than the requests themselves over a one-minute run of orders
-  // (11.5 s of 26 s, measured with jstack), and platforms here mostly live for seconds or minutes (tests, demo). The
-  // quick compiler alone and the serial collector cost a little steady-state speed for much less CPU on 2 cores.
-  JDK_JAVA_OPTIONS: '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC',
-};
+/**
+ * Which of the JVM's compilers DynamoDB Local runs with. `quick`: the quick compiler (C1) alone, for platforms that
+ * live for seconds or minutes (tests, the demo): the optimizing compiler (C2) spent more CPU than the requests
+ * themselves over a one-minute run of orders (11.5 s of 26 s, measured with jstack). `optimizing`: the JVM's default
+ * tiered compilation, for a platform that runs for long (`npm start`): C2 costs more at first and overtakes C1 after
+ * about 24,000 requests (some 550 orders), then spends about a quarter less of the JVM's CPU on each request (orders
+ * benchmark after 450 warm-up orders, alternating: 8.7 s against 12.0 and 16.4 s per 300 orders).
+ */
+export type JvmCompilers = 'quick' | 'optimizing';
+
+/** The variables the JVM is started with. The serial collector either way: its pauses were about 5 ms, 40 in 85 s. */
+export function javaEnvironment(compilers: JvmCompilers = 'quick') {
+  return {
+    // DynamoDB Local sends usage telemetry to AWS unless told not to; nothing of a local platform leaves the machine.
+    DDB_LOCAL_TELEMETRY: '0',
+    JDK_JAVA_OPTIONS: compilers === 'quick' ? '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC' : '-XX:+UseSerialGC',
+  };
+}
 
 function withEnv<T>(vars: Record<string, string>, f: () => T): T {
   const before = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
@@ -73,7 +85,7 @@ async function startDynamoDbOnce(opts: DynamoDbOptions): Promise<LocalServer> {
   if (!opts.inMemory) await mkdir(opts.dataDir, { recursive: true });
   // The spawn helper takes no extra arguments but passes our environment on (copied at the call), so the child's
   // settings go in variables set for that call alone. Without a path it runs -inMemory.
-  const child = withEnv(javaEnvironment, () => spawn({ port, ...(opts.inMemory ? {} : { path: opts.dataDir }), sharedDb: true, stdio: 'pipe' }));
+  const child = withEnv(javaEnvironment(opts.compilers), () => spawn({ port, ...(opts.inMemory ? {} : { path: opts.dataDir }), sharedDb: true, stdio: 'pipe' }));
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
   child.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));

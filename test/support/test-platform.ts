@@ -19,9 +19,9 @@ export interface TestPlatform {
 }
 
 /** `parentDir`: where the temporary data directory goes (the system's temporary directory unless given). */
-export async function startTestPlatform(opts: { parentDir?: string; dynamoDbStorage?: 'disk' | 'memory' } = {}): Promise<TestPlatform> {
+export async function startTestPlatform(opts: { parentDir?: string; dynamoDbStorage?: 'disk' | 'memory'; dynamoDbJit?: 'quick' | 'optimizing' } = {}): Promise<TestPlatform> {
   const dataDir = await mkdtemp(join(opts.parentDir ?? tmpdir(), 'dpm-e2e-'));
-  const env: NodeJS.ProcessEnv = { DPM_DATA_DIR: dataDir, DPM_LOG: 'quiet', DPM_DYNAMODB_STORAGE: opts.dynamoDbStorage ?? 'disk' };
+  const env: NodeJS.ProcessEnv = { DPM_DATA_DIR: dataDir, DPM_LOG: 'quiet', DPM_DYNAMODB_STORAGE: opts.dynamoDbStorage ?? 'disk', DPM_DYNAMODB_JIT: opts.dynamoDbJit ?? 'quick' };
   for (const v of portVars) env[v] = '0';
   const platform = await startPlatform(readLocalConfig(env));
   const tokens: Record<string, string> = {};

@@ -29,4 +29,15 @@ describe('local configuration', () => {
     expect(readLocalConfig({ DPM_DYNAMODB_STORAGE: 'memory' }).DPM_DYNAMODB_STORAGE).toBe('memory');
     expect(() => readLocalConfig({ DPM_DYNAMODB_STORAGE: 'tmpfs' })).toThrow(/DPM_DYNAMODB_STORAGE/);
   });
+
+  it('runs DynamoDB Local with both JVM compilers unless told quick, and names a wrong choice', async () => {
+    const { readLocalConfig } = await import('../../local/local-config.js');
+    const { javaEnvironment } = await import('../../local/servers/dynamodb.js');
+    expect(readLocalConfig({}).DPM_DYNAMODB_JIT).toBe('optimizing');
+    expect(readLocalConfig({ DPM_DYNAMODB_JIT: 'quick' }).DPM_DYNAMODB_JIT).toBe('quick');
+    expect(() => readLocalConfig({ DPM_DYNAMODB_JIT: 'c2' })).toThrow(/DPM_DYNAMODB_JIT/);
+    expect(javaEnvironment('quick').JDK_JAVA_OPTIONS).toContain('-XX:TieredStopAtLevel=1');
+    expect(javaEnvironment('optimizing').JDK_JAVA_OPTIONS).not.toContain('TieredStopAtLevel');
+    expect(javaEnvironment().JDK_JAVA_OPTIONS).toBe(javaEnvironment('quick').JDK_JAVA_OPTIONS);
+  });
 });

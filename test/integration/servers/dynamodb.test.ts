@@ -31,9 +31,28 @@ describe.runIf(process.platform === 'linux')('DynamoDB Local', () => {
     expect(java, 'a child process started on the data directory').toBeDefined();
     const env = readFileSync(`/proc/${java}/environ`, 'utf8').split('\0');
     expect(env).toContain('DDB_LOCAL_TELEMETRY=0');
-    expect(env).toContain(`JDK_JAVA_OPTIONS=${javaEnvironment.JDK_JAVA_OPTIONS}`);
+    expect(env).toContain(`JDK_JAVA_OPTIONS=${javaEnvironment().JDK_JAVA_OPTIONS}`);
     // Set for the spawn alone, not left in this process's environment.
     expect(process.env.JDK_JAVA_OPTIONS).toBe(optionsBefore);
+  });
+});
+
+describe.runIf(process.platform === 'linux')('DynamoDB Local with both JVM compilers', () => {
+  it('is started without the quick-compiler-only option when asked for the optimizing one', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'dpm-ddb-c2-'));
+    const server = await startDynamoDb({ dataDir: dir, inMemory: true, compilers: 'optimizing' });
+    try {
+      expect((await server.health()).ok).toBe(true);
+      const port = String(new URL(server.url).port);
+      const java = childrenOf('self').find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(port));
+      expect(java, 'a child process started on the port').toBeDefined();
+      const env = readFileSync(`/proc/${java}/environ`, 'utf8').split('\0');
+      expect(env).toContain(`JDK_JAVA_OPTIONS=${javaEnvironment('optimizing').JDK_JAVA_OPTIONS}`);
+      expect(env.find((v) => v.startsWith('JDK_JAVA_OPTIONS='))).not.toContain('TieredStopAtLevel');
+    } finally {
+      await server.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
