@@ -1,6 +1,7 @@
 // Orders end to end: the whole platform in-process, N virtual printers at maximum time acceleration, and customers
-// placing orders with a fixed number in flight (≈ one per printer: a printer takes one job at a time and rejects
-// offers while busy). Each order is polled until shipped, its delivery confirmed, and polled until completed.
+// (in a worker thread, see customers.ts) placing orders with a fixed number in flight (≈ one per printer: a printer
+// takes one job at a time and rejects offers while busy). Each order is polled until shipped, its delivery
+// confirmed, and polled until completed.
 // Reported: orders completed per minute, end-to-end latency, refunds/cancellations, and per-step durations of the
 // workflow's non-callback tasks from the local Step Functions execution histories.
 // Sizes: ORDERS_BENCH_COUNT (orders, default 300), ORDERS_BENCH_PRINTERS (default 8),
@@ -25,7 +26,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { OutgoingMessage, type ClientRequest } from 'node:http';
 import { join } from 'node:path';
-import { benchAddress } from './lib.js';
+import { segment, startCustomers, type LoadConfig } from './customers.js';
 import { startPrinterFleet } from './printer-fleet.js';
 import { localCredentials, localRegion } from '../local/servers/local-aws.js';
 import { generateDeviceKeys, publicKeys } from '../shared/printing/device-keys.js';
@@ -38,8 +39,6 @@ const envInt = (name: string, dflt: number) => {
 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-/** Orders per segment of `ordersPerMinuteBySegment`. */
-const segment = 50;
 
 export function percentile(sorted: readonly number[], p: number): number | null {
   if (!sorted.length) return null;
@@ -53,17 +52,6 @@ const summary = (values: number[]) => {
   return { n: s.length, p50Ms: r(percentile(s, 50)), p99Ms: r(percentile(s, 99)), maxMs: r(s.at(-1) ?? null) };
 };
 
-interface OrderView {
-  orderId: string;
-  status: string;
-  updatedAt: string;
-  /** `at`: when the platform handed the product to the carrier. */
-  shipment?: { at?: string };
-  attempts: { printerId: string; outcome: string; reason?: string }[];
-  failure?: { error: string; cause: string };
-}
-
-const terminal = new Set(['completed', 'refunded', 'cancelled']);
 /** The steps that run a task and return (no task token): their duration is the platform's own work. */
 const nonCallbackSteps = ['ReserveLicense', 'ChargeEscrow', 'TagProduct', 'ShipProduct', 'ReleaseEscrow'];
 const callbackSteps = ['Dispatch', 'Print', 'AwaitDelivery'];
@@ -292,6 +280,7 @@ export async function runOrdersBench() {
   const setupStart = performance.now();
   const t: TestPlatform = await startTestPlatform({ ...(storage === 'memory' ? { parentDir: '/dev/shm', dynamoDbStorage: 'memory' as const } : {}), dynamoDbJit: jit });
   const fleet = await startPrinterFleet();
+  const customers = startCustomers();
   try {
     const api = async <T>(path: string, as?: string, init: RequestInit = {}, expect?: number[]): Promise<{ status: number; body: T }> => {
       const res = await t.api(path, as, init);
@@ -343,120 +332,6 @@ export async function runOrdersBench() {
       (await api<{ printerId: string; terms: { version: number } }[]>('/printers', undefined, {}, [200])).body.map((p) => [p.printerId, p.terms.version]),
     );
 
-    // The load: `concurrency` customers, each placing an order and following it to its end, until `limit` orders are
-    // placed or the time box is over.
-    const runLoad = async (limit: number, boxMs: number) => {
-      const latencies: number[] = [];
-      /** When each completed order was seen completed, in order: the rate along the load, by segments. */
-      const completedAt: number[] = [];
-      const toShipped: number[] = [];
-      const ended: Record<string, number> = {};
-      const failures: Record<string, number> = {};
-      const attemptsHistogram: Record<string, number> = {};
-      const rejections: Record<string, number> = {};
-      const errors: string[] = [];
-      let placed = 0;
-      let deliveryRetries = 0;
-      let httpRequests = 0;
-      const started = performance.now();
-      const deadline = started + boxMs;
-
-      // The customers' polls are load the platform serves: each is a gateway request and a DynamoDB read. A poll long
-      // before the order can have moved only adds that load, so the first poll of each wait comes after 85 % of the
-      // median time that wait took lately (the spread is narrow: placed to shipped, p50 about 1.07 s and p99 1.63 s);
-      // from there on every `pollMs`. That is tuned for the load, not for the latency: the median is of when the
-      // customers saw each step, which includes their own wait, so for a step quicker than several polls' round trips
-      // (delivered to completed: about 40 ms) the first poll settles later than the step (`pollLag` reports by how
-      // much: p50 about 170 ms for each wait, measured). Anchoring it on the order's own timestamps instead was
-      // tried: the lag fell to about 80 ms per wait, but the orders did not finish sooner (the platform's own time to
-      // shipped rose by as much, with more orders inside it at once), and the extra polls (gateway requests per order
-      // 4.3 → 5.7) lowered the rate a little. The rate is limited by CPU, not by the customers' waits.
-      const recent = { shipped: [] as number[], completed: [] as number[] };
-      /** How long after the platform made each step the customer saw it, by the order's timestamps (same clock). */
-      const lag = { shipped: [] as number[], completed: [] as number[] };
-      const lagged = (phase: keyof typeof lag, at: string | undefined) => {
-        const t = Date.parse(at ?? '');
-        if (!Number.isNaN(t)) lag[phase].push(Date.now() - t);
-      };
-      const firstPollDelay = (phase: keyof typeof recent) => {
-        const v = [...recent[phase]].sort((a, b) => a - b);
-        return v.length < 5 ? 0 : 0.85 * v[Math.floor(v.length / 2)]!;
-      };
-      const took = (phase: keyof typeof recent, ms: number) => {
-        recent[phase].push(ms);
-        if (recent[phase].length > 50) recent[phase].shift();
-      };
-      const poll = async (orderId: string, done: (o: OrderView) => boolean, firstDelayMs = 0): Promise<OrderView> => {
-        if (firstDelayMs > 0) await sleep(firstDelayMs);
-        for (;;) {
-          httpRequests++;
-          const o = (await api<OrderView>(`/orders/${orderId}`, 'customer', {}, [200])).body;
-          if (done(o)) return o;
-          if (performance.now() > deadline + 60_000) throw new Error(`order ${orderId} stuck in ${o.status}`);
-          await sleep(pollMs);
-        }
-    };
-
-    const customer = async (k: number) => {
-      const printerId = printerIds[k % printerIds.length]!;
-      const choice = match === 'chosen' ? { printerId, acceptedPrinterTermsVersion: termsVersion.get(printerId) } : {};
-      while (placed < limit && performance.now() < deadline) {
-        placed++;
-        const t0 = performance.now();
-        try {
-          httpRequests++;
-          const res = await api<OrderView>(
-            '/orders', 'customer',
-            { method: 'POST', body: JSON.stringify({ clientOrderId: crypto.randomUUID(), designId, material: 'PLA', acceptedLicenseVersion: 1, paymentMethod: 'pm_card_visa', deliverTo: benchAddress, ...choice }) },
-            [201],
-          );
-          const orderId = res.body.orderId;
-          let o = await poll(orderId, (x) => x.status === 'shipped' || terminal.has(x.status), firstPollDelay('shipped'));
-          if (o.status === 'shipped') {
-            lagged('shipped', o.shipment?.at);
-            toShipped.push(performance.now() - t0);
-            took('shipped', performance.now() - t0);
-            // 'shipped' shows before the workflow waits for the delivery (ShipProduct, then AwaitDelivery); a
-            // confirmation in between is kept for the delivery step. A 409 (the order kept changing under it) is retried.
-            for (let i = 0; ; i++) {
-              httpRequests++;
-              const r = await api(`/orders/${orderId}/delivery`, 'customer', { method: 'POST' }, [202, 409]);
-              if (r.status === 202) break;
-              if (i >= 200) throw new Error(`delivery of ${orderId} still refused: ${JSON.stringify(r.body)}`);
-              deliveryRetries++;
-              await sleep(pollMs);
-            }
-            const confirmed = performance.now();
-            o = await poll(orderId, (x) => terminal.has(x.status), firstPollDelay('completed'));
-            took('completed', performance.now() - confirmed);
-            if (o.status === 'completed') lagged('completed', o.updatedAt);
-          }
-          ended[o.status] = (ended[o.status] ?? 0) + 1;
-          if (o.status === 'completed') {
-            const doneAt = performance.now();
-            latencies.push(doneAt - t0);
-            completedAt.push(doneAt);
-          }
-          if (o.failure) failures[o.failure.error] = (failures[o.failure.error] ?? 0) + 1;
-          attemptsHistogram[String(o.attempts.length)] = (attemptsHistogram[String(o.attempts.length)] ?? 0) + 1;
-          for (const a of o.attempts) {
-            if (a.outcome === 'rejected' || a.outcome === 'failed' || a.outcome === 'timed-out') {
-              const why = `${a.outcome}: ${(a.reason ?? '').replace(/job \S+/, 'job …')}`;
-              rejections[why] = (rejections[why] ?? 0) + 1;
-            }
-          }
-        } catch (err) {
-          ended.error = (ended.error ?? 0) + 1;
-          if (errors.length < 10) errors.push((err as Error).message);
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: concurrency }, (_, k) => customer(k)));
-    const bySegment: number[] = [];
-    // From the first completion on, so the first segment does not count the time the first orders took to go through.
-    for (let i = segment; i < completedAt.length; i += segment) bySegment.push(Math.round((segment / ((completedAt[i]! - completedAt[i - segment]!) / 60_000)) * 10) / 10);
-    return { wallMs: performance.now() - started, latencies, toShipped, lag, ended, failures, attemptsHistogram, rejections, errors, placed, deliveryRetries, httpRequests, bySegment };
-    };
 
     // Warm-up, not measured: both JITs (V8's and DynamoDB Local's JVM) compile the hot paths, and a steady state is what
     // a throughput figure should describe. Each step's code runs once or twice per order, so V8 optimizes it only after
@@ -466,22 +341,24 @@ export async function runOrdersBench() {
     // 385/min, at b3a02f6). DynamoDB Local's JVM, run as `npm start` runs it (both compilers), gets its optimizing
     // compiler's code only after about 24,000 requests, some 550 orders with the setup's: 450 warm-up orders put the
     // measured part past that. `ordersPerMinuteBySegment` shows whether the measured part was steady.
-    const warm = await runLoad(warmup, 300_000);
+    const load: Omit<LoadConfig, 'limit' | 'boxMs'> = { gatewayUrl: t.platform.gatewayUrl, customerToken: t.tokens.customer!, designId, printerIds, termsVersion: [...termsVersion], match, pollMs, concurrency };
+    const warm = await customers.run({ ...load, limit: warmup, boxMs: 300_000 });
     if (warm.errors.length || (warm.ended.completed ?? 0) < warmup) throw new Error(`the warm-up orders did not all complete: ${JSON.stringify(warm.ended)} ${warm.errors.join('; ')}`);
 
     const requests = countRequests();
     const cpuBefore = cpuSeconds();
     const machineBefore = machineCpu();
-    const threadsBefore = { main: process.threadCpuUsage(), fleet: await fleet.cpuSeconds() };
-    const { wallMs, latencies, toShipped, lag, ended, failures, attemptsHistogram, rejections, errors, placed, deliveryRetries, httpRequests, bySegment } = await runLoad(count, timeBoxMs);
+    const threadsBefore = { main: process.threadCpuUsage(), fleet: await fleet.cpuSeconds(), customers: await customers.cpuSeconds() };
+    const { wallMs, latencies, toShipped, lag, ended, failures, attemptsHistogram, rejections, errors, placed, deliveryRetries, httpRequests, bySegment } = await customers.run({ ...load, limit: count, boxMs: timeBoxMs });
     requests.stop();
     const cpu = cpuDelta(cpuBefore, cpuSeconds());
     const machine = machineDelta(machineBefore, machineCpu(), cpu.total);
     const mainThread = process.threadCpuUsage(threadsBefore.main);
     const threads = {
-      what: 'of thisProcess: its main thread (the platform: gateway, handlers, local servers, and the customers load) and the printer agents’ worker thread; the rest is libuv’s pool (file I/O, crypto) and V8’s helpers',
+      what: 'of thisProcess: its main thread (the platform: gateway, handlers, local servers), the printer agents’ worker thread and the customers’ worker thread (their HTTP client); the rest is libuv’s pool (file I/O, crypto) and V8’s helpers',
       main: Math.round((mainThread.user + mainThread.system) / 1e5) / 10,
       printerAgents: Math.round(((await fleet.cpuSeconds()) - threadsBefore.fleet) * 10) / 10,
+      customers: Math.round(((await customers.cpuSeconds()) - threadsBefore.customers) * 10) / 10,
     };
     const completed = ended.completed ?? 0;
     const javaCpu = Object.entries(cpu.children).reduce((sum, [name, v]) => (name.startsWith('java ') ? sum + v : sum), 0);
@@ -567,7 +444,7 @@ export async function runOrdersBench() {
         machine,
       },
       httpRequestsPerPlacedOrder: {
-        what: 'requests made in this process during the load, per order placed: bench polling and lambdas to the gateway, lambdas (AWS SDK) to the local services, agents to MQTT data plane/S3; dynamoDbByKeyShape from one DynamoDB request in 4',
+        what: 'requests made in the platform’s thread during the load, per order placed: lambdas to the gateway, lambdas (AWS SDK) to the local services, agents to MQTT data plane/S3 (the customers’ own requests, in their thread, are setup.httpRequests); dynamoDbByKeyShape from one DynamoDB request in 4',
         ...requests.perOrder(t.platform.urls, t.platform.gatewayUrl, placed),
       },
       workflowStep: {
@@ -583,9 +460,10 @@ export async function runOrdersBench() {
       },
       machineSpeed: { what: 'ms for a fixed CPU task (200,000 chained SHA-256), before setup and after the load: lower is faster', before: speedBefore, after: machineSpeed() },
       setup: { match, storage, jit, printers, concurrency, pollMs, timeScale, warmupOrders: warmup, orderLimit: count, timeBoxSeconds: timeBoxMs / 1000, setupSeconds: Math.round(setupMs / 100) / 10, httpRequests },
-      note: 'The platform and the customers’ load share one process (the printer agents run in a worker thread of it) on this machine, which other work may share too.',
+      note: 'The platform, the printer agents and the customers share one process (the agents and the customers each in a worker thread of it) on this machine, which other work may share too.',
     };
   } finally {
+    await customers.stop();
     await fleet.stop();
     await t.close();
   }
