@@ -3,8 +3,9 @@
 // printer-fleet.ts): in the platform's thread their HTTP client, JSON and bookkeeping took about 7 % of the CPU of the
 // thread the platform is measured on (5 % in this code and 2.4 % in undici, CPU profile of a run), which under load is
 // the machine's bottleneck. Their requests reach the platform's gateway over loopback HTTP as before.
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { isMainThread, Worker, workerData } from 'node:worker_threads';
 import { benchAddress } from './lib.js';
+import { askWorker, serveParent, threadCpuSeconds } from './worker-rpc.js';
 
 export interface OrderView {
   orderId: string;
@@ -160,26 +161,12 @@ async function runLoad(cfg: LoadConfig) {
 }
 
 type Request = { kind: 'run'; config: LoadConfig } | { kind: 'cpu' };
-type Reply = { kind: 'done'; result: LoadResult } | { kind: 'cpu'; seconds: number } | { kind: 'error'; message: string };
+type Reply = { kind: 'done'; result: LoadResult } | { kind: 'cpu'; seconds: number };
 
 /** Starts the customers' thread; `run` places a load's orders in it, `cpuSeconds` is that thread's CPU time so far. */
 export function startCustomers() {
   const worker = new Worker(new URL(import.meta.url), { workerData: { customers: true } });
-  const replies: ((r: Reply) => void)[] = [];
-  worker.on('message', (r: Reply) => replies.shift()?.(r));
-  const failed = new Promise<never>((_, reject) => worker.once('error', reject));
-  failed.catch(() => undefined);
-  const ask = (req: Request) =>
-    Promise.race([
-      new Promise<Reply>((resolve) => {
-        replies.push(resolve);
-        worker.postMessage(req);
-      }),
-      failed,
-    ]).then((r) => {
-      if (r.kind === 'error') throw new Error(r.message);
-      return r;
-    });
+  const ask = askWorker<Request, Reply>(worker);
   return {
     async run(config: LoadConfig): Promise<LoadResult> {
       const r = await ask({ kind: 'run', config });
@@ -195,17 +182,5 @@ export function startCustomers() {
 }
 
 if (!isMainThread && (workerData as { customers?: boolean } | undefined)?.customers) {
-  parentPort!.on('message', (req: Request) => {
-    void (async (): Promise<Reply> => {
-      try {
-        if (req.kind === 'cpu') {
-          const u = process.threadCpuUsage();
-          return { kind: 'cpu', seconds: (u.user + u.system) / 1e6 };
-        }
-        return { kind: 'done', result: await runLoad(req.config) };
-      } catch (err) {
-        return { kind: 'error', message: (err as Error).message };
-      }
-    })().then((r) => parentPort!.postMessage(r));
-  });
+  serveParent<Request, Reply>(async (req) => (req.kind === 'cpu' ? { kind: 'cpu', seconds: threadCpuSeconds() } : { kind: 'done', result: await runLoad(req.config) }));
 }
