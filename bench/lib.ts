@@ -57,3 +57,10 @@ export async function writeReport(name: string, report: object): Promise<string>
 
 /** Where the benchmarks' parcels go (sealed on each order, like a customer's). */
 export const benchAddress = { name: 'Bench Customer', line1: '1 place Bellecour', postalCode: '69002', city: 'Lyon', country: 'FR' };
+
+/** A platform API answer as the benchmarks read it: the status and the parsed JSON body; a status outside `expect` throws. */
+export async function answerOf<T>(res: Response, what: string, expect?: number[]): Promise<{ status: number; body: T }> {
+  const text = await res.text();
+  if (expect && !expect.includes(res.status)) throw new Error(`${what}: ${res.status} ${text.slice(0, 300)}`);
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+}

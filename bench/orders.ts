@@ -7,10 +7,10 @@
 // Sizes: ORDERS_BENCH_COUNT (orders, default 300), ORDERS_BENCH_PRINTERS (default 8),
 // ORDERS_BENCH_CONCURRENCY (orders in flight, default = printers), ORDERS_BENCH_SECONDS (time box, default 150),
 // ORDERS_BENCH_POLL_MS (status polling interval, default 100; each wait's first poll comes after 85 % of its recent
-// median), ORDERS_BENCH_WARMUP (orders run, unmeasured, before the
-// load: default 450, see below), ORDERS_BENCH_JIT (the JVM compilers of DynamoDB Local: 'optimizing', the default, as
-// `npm start` runs it, or 'quick', as the tests do; see JvmCompilers in local/servers/dynamodb.ts), ORDERS_BENCH_MATCH ('auto', the default: no printerId,
-// the platform matches; 'chosen': customer k always picks printer k mod N, which sidesteps the match),
+// median), ORDERS_BENCH_WARMUP (orders run, unmeasured, before the load: default 450, see below), ORDERS_BENCH_JIT
+// (the JVM compilers of DynamoDB Local: 'optimizing', the default, as `npm start` runs it, or 'quick', as the tests
+// do; see JvmCompilers in local/servers/dynamodb.ts), ORDERS_BENCH_MATCH ('auto', the default: no printerId, the
+// platform matches; 'chosen': customer k always picks printer k mod N, which sidesteps the match),
 // ORDERS_BENCH_STORAGE ('memory', the default where /dev/shm exists: the platform's data directory on tmpfs and
 // DynamoDB Local in its own -inMemory mode; 'disk': the data directory in the system's temporary directory, DynamoDB
 // Local's SQLite file in it). DynamoDB Local stands in for a managed service whose storage is not paid on this machine:
@@ -27,6 +27,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { OutgoingMessage, type ClientRequest } from 'node:http';
 import { join } from 'node:path';
 import { segment, startCustomers, type LoadConfig } from './customers.js';
+import { answerOf } from './lib.js';
 import { startPrinterFleet } from './printer-fleet.js';
 import { localCredentials, localRegion } from '../local/servers/local-aws.js';
 import { generateDeviceKeys, publicKeys } from '../shared/printing/device-keys.js';
@@ -282,11 +283,8 @@ export async function runOrdersBench() {
   const fleet = await startPrinterFleet();
   const customers = startCustomers();
   try {
-    const api = async <T>(path: string, as?: string, init: RequestInit = {}, expect?: number[]): Promise<{ status: number; body: T }> => {
-      const res = await t.api(path, as, init);
-      const text = await res.text();
-      if (expect && !expect.includes(res.status)) throw new Error(`${init.method ?? 'GET'} ${path}: ${res.status} ${text.slice(0, 300)}`);
-      return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+    const api = async <T>(path: string, as?: string, init: RequestInit = {}, expect?: number[]) => {
+      return answerOf<T>(await t.api(path, as, init), `${init.method ?? 'GET'} ${path}`, expect);
     };
 
     // One small listed design with an edition large enough for every order.

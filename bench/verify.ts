@@ -17,7 +17,7 @@ import { startPrinterAgent } from '../cli/printer-agent.js';
 import { generateDeviceKeys, publicKeys } from '../shared/printing/device-keys.js';
 import { binaryStl, box } from '../test/support/meshes.js';
 import { startTestPlatform, type TestPlatform } from '../test/support/test-platform.js';
-import { benchAddress, repoRoot } from './lib.js';
+import { answerOf, benchAddress, repoRoot } from './lib.js';
 
 const envInt = (name: string, dflt: number) => {
   const v = Number(process.env[name]);
@@ -132,11 +132,8 @@ export async function runVerifyBench() {
   const t: TestPlatform = await startTestPlatform();
   let agent: Awaited<ReturnType<typeof startPrinterAgent>> | undefined;
   try {
-    const api = async <T>(path: string, as?: string, init: RequestInit = {}, expect?: number[]): Promise<{ status: number; body: T }> => {
-      const res = await t.api(path, as, init);
-      const text = await res.text();
-      if (expect && !expect.includes(res.status)) throw new Error(`${init.method ?? 'GET'} ${path}: ${res.status} ${text.slice(0, 300)}`);
-      return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+    const api = async <T>(path: string, as?: string, init: RequestInit = {}, expect?: number[]) => {
+      return answerOf<T>(await t.api(path, as, init), `${init.method ?? 'GET'} ${path}`, expect);
     };
     const until = async <T>(what: string, get: () => Promise<T>, ok: (v: T) => boolean, tries = 600): Promise<T> => {
       let last: T | undefined;
