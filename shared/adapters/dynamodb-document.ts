@@ -1,10 +1,13 @@
 // One way to build document clients. DynamoDBDocumentClient.from() shares the base client's config, so the last
-// caller's translate options win for every adapter on that client; they must therefore be the same everywhere.
+// caller's translate options win for every adapter on that client; they must therefore be the same everywhere. It
+// shares its middleware too, which is where DynamoDB's "not now" answers become DependencyUnavailable.
 import { ConditionalCheckFailedException, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { reportUnavailable } from './dynamodb-unavailable.js';
 
 export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
+  reportUnavailable(client);
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
 
