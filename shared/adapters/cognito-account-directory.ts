@@ -11,12 +11,15 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { InvalidInput } from '../errors.js';
 import type { AccountDirectory } from '../profiles/sign-up.js';
+import { reportUnavailable } from './aws-unavailable.js';
 
 export class CognitoAccountDirectory implements AccountDirectory {
   constructor(
     private readonly idp: CognitoIdentityProviderClient,
     private readonly userPoolId: string,
-  ) {}
+  ) {
+    reportUnavailable(idp, 'Cognito');
+  }
 
   async createAccount(a: { email: string; password: string; group: string }) {
     let userId: string;

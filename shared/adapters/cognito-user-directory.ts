@@ -15,6 +15,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { UserGroup } from '../../infra/platform.js';
 import type { ManagedUser, UserDirectory } from '../admin/users.js';
+import { reportUnavailable } from './aws-unavailable.js';
 
 const attr = (attrs: AttributeType[] | undefined, name: string) => attrs?.find((a) => a.Name === name)?.Value;
 
@@ -23,7 +24,9 @@ export class CognitoUserDirectory implements UserDirectory {
     private readonly idp: CognitoIdentityProviderClient,
     private readonly userPoolId: string,
     private readonly knownGroups: readonly UserGroup[],
-  ) {}
+  ) {
+    reportUnavailable(idp, 'Cognito');
+  }
 
   private async rolesOf(username: string): Promise<UserGroup[]> {
     const out = await this.idp.send(new AdminListGroupsForUserCommand({ UserPoolId: this.userPoolId, Username: username, Limit: 60 }));

@@ -4,10 +4,10 @@
 import { ConditionalCheckFailedException, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { reportUnavailable } from './dynamodb-unavailable.js';
+import { reportUnavailable } from './aws-unavailable.js';
 
 export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
-  reportUnavailable(client);
+  reportUnavailable(client, 'DynamoDB');
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
 

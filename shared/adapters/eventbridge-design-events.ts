@@ -3,12 +3,15 @@
 import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { DesignRegisteredV1, ledgerDetailType, ledgerEventSource } from '../../events/ledger-events.js';
 import type { DesignEvents, DesignRegistered } from '../designs/ports.js';
+import { reportUnavailable } from './aws-unavailable.js';
 
 export class EventBridgeDesignEvents implements DesignEvents {
   constructor(
     private readonly events: EventBridgeClient,
     private readonly busName: string,
-  ) {}
+  ) {
+    reportUnavailable(events, 'EventBridge');
+  }
 
   async designRegistered(e: DesignRegistered): Promise<void> {
     const detail = DesignRegisteredV1.parse({

@@ -4,6 +4,7 @@ import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventb
 import { LedgerEvent, ledgerDetailType, ledgerEventSource } from '../../events/ledger-events.js';
 import { DependencyUnavailable } from '../errors.js';
 import type { LedgerEvents } from '../orders/ports.js';
+import { reportUnavailable } from './aws-unavailable.js';
 
 /** PutEvents takes at most 10 entries. */
 const entriesPerCall = 10;
@@ -12,7 +13,9 @@ export class EventBridgeLedgerEvents implements LedgerEvents {
   constructor(
     private readonly events: EventBridgeClient,
     private readonly busName: string,
-  ) {}
+  ) {
+    reportUnavailable(events, 'EventBridge');
+  }
 
   async publish(...events: LedgerEvent[]): Promise<void> {
     const details = events.map((e) => LedgerEvent.parse(e));

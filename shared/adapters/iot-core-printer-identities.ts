@@ -9,13 +9,16 @@ import {
   type IoTClient,
 } from '@aws-sdk/client-iot';
 import type { DeviceCredentials, PrinterIdentities } from '../printers/ports.js';
+import { reportUnavailable } from './aws-unavailable.js';
 
 export class IotCorePrinterIdentities implements PrinterIdentities {
   private endpoint: Promise<string> | undefined;
   constructor(
     private readonly iot: IoTClient,
     private readonly opts: { thingTypeName: string; policyName: string },
-  ) {}
+  ) {
+    reportUnavailable(iot, 'IoT Core');
+  }
 
   async provision(thingName: string, attributes: Record<string, string>): Promise<DeviceCredentials> {
     await this.iot.send(new CreateThingCommand({ thingName, thingTypeName: this.opts.thingTypeName, attributePayload: { attributes } }));

@@ -1,9 +1,12 @@
 // PrinterShadows on the IoT data plane (AWS IoT Core, or the local broker's data-plane API: the same client).
 import { GetThingShadowCommand, ResourceNotFoundException, UpdateThingShadowCommand, type IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import type { PrinterShadows } from '../printers/ports.js';
+import { reportUnavailable } from './aws-unavailable.js';
 
 export class IotDataPrinterShadows implements PrinterShadows {
-  constructor(private readonly iot: IoTDataPlaneClient) {}
+  constructor(private readonly iot: IoTDataPlaneClient) {
+    reportUnavailable(iot, 'IoT Core');
+  }
 
   async setDesired(thingName: string, desired: Record<string, unknown>): Promise<void> {
     await this.iot.send(new UpdateThingShadowCommand({ thingName, payload: Buffer.from(JSON.stringify({ state: { desired } })) }));

@@ -2,12 +2,15 @@
 import { DecryptCommand, GenerateDataKeyCommand, InvalidCiphertextException, type KMSClient } from '@aws-sdk/client-kms';
 import type { DataKeys, EncryptionContext } from '../crypto/envelope.js';
 import { SealedDataInvalid } from '../crypto/envelope.js';
+import { reportUnavailable } from './aws-unavailable.js';
 
 export class KmsDataKeys implements DataKeys {
   constructor(
     private readonly kms: KMSClient,
     private readonly keyId: string,
-  ) {}
+  ) {
+    reportUnavailable(kms, 'KMS');
+  }
 
   async generate(context: EncryptionContext): Promise<{ plaintext: Uint8Array; wrapped: Uint8Array }> {
     const out = await this.kms.send(new GenerateDataKeyCommand({ KeyId: this.keyId, KeySpec: 'AES_256', EncryptionContext: { ...context } }));

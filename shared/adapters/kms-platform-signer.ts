@@ -4,13 +4,16 @@ import { GetPublicKeyCommand, SignCommand, type KMSClient } from '@aws-sdk/clien
 import bs58 from 'bs58';
 import type { PlatformSigner } from '../ledger/ports.js';
 import { rawEd25519FromSpki } from '../ledger/transaction.js';
+import { reportUnavailable } from './aws-unavailable.js';
 
 export class KmsPlatformSigner implements PlatformSigner {
   private key: Promise<string> | undefined;
   constructor(
     private readonly kms: KMSClient,
     private readonly keyId: string,
-  ) {}
+  ) {
+    reportUnavailable(kms, 'KMS');
+  }
 
   publicKey(): Promise<string> {
     this.key ??= this.kms.send(new GetPublicKeyCommand({ KeyId: this.keyId })).then((out) => {

@@ -3,12 +3,15 @@
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, NoSuchKey, NotFound, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { BlobStore } from '../designs/ports.js';
+import { reportUnavailable } from './aws-unavailable.js';
 
 export class S3BlobStore implements BlobStore {
   constructor(
     private readonly s3: S3Client,
     private readonly bucket: string,
-  ) {}
+  ) {
+    reportUnavailable(s3, 'S3');
+  }
 
   presignUpload(key: string, opts: { contentType: string; expiresInSeconds: number }): Promise<string> {
     return getSignedUrl(this.s3, new PutObjectCommand({ Bucket: this.bucket, Key: key, ContentType: opts.contentType }), { expiresIn: opts.expiresInSeconds });

@@ -12,12 +12,15 @@ import {
   type SFNClient,
 } from '@aws-sdk/client-sfn';
 import type { OrderWorkflow, TaskCallbacks } from '../orders/ports.js';
+import { reportUnavailable } from './aws-unavailable.js';
 
 export class SfnOrderWorkflow implements OrderWorkflow {
   constructor(
     private readonly sfn: SFNClient,
     private readonly stateMachineArn: string,
-  ) {}
+  ) {
+    reportUnavailable(sfn, 'Step Functions');
+  }
 
   async start(orderId: string, input: Record<string, unknown>): Promise<void> {
     try {
@@ -32,7 +35,9 @@ export class SfnOrderWorkflow implements OrderWorkflow {
 const closed = (err: unknown) => err instanceof TaskTimedOut || err instanceof TaskDoesNotExist || err instanceof InvalidToken;
 
 export class SfnTaskCallbacks implements TaskCallbacks {
-  constructor(private readonly sfn: SFNClient) {}
+  constructor(private readonly sfn: SFNClient) {
+    reportUnavailable(sfn, 'Step Functions');
+  }
 
   private async send(command: SendTaskSuccessCommand | SendTaskFailureCommand | SendTaskHeartbeatCommand): Promise<boolean> {
     try {

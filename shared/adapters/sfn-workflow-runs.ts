@@ -3,6 +3,7 @@
 // one. A finished execution never changes, so its verdict is kept for the life of the process (a warm Lambda).
 import { DescribeExecutionCommand, ListExecutionsCommand, type ExecutionListItem, type SFNClient } from '@aws-sdk/client-sfn';
 import type { WorkflowRun, WorkflowRuns } from '../admin/operations.js';
+import { reportUnavailable } from './aws-unavailable.js';
 
 /** How far back to look for executions that started before the window and stopped inside it (print jobs are long). */
 const lookbackMs = 24 * 3600_000;
@@ -15,7 +16,9 @@ export class SfnWorkflowRuns implements WorkflowRuns {
   constructor(
     private readonly sfn: SFNClient,
     private readonly stateMachineArn: string,
-  ) {}
+  ) {
+    reportUnavailable(sfn, 'Step Functions');
+  }
 
   async since(from: Date): Promise<WorkflowRun[]> {
     const oldest = from.getTime() - lookbackMs;

@@ -2,6 +2,7 @@
 // are independent, so no ordering, and a duplicate message is absorbed by the worker's due-time check).
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { DeliveryQueue } from '../partners/outbound-webhooks.js';
+import { reportUnavailable } from './aws-unavailable.js';
 
 /** SQS refuses a DelaySeconds above 15 minutes; longer waits are the worker's (message visibility, up to 12 h). */
 const maxDelaySeconds = 900;
@@ -10,7 +11,9 @@ export class SqsDeliveryQueue implements DeliveryQueue {
   constructor(
     private readonly sqs: SQSClient,
     private readonly queueUrl: string,
-  ) {}
+  ) {
+    reportUnavailable(sqs, 'SQS');
+  }
 
   async enqueue(deliveryId: string, delaySeconds: number) {
     await this.sqs.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify({ deliveryId }), DelaySeconds: Math.min(maxDelaySeconds, Math.max(0, Math.round(delaySeconds))) }));

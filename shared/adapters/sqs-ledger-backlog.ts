@@ -2,13 +2,16 @@
 // queue's own RedrivePolicy (so no second setting can point at the wrong queue).
 import { GetQueueAttributesCommand, GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { LedgerBacklog } from '../admin/operations.js';
+import { reportUnavailable } from './aws-unavailable.js';
 
 export class SqsLedgerBacklog implements LedgerBacklog {
   private deadLetterUrl?: Promise<string | undefined>;
   constructor(
     private readonly sqs: SQSClient,
     private readonly queueUrl: string,
-  ) {}
+  ) {
+    reportUnavailable(sqs, 'SQS');
+  }
 
   private async counts(url: string, extra: string[] = []) {
     const out = await this.sqs.send(

@@ -1,6 +1,7 @@
-// DynamoDB's "not now" answers become DependencyUnavailable, which the workflow's Retry, the queues and the API (503)
-// treat as "try again". DynamoDB Local never cancels a transaction for a conflict (it runs one request at a time), so
-// a stub server answers here as DynamoDB does on the wire, to the unmodified SDK client and the real adapters.
+// AWS's "not now" answers become DependencyUnavailable, which the workflow's Retry, the queues and the API (503) treat
+// as "try again". DynamoDB Local never cancels a transaction for a conflict (it runs one request at a time) and the
+// local servers do not throttle, so a stub server answers here as DynamoDB and KMS do on the wire, to the unmodified
+// SDK clients and the real adapters.
 import {
   ConditionalCheckFailedException,
   DynamoDBClient,
@@ -8,14 +9,17 @@ import {
   TransactionCanceledException,
   TransactionConflictException,
 } from '@aws-sdk/client-dynamodb';
+import { KMSClient, NotFoundException } from '@aws-sdk/client-kms';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDbBooks } from '../../../shared/adapters/dynamodb-books.js';
 import { documentClient } from '../../../shared/adapters/dynamodb-document.js';
 import { DynamoDbLicenseReservations } from '../../../shared/adapters/dynamodb-license-reservations.js';
-import { unavailableOf } from '../../../shared/adapters/dynamodb-unavailable.js';
+import { KmsPlatformSigner } from '../../../shared/adapters/kms-platform-signer.js';
+import { unavailableOf } from '../../../shared/adapters/aws-unavailable.js';
 import { DependencyUnavailable } from '../../../shared/errors.js';
 
 const canceled = (...codes: string[]) =>
@@ -63,14 +67,15 @@ describe('adapters over the wire', () => {
   let answer: { status: number; body: Record<string, unknown> };
   let requests: string[] = [];
   const error = (type: string, extra: Record<string, unknown> = {}) => ({ __type: `com.amazonaws.dynamodb.v20120810#${type}`, message: type, ...extra });
-  const client = () => new DynamoDBClient({ endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'k', secretAccessKey: 's' }, maxAttempts: 2 });
+  const options = () => ({ endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'k', secretAccessKey: 's' }, maxAttempts: 2 });
+  const client = () => new DynamoDBClient(options());
 
   beforeAll(async () => {
     server = createServer((req, res) => {
       requests.push(String(req.headers['x-amz-target']));
       req.resume();
       req.on('end', () => {
-        res.writeHead(answer.status, { 'content-type': 'application/x-amz-json-1.0' });
+        res.writeHead(answer.status, { 'content-type': String(req.headers['content-type']) });
         res.end(JSON.stringify(answer.body));
       });
     });
@@ -122,5 +127,27 @@ describe('adapters over the wire', () => {
     documentClient(shared);
     new DynamoDbBooks(shared, 'main');
     expect(shared.middlewareStack.identify().filter((m) => m.startsWith('dpmUnavailableErrors'))).toHaveLength(1);
+  });
+
+  it('a KMS signature throttled past the SDK retries is DependencyUnavailable; an unknown key is not', async () => {
+    const signer = new KmsPlatformSigner(new KMSClient(options()), 'alias/dpm-ledger');
+    answer = { status: 400, body: { __type: 'ThrottlingException', message: 'Rate exceeded' } };
+    const throttled = await signer.sign(new Uint8Array(32)).catch((e: unknown) => e);
+    expect(throttled).toBeInstanceOf(DependencyUnavailable);
+    expect((throttled as Error).message).toMatch(/^KMS cannot do this now: ThrottlingException/);
+    expect(requests).toEqual(['TrentService.Sign', 'TrentService.Sign']);
+
+    answer = { status: 400, body: { __type: 'NotFoundException', message: 'Key not found' } };
+    await expect(signer.sign(new Uint8Array(32))).rejects.toBeInstanceOf(NotFoundException);
+  });
+});
+
+describe('the order workflow', () => {
+  it('retries DependencyUnavailable in every task before its Catch can take the order to the refund', () => {
+    type State = { Type: string; Retry?: { ErrorEquals: string[] }[] };
+    const asl = JSON.parse(readFileSync(new URL('../../../infra/workflows/order.asl.json', import.meta.url), 'utf8')) as { States: Record<string, State> };
+    const tasks = Object.entries(asl.States).filter(([, st]) => st.Type === 'Task');
+    expect(tasks.length).toBeGreaterThan(5);
+    for (const [name, st] of tasks) expect(st.Retry?.some((r) => r.ErrorEquals.includes('DependencyUnavailable')), name).toBe(true);
   });
 });
