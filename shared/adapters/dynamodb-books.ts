@@ -1,10 +1,21 @@
-// The double-entry books in the main table: the entry (ORDER#id / JOURNAL#step) and every balance it moves
-// (ACCOUNT#name / BALANCE) in one transaction, so the books are never half-posted, and the entry's
-// attribute_not_exists condition makes a retried posting a no-op.
+// The double-entry books in the main table: the entry (ORDER#id / JOURNAL#step) and every balance it moves in one
+// transaction, so the books are never half-posted, and the entry's attribute_not_exists condition makes a retried
+// posting a no-op.
+//
+// An account's balance is split over `balanceShards` items (ACCOUNT#name / BALANCE#<shard>, the shard chosen by the
+// entry), and read as their sum. Every order's escrow and release move the escrow and commission accounts: in AWS two
+// transactions that touch one item at the same time cancel each other (TransactionConflict), so one balance item would
+// make concurrent orders fail by turns and wait out the workflow's retries. Balances written as one item before
+// (ACCOUNT#name / BALANCE) are part of the sum.
+import { createHash } from 'node:crypto';
 import { TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { assertBalanced, type Books, type JournalEntry, type StatementLine } from '../payments/accounting.js';
 import { documentClient, itemsUnder } from './dynamodb-document.js';
+
+const balanceShards = 16;
+/** The balance item an entry moves for every account: by its order and step, so a retry moves the same ones. */
+const balanceKey = (entry: JournalEntry) => `BALANCE#${(createHash('sha256').update(`${entry.orderId}#${entry.step}`).digest().readUInt32BE(0) % balanceShards).toString().padStart(2, '0')}`;
 
 export class DynamoDbBooks implements Books {
   private readonly doc: DynamoDBDocumentClient;
@@ -20,13 +31,14 @@ export class DynamoDbBooks implements Books {
     // Postings to one account are merged: a transaction may touch each item once.
     const byAccount = new Map<string, number>();
     for (const p of entry.postings) byAccount.set(p.account, (byAccount.get(p.account) ?? 0) + p.amountCents);
+    const balance = balanceKey(entry);
     try {
       await this.doc.send(
         new TransactWriteCommand({
           TransactItems: [
             { Put: { TableName: this.table, Item: { pk: `ORDER#${entry.orderId}`, sk: `JOURNAL#${entry.step}`, entry }, ConditionExpression: 'attribute_not_exists(pk)' } },
             ...[...byAccount].map(([account, amount]) => ({
-              Update: { TableName: this.table, Key: { pk: `ACCOUNT#${account}`, sk: 'BALANCE' }, UpdateExpression: 'ADD balanceCents :a', ExpressionAttributeValues: { ':a': amount } },
+              Update: { TableName: this.table, Key: { pk: `ACCOUNT#${account}`, sk: balance }, UpdateExpression: 'ADD balanceCents :a', ExpressionAttributeValues: { ':a': amount } },
             })),
             // The account's statement line, written with the entry, so a statement always adds up to the balance.
             ...[...byAccount].map(([account, amount]) => ({
@@ -43,8 +55,9 @@ export class DynamoDbBooks implements Books {
   }
 
   async balance(account: string): Promise<number> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: `ACCOUNT#${account}`, sk: 'BALANCE' }, ConsistentRead: true }));
-    return Number(out.Item?.balanceCents ?? 0);
+    // 'BALANCE' is the prefix of every shard and the whole key of a balance kept as one item.
+    const parts = await itemsUnder(this.doc, this.table, `ACCOUNT#${account}`, 'BALANCE', { consistent: true });
+    return parts.reduce((sum, i) => sum + Number(i.balanceCents ?? 0), 0);
   }
 
   async statement(account: string): Promise<StatementLine[]> {

@@ -1,6 +1,7 @@
 // The local payment gateway and the double-entry books on DynamoDB Local: Stripe's test cards, idempotent charges and
 // transfers, balanced and once-only postings, and an order's money from escrow to royalty, fee and commission.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { tables } from '../../../infra/platform.js';
@@ -78,5 +79,29 @@ describe('payments and books', () => {
     expect(await books.balance('printer:p1:payouts')).toBe(1500);
     expect(await books.balance('platform:commission')).toBe(300);
     expect(() => releaseEntry(orderId, 2500, { designerId: 'a', printerId: 'p', royaltyCents: 1, printingFeeCents: 1, shippingCents: 1, commissionCents: 1 }, at)).toThrow('does not use the escrowed');
+  });
+
+  it('spreads a busy account’s balance over several items, each order’s moves on one of them, and reads their sum', async () => {
+    // The escrow account is in every order's escrow and release: in AWS, transactions on one balance item at once
+    // cancel each other, so concurrent orders must mostly meet on different items.
+    const account = `escrow-${randomUUID()}`;
+    const at = '2026-12-03T10:00:00Z';
+    const orders = Array.from({ length: 24 }, () => randomUUID());
+    const posted = await Promise.all(orders.map((orderId) => books.post({ orderId, step: 'escrow', postings: [{ account: 'customer:bob', amountCents: -100 }, { account, amountCents: 100 }], at })));
+    expect(posted.every(Boolean)).toBe(true);
+    expect(await books.post({ orderId: orders[0]!, step: 'escrow', postings: [{ account: 'customer:bob', amountCents: -100 }, { account, amountCents: 100 }], at })).toBe(false);
+    expect(await books.balance(account)).toBe(2400);
+
+    const doc = DynamoDBDocumentClient.from(dynamo);
+    const items = (await doc.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :b)', ExpressionAttributeValues: { ':pk': `ACCOUNT#${account}`, ':b': 'BALANCE' } }))).Items ?? [];
+    expect(items.length).toBeGreaterThan(8);
+    expect(items.every((i) => /^BALANCE#\d\d$/.test(String(i.sk)))).toBe(true);
+    expect(items.reduce((n, i) => n + Number(i.balanceCents), 0)).toBe(2400);
+    // The statement still adds up to the balance.
+    expect((await books.statement(account)).reduce((n, l) => n + l.amountCents, 0)).toBe(2400);
+
+    // A balance kept as one item by an earlier version is part of the sum.
+    await doc.send(new PutCommand({ TableName: table, Item: { pk: `ACCOUNT#${account}`, sk: 'BALANCE', balanceCents: 500 } }));
+    expect(await books.balance(account)).toBe(2900);
   });
 });
