@@ -32,6 +32,12 @@ export function unavailableOf(err: unknown, service = 'AWS'): DependencyUnavaila
   return unavailable;
 }
 
+/** Whether `err` is a DynamoDB transaction cancelled because another one held one of its items (and nothing else). */
+export function transactionConflict(err: unknown): boolean {
+  const cause = err instanceof DependencyUnavailable ? err.cause : err;
+  return cause instanceof TransactionCanceledException && (cause.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict');
+}
+
 /**
  * Makes `client` throw DependencyUnavailable for what unavailableOf names. Every adapter of an AWS client calls it
  * once it has the client; DynamoDB's document clients share the base client's middleware, so documentClient does.

@@ -6,6 +6,7 @@ import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@
 import type { Design } from '../designs/design.js';
 import { Conflict } from '../errors.js';
 import type { LicenseReservations, Reservation } from '../orders/licenses.js';
+import { transactionConflict } from './aws-unavailable.js';
 import { documentClient, nativeItem } from './dynamodb-document.js';
 
 const designKey = (id: string) => ({ pk: `DESIGN#${id}`, sk: 'DESIGN' });
@@ -69,6 +70,12 @@ export class DynamoDbLicenseReservations implements LicenseReservations {
         );
         return reservation;
       } catch (err) {
+        // Another order's reservation was in flight on the design item: a race not yet decided, so look again, after a
+        // pause that grows and differs between contenders so that they do not meet again at once.
+        if (transactionConflict(err)) {
+          await new Promise((r) => setTimeout(r, Math.random() * 10 * (attempt + 1)));
+          continue;
+        }
         if (!(err instanceof TransactionCanceledException)) throw err;
         // This order holds a reservation already: that is the answer, and the counters were left alone.
         const own = err.CancellationReasons?.[1];

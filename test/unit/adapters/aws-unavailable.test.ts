@@ -65,6 +65,8 @@ describe('adapters over the wire', () => {
   let endpoint: string;
   /** What the stub answers next: status and DynamoDB's JSON error body. */
   let answer: { status: number; body: Record<string, unknown> };
+  /** Answers taken, in turn, before `answer`. */
+  let queue: { status: number; body: Record<string, unknown> }[] = [];
   let requests: string[] = [];
   const error = (type: string, extra: Record<string, unknown> = {}) => ({ __type: `com.amazonaws.dynamodb.v20120810#${type}`, message: type, ...extra });
   const options = () => ({ endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'k', secretAccessKey: 's' }, maxAttempts: 2 });
@@ -75,8 +77,9 @@ describe('adapters over the wire', () => {
       requests.push(String(req.headers['x-amz-target']));
       req.resume();
       req.on('end', () => {
-        res.writeHead(answer.status, { 'content-type': String(req.headers['content-type']) });
-        res.end(JSON.stringify(answer.body));
+        const { status, body } = queue.shift() ?? answer;
+        res.writeHead(status, { 'content-type': String(req.headers['content-type']) });
+        res.end(JSON.stringify(body));
       });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -85,6 +88,7 @@ describe('adapters over the wire', () => {
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
   beforeEach(() => {
     requests = [];
+    queue = [];
   });
 
   it('a license release that met another transaction fails to be retried, where it passed for "nothing reserved"', async () => {
@@ -98,6 +102,16 @@ describe('adapters over the wire', () => {
 
     answer = { status: 400, body: error('TransactionCanceledException', { CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }] }) };
     await expect(licenses.release({ designId: 'd1', orderId: 'o1' })).resolves.toBeUndefined();
+  });
+
+  it('a reservation that met another order’s in flight looks again, as after a lost race', async () => {
+    const licenses = new DynamoDbLicenseReservations(client(), 'main');
+    const design = { status: 200, body: { Item: { design: { M: { status: { S: 'listed' }, terms: { M: { editionSize: { N: '10' }, version: { N: '3' } } } } }, sold: { N: '2' }, issued: { N: '4' } } } };
+    const conflict = { status: 400, body: error('TransactionCanceledException', { CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }] }) };
+    queue = [design, conflict, design, conflict, design];
+    answer = { status: 200, body: {} };
+    await expect(licenses.reserve({ designId: 'd1', orderId: 'o1' })).resolves.toEqual({ outcome: 'reserved', designId: 'd1', orderId: 'o1', printNumber: 5, termsVersion: 3 });
+    expect(requests).toEqual(['GetItem', 'TransactWriteItems', 'GetItem', 'TransactWriteItems', 'GetItem', 'TransactWriteItems'].map((op) => `DynamoDB_20120810.${op}`));
   });
 
   it('a posting that met another on the escrow balance fails to be retried; one posted before is still a no-op', async () => {
