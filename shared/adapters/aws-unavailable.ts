@@ -32,7 +32,7 @@ export function unavailableOf(err: unknown, service = 'AWS'): DependencyUnavaila
   return unavailable;
 }
 
-/** Whether `err` is a DynamoDB transaction cancelled because another one held one of its items (and nothing else). */
+/** Whether `err` is a DynamoDB transaction cancelled because another one held one of its items (whatever else it reports). */
 export function transactionConflict(err: unknown): boolean {
   const cause = err instanceof DependencyUnavailable ? err.cause : err;
   return cause instanceof TransactionCanceledException && (cause.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict');
