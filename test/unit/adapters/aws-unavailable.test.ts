@@ -63,7 +63,7 @@ describe('unavailableOf', () => {
 describe('adapters over the wire', () => {
   let server: Server;
   let endpoint: string;
-  /** What the stub answers next: status and DynamoDB's JSON error body. */
+  /** What the stub answers once `queue` is empty: a status and the JSON body, as DynamoDB or KMS would send it. */
   let answer: { status: number; body: Record<string, unknown> };
   /** Answers taken, in turn, before `answer`. */
   let queue: { status: number; body: Record<string, unknown> }[] = [];
