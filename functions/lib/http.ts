@@ -4,10 +4,9 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { z } from 'zod';
 import { functions, userGroups, type RouteSpec, type UserGroup } from '../../infra/platform.js';
-import { DomainError, Forbidden, InvalidInput, Unauthenticated } from '../../shared/errors.js';
+import { Forbidden, InvalidInput, Unauthenticated } from '../../shared/errors.js';
 import { bearerToken, type SignIns } from '../../shared/platform/sign-ins.js';
-import { errorResponse } from './error-handler.js';
-import { logger } from './observability.js';
+import { errorResponse, logRouteError } from './error-handler.js';
 
 /**
  * Who is calling, as the JWT authorizer (or the local gateway) vouched for it, or, on a public route with an optional
@@ -174,11 +173,8 @@ export function httpRoute<B = undefined, Q = Record<string, string>>(opts: {
   return middy<Event, APIGatewayProxyStructuredResultV2, Error, Context>({ timeoutEarlyInMillis: 0 })
     .use({
       onError: (request) => {
-        const err = request.error;
-        if (!(err instanceof DomainError)) {
-          logger.error('Unhandled error', { routeKey: request.event.routeKey, error: err as Error });
-        }
-        request.response = errorResponse(err);
+        logRouteError(request.event.routeKey, request.error);
+        request.response = errorResponse(request.error);
       },
     })
     .handler(core);

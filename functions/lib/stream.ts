@@ -4,9 +4,9 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { Writable } from 'node:stream';
 import { functions, viewerAuthorizationHeader, type FunctionSpec } from '../../infra/platform.js';
-import { DomainError, NotFound } from '../../shared/errors.js';
+import { NotFound } from '../../shared/errors.js';
 import type { SignIns } from '../../shared/platform/sign-ins.js';
-import { errorResponse } from './error-handler.js';
+import { errorResponse, logRouteError } from './error-handler.js';
 import { authorize, callerOf, callerOfToken, type Caller } from './http.js';
 import { logger } from './observability.js';
 
@@ -100,7 +100,7 @@ export function sseRoute(opts: {
       events = opts.run({ caller, path: route.path }, sink.signal, context);
       first = await events.next();
     } catch (err) {
-      if (!(err instanceof DomainError)) logger.error('Unhandled error', { routeKey, error: err as Error });
+      logRouteError(routeKey, err);
       const res = errorResponse(err);
       sink.open(res.statusCode ?? 500, (res.headers ?? {}) as Record<string, string>);
       sink.write(String(res.body ?? ''));

@@ -38,7 +38,14 @@ export function openApiDocument(routes: readonly ApiRoute[], info: { title: stri
     const errors = Object.fromEntries(
       Object.entries(errorStatuses)
         .filter(([code]) => (r.auth.kind === 'public' && !r.partnerScope ? code !== '401' && code !== '403' : true))
-        .map(([code, description]) => [code, { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }]),
+        .map(([code, description]) => [
+          code,
+          {
+            description,
+            ...(code === '503' ? { headers: { 'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer', minimum: 1 } } } } : {}),
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+          },
+        ]),
     );
     paths[r.path] ??= {};
     paths[r.path]![r.method.toLowerCase()] = {

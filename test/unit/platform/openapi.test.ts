@@ -30,5 +30,10 @@ describe('the OpenAPI document', () => {
     expect(verify.parameters.filter((p) => p.in === 'path').map((p) => p.name)).toEqual(['gtin', 'serial']);
     const search = doc.paths['/designs']!.get as { parameters: { name: string; in: string }[] };
     expect(search.parameters.map((p) => p.name)).toEqual(expect.arrayContaining(['q', 'material', 'maxPriceCents', 'limit', 'cursor']));
+    // A 503 tells the client when to try again, on every route.
+    for (const r of described) {
+      const op = doc.paths[r.path]![r.method.toLowerCase()] as { responses: Record<string, { headers?: Record<string, { schema: { type: string } }> }> };
+      expect(op.responses['503']?.headers?.['Retry-After']?.schema.type, `${r.method} ${r.path}`).toBe('integer');
+    }
   });
 });
