@@ -2,7 +2,7 @@
 // in AWS (its API key read from Secrets Manager), the local gateway on the embedded platform; the use cases are the same.
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KMSClient } from '@aws-sdk/client-kms';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { randomBytes } from 'node:crypto';
 import Stripe from 'stripe';
@@ -22,6 +22,7 @@ import { EventBridgeLedgerEvents } from '../../shared/adapters/eventbridge-ledge
 import { KmsPlatformSigner } from '../../shared/adapters/kms-platform-signer.js';
 import { LocalPaymentGateway } from '../../shared/adapters/local-payment-gateway.js';
 import { S3BlobStore } from '../../shared/adapters/s3-blob-store.js';
+import { secretStringOf } from '../../shared/adapters/secrets-manager-headers.js';
 import { SfnOrderWorkflow, SfnTaskCallbacks } from '../../shared/adapters/sfn-order-workflow.js';
 import { StripePaymentGateway, StripeWebhooks } from '../../shared/adapters/stripe-payment-gateway.js';
 import type { PaymentGateway } from '../../shared/payments/payment-gateway.js';
@@ -64,9 +65,9 @@ export async function paymentGateway(): Promise<PaymentGateway> {
   const { PAYMENTS: c } = readConfig(z.object({ PAYMENTS: z.string().transform((t) => PaymentsConfig.parse(JSON.parse(t))) }));
   if (c.kind === 'local') return new LocalPaymentGateway(dynamoDbClient(aws), table(), clock.now);
   if (!c.apiKeySecretArn) throw new ConfigError('PAYMENTS: no Stripe API key secret is configured (deploy with -c stripeSecretArn=<arn>)');
-  const secret = await new SecretsManagerClient(sdkConfig(aws)).send(new GetSecretValueCommand({ SecretId: c.apiKeySecretArn }));
-  if (!secret.SecretString) throw new ConfigError(`PAYMENTS: the secret ${c.apiKeySecretArn} holds no API key`);
-  return new StripePaymentGateway(new Stripe(secret.SecretString.trim(), { maxNetworkRetries: 2 }));
+  const apiKey = await secretStringOf(new SecretsManagerClient(sdkConfig(aws)), c.apiKeySecretArn);
+  if (!apiKey) throw new ConfigError(`PAYMENTS: the secret ${c.apiKeySecretArn} holds no API key`);
+  return new StripePaymentGateway(new Stripe(apiKey.trim(), { maxNetworkRetries: 2 }));
 }
 
 /**
@@ -79,9 +80,9 @@ export async function paymentWebhooks(): Promise<StripeWebhooks> {
   const { PAYMENT_WEBHOOKS: c } = readConfig(z.object({ PAYMENT_WEBHOOKS: z.string().transform((t) => WebhooksConfig.parse(JSON.parse(t))) }));
   if (c.kind === 'local') return new StripeWebhooks(c.endpointSecret);
   if (!c.endpointSecretArn) throw new ConfigError('PAYMENT_WEBHOOKS: no Stripe webhook secret is configured (deploy with -c stripeWebhookSecretArn=<arn>)');
-  const secret = await new SecretsManagerClient(sdkConfig(aws)).send(new GetSecretValueCommand({ SecretId: c.endpointSecretArn }));
-  if (!secret.SecretString) throw new ConfigError(`PAYMENT_WEBHOOKS: the secret ${c.endpointSecretArn} holds no endpoint secret`);
-  return new StripeWebhooks(secret.SecretString.trim());
+  const endpointSecret = await secretStringOf(new SecretsManagerClient(sdkConfig(aws)), c.endpointSecretArn);
+  if (!endpointSecret) throw new ConfigError(`PAYMENT_WEBHOOKS: the secret ${c.endpointSecretArn} holds no endpoint secret`);
+  return new StripeWebhooks(endpointSecret.trim());
 }
 
 /**

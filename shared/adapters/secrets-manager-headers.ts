@@ -2,6 +2,7 @@
 // {"app_id": "...", "app_key": "..."}. Only in AWS: locally no secret is configured.
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
+import { reportUnavailable } from './aws-unavailable.js';
 
 export class InvalidHeaderSecret extends Error {
   override name = 'InvalidHeaderSecret';
@@ -9,12 +10,22 @@ export class InvalidHeaderSecret extends Error {
 
 const Headers = z.record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'a header name'), z.string());
 
+/**
+ * A secret's string value, read at a cold start. Secrets Manager throttled or down past the SDK's retries is
+ * DependencyUnavailable, so that the workflow retries a task whose start failed on it instead of catching it into the
+ * refund, and the API answers 503 rather than 500.
+ */
+export async function secretStringOf(client: SecretsManagerClient, secretId: string): Promise<string | undefined> {
+  reportUnavailable(client, 'Secrets Manager');
+  return (await client.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
+}
+
 export async function headersFromSecret(client: SecretsManagerClient, secretId: string): Promise<Record<string, string>> {
-  const out = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
-  if (!out.SecretString) throw new InvalidHeaderSecret(`Secret ${secretId} has no string value`);
+  const value = await secretStringOf(client, secretId);
+  if (!value) throw new InvalidHeaderSecret(`Secret ${secretId} has no string value`);
   let json: unknown;
   try {
-    json = JSON.parse(out.SecretString);
+    json = JSON.parse(value);
   } catch {
     throw new InvalidHeaderSecret(`Secret ${secretId} is not JSON; expected an object of header names to values`);
   }

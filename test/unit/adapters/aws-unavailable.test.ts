@@ -10,6 +10,7 @@ import {
   TransactionConflictException,
 } from '@aws-sdk/client-dynamodb';
 import { KMSClient, NotFoundException } from '@aws-sdk/client-kms';
+import { ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -19,6 +20,7 @@ import { DynamoDbBooks } from '../../../shared/adapters/dynamodb-books.js';
 import { documentClient } from '../../../shared/adapters/dynamodb-document.js';
 import { DynamoDbLicenseReservations } from '../../../shared/adapters/dynamodb-license-reservations.js';
 import { KmsPlatformSigner } from '../../../shared/adapters/kms-platform-signer.js';
+import { headersFromSecret, secretStringOf } from '../../../shared/adapters/secrets-manager-headers.js';
 import { unavailableOf } from '../../../shared/adapters/aws-unavailable.js';
 import { DependencyUnavailable } from '../../../shared/errors.js';
 
@@ -153,6 +155,21 @@ describe('adapters over the wire', () => {
 
     answer = { status: 400, body: { __type: 'NotFoundException', message: 'Key not found' } };
     await expect(signer.sign(new Uint8Array(32))).rejects.toBeInstanceOf(NotFoundException);
+  });
+
+  it('a secret read at a cold start while Secrets Manager throttles is DependencyUnavailable; a missing secret is not', async () => {
+    const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:dpm/stripe-abc';
+    answer = { status: 400, body: { __type: 'ThrottlingException', message: 'Rate exceeded' } };
+    const throttled = await secretStringOf(new SecretsManagerClient(options()), arn).catch((e: unknown) => e);
+    expect(throttled).toBeInstanceOf(DependencyUnavailable);
+    expect((throttled as Error).message).toMatch(/^Secrets Manager cannot do this now: ThrottlingException/);
+    expect(requests).toEqual(['secretsmanager.GetSecretValue', 'secretsmanager.GetSecretValue']);
+    await expect(headersFromSecret(new SecretsManagerClient(options()), arn)).rejects.toBeInstanceOf(DependencyUnavailable);
+
+    answer = { status: 400, body: { __type: 'ResourceNotFoundException', message: 'Secrets Manager can’t find the specified secret.' } };
+    await expect(secretStringOf(new SecretsManagerClient(options()), arn)).rejects.toBeInstanceOf(ResourceNotFoundException);
+    answer = { status: 200, body: { ARN: arn, Name: 'dpm/stripe', SecretString: 'sk_test_123' } };
+    await expect(secretStringOf(new SecretsManagerClient(options()), arn)).resolves.toBe('sk_test_123');
   });
 });
 
