@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { BlockLog } from '../local/ledger/block-log.js';
 import { conditionUriFromDetails } from '../local/ledger/conditions.js';
 import { serialize, sha3, sha3Hex } from '../local/ledger/serialize.js';
-import { freePort, repoRoot } from './lib.js';
+import { benchSettings, freePort, repoRoot, wholeNumber } from './lib.js';
 import { ledgerNodeEnv, ledgerNodeFlags } from '../local/ledger/process-options.js';
 
 interface Signer {
@@ -268,8 +268,7 @@ async function storedPhase(stored: number) {
 }
 
 export async function runLedgerBench(): Promise<object> {
-  const txCount = Number(process.env.LEDGER_BENCH_TXS ?? 10_000);
-  const stored = Number(process.env.LEDGER_BENCH_STORED ?? 1_000_000);
+  const { LEDGER_BENCH_TXS: txCount, LEDGER_BENCH_STORED: stored } = benchSettings({ LEDGER_BENCH_TXS: wholeNumber(10_000), LEDGER_BENCH_STORED: wholeNumber(1_000_000) });
   return {
     ed25519VerifiesPerSecOneCore: await verifyCeiling(),
     throughput: [await throughputPhase(32, txCount, 50), await throughputPhase(128, txCount, 100)],

@@ -2,9 +2,26 @@
 import autocannon from 'autocannon';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { freePortEnv, npmStart, repoRoot } from '../test/support/npm-start.js';
 
 export { freePort, repoRoot } from '../test/support/npm-start.js';
+
+/**
+ * A benchmark's settings from its environment variables, checked once. A variable set to something its schema refuses
+ * stops the run, naming the variable and why: before, a typo (`ORDERS_BENCH_JIT=quik`, `ORDERS_BENCH_COUNT=3OO`) ran
+ * silently with the default and reported figures for another setup. Unset or empty variables take the default.
+ */
+export function benchSettings<S extends Record<string, z.ZodType>>(shape: S, env: NodeJS.ProcessEnv = process.env): z.output<z.ZodObject<S>> {
+  const input: Record<string, string | undefined> = Object.fromEntries(Object.keys(shape).map((k) => [k, env[k] === '' ? undefined : env[k]]));
+  const parsed = z.object(shape).safeParse(input);
+  if (parsed.success) return parsed.data;
+  const why = parsed.error.issues.map((i) => `${String(i.path[0])}=${JSON.stringify(input[String(i.path[0])])}: ${i.message}`);
+  throw new Error(`Benchmark settings refused: ${why.join('; ')}`);
+}
+
+/** A whole number of at least `min`, `dflt` when unset. */
+export const wholeNumber = (dflt: number, min = 1) => z.coerce.number().int().min(min).default(dflt);
 
 export interface SpawnedPlatform {
   gatewayUrl: string;

@@ -26,18 +26,15 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { OutgoingMessage, type ClientRequest } from 'node:http';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { segment, startCustomers, type LoadConfig } from './customers.js';
-import { answerOf } from './lib.js';
+import { answerOf, benchSettings, wholeNumber } from './lib.js';
 import { startPrinterFleet } from './printer-fleet.js';
 import { localCredentials, localRegion } from '../local/servers/local-aws.js';
 import { generateDeviceKeys, publicKeys } from '../shared/printing/device-keys.js';
 import { binaryStl, box } from '../test/support/meshes.js';
 import { startTestPlatform, type TestPlatform } from '../test/support/test-platform.js';
 
-const envInt = (name: string, dflt: number) => {
-  const v = Number(process.env[name]);
-  return Number.isFinite(v) && v > 0 ? Math.floor(v) : dflt;
-};
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -266,15 +263,27 @@ const cpuDelta = (a: ReturnType<typeof cpuSeconds>, b: ReturnType<typeof cpuSeco
 };
 
 export async function runOrdersBench() {
-  const count = envInt('ORDERS_BENCH_COUNT', 300);
-  const printers = envInt('ORDERS_BENCH_PRINTERS', 8);
-  const concurrency = envInt('ORDERS_BENCH_CONCURRENCY', printers);
-  const timeBoxMs = envInt('ORDERS_BENCH_SECONDS', 150) * 1000;
-  const warmup = envInt('ORDERS_BENCH_WARMUP', 450);
-  const jit = process.env.ORDERS_BENCH_JIT === 'quick' ? 'quick' : 'optimizing';
-  const pollMs = envInt('ORDERS_BENCH_POLL_MS', 100);
-  const match = process.env.ORDERS_BENCH_MATCH === 'chosen' ? 'chosen' : 'auto';
-  const storage = process.env.ORDERS_BENCH_STORAGE === 'disk' || !existsSync('/dev/shm') ? 'disk' : 'memory';
+  const settings = benchSettings({
+    ORDERS_BENCH_COUNT: wholeNumber(300),
+    ORDERS_BENCH_PRINTERS: wholeNumber(8),
+    ORDERS_BENCH_CONCURRENCY: z.coerce.number().int().min(1).optional(),
+    ORDERS_BENCH_SECONDS: wholeNumber(150),
+    ORDERS_BENCH_WARMUP: wholeNumber(450, 0),
+    ORDERS_BENCH_JIT: z.enum(['optimizing', 'quick']).default('optimizing'),
+    ORDERS_BENCH_POLL_MS: wholeNumber(100),
+    ORDERS_BENCH_MATCH: z.enum(['auto', 'chosen']).default('auto'),
+    ORDERS_BENCH_STORAGE: z.enum(['memory', 'disk']).optional(),
+  });
+  const count = settings.ORDERS_BENCH_COUNT;
+  const printers = settings.ORDERS_BENCH_PRINTERS;
+  const concurrency = settings.ORDERS_BENCH_CONCURRENCY ?? printers;
+  const timeBoxMs = settings.ORDERS_BENCH_SECONDS * 1000;
+  const warmup = settings.ORDERS_BENCH_WARMUP;
+  const jit = settings.ORDERS_BENCH_JIT;
+  const pollMs = settings.ORDERS_BENCH_POLL_MS;
+  const match = settings.ORDERS_BENCH_MATCH;
+  const storage = settings.ORDERS_BENCH_STORAGE ?? (existsSync('/dev/shm') ? 'memory' : 'disk');
+  if (storage === 'memory' && !existsSync('/dev/shm')) throw new Error('ORDERS_BENCH_STORAGE=memory needs /dev/shm, which this machine does not have');
   const timeScale = 1e6;
 
   const speedBefore = machineSpeed();

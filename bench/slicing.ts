@@ -8,7 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { binaryStl, box, torus } from '../test/support/meshes.js';
-import { repoRoot } from './lib.js';
+import { benchSettings, repoRoot, wholeNumber } from './lib.js';
 
 interface Timed {
   seconds: number;
@@ -37,7 +37,7 @@ function summary(runs: Timed[]) {
   };
 }
 
-export async function runSlicingBench(runs = Number(process.env.SLICING_BENCH_RUNS ?? 3)) {
+export async function runSlicingBench(runs = benchSettings({ SLICING_BENCH_RUNS: wholeNumber(3) }).SLICING_BENCH_RUNS) {
   const dir = await mkdtemp(join(tmpdir(), 'dpm-bench-slice-'));
   try {
     const mesh = torus(40, 12, 500, 200); // 200,000 triangles

@@ -17,12 +17,8 @@ import { startPrinterAgent } from '../cli/printer-agent.js';
 import { generateDeviceKeys, publicKeys } from '../shared/printing/device-keys.js';
 import { binaryStl, box } from '../test/support/meshes.js';
 import { startTestPlatform, type TestPlatform } from '../test/support/test-platform.js';
-import { answerOf, benchAddress, repoRoot } from './lib.js';
+import { answerOf, benchAddress, benchSettings, repoRoot, wholeNumber } from './lib.js';
 
-const envInt = (name: string, dflt: number) => {
-  const v = Number(process.env[name]);
-  return Number.isFinite(v) && v >= 0 && process.env[name] !== undefined && process.env[name] !== '' ? Math.floor(v) : dflt;
-};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -122,11 +118,18 @@ async function cannon(dir: string, o: { url: string; connections: number; durati
 }
 
 export async function runVerifyBench() {
-  const seconds = envInt('VERIFY_BENCH_SECONDS', 10) || 10;
-  const connections = envInt('VERIFY_BENCH_CONNECTIONS', 32) || 32;
-  const rounds = envInt('VERIFY_BENCH_ROUNDS', 3) || 1;
-  const tapCount = envInt('VERIFY_BENCH_TAPS', 1000);
-  const tapConnections = envInt('VERIFY_BENCH_TAP_CONNECTIONS', 8) || 8;
+  const settings = benchSettings({
+    VERIFY_BENCH_SECONDS: wholeNumber(10),
+    VERIFY_BENCH_CONNECTIONS: wholeNumber(32),
+    VERIFY_BENCH_ROUNDS: wholeNumber(3),
+    VERIFY_BENCH_TAPS: wholeNumber(1000, 0),
+    VERIFY_BENCH_TAP_CONNECTIONS: wholeNumber(8),
+  });
+  const seconds = settings.VERIFY_BENCH_SECONDS;
+  const connections = settings.VERIFY_BENCH_CONNECTIONS;
+  const rounds = settings.VERIFY_BENCH_ROUNDS;
+  const tapCount = settings.VERIFY_BENCH_TAPS;
+  const tapConnections = settings.VERIFY_BENCH_TAP_CONNECTIONS;
 
   const setupStart = performance.now();
   const t: TestPlatform = await startTestPlatform();

@@ -13,6 +13,7 @@ import { buildWeb, webDist } from '../local/build-web.js';
 import { launchBrowser, newContext } from '../test/support/browser.js';
 import { deliverTaggedProduct } from '../test/support/delivered-product.js';
 import { startTestPlatform } from '../test/support/test-platform.js';
+import { benchSettings, wholeNumber } from './lib.js';
 
 const budgetBytes = 300 * 1024;
 const interactiveTargetMs = 2000;
@@ -65,7 +66,7 @@ async function once(browser: Browser, url: string, cpuSlowdown: number): Promise
 }
 
 export async function runWebBench() {
-  const runs = Math.max(1, Number(process.env.WEB_BENCH_RUNS ?? 7) || 7);
+  const runs = benchSettings({ WEB_BENCH_RUNS: wholeNumber(7) }).WEB_BENCH_RUNS;
   await buildWeb();
   const t = await startTestPlatform();
   const { browser, close } = await launchBrowser();
