@@ -1,5 +1,6 @@
-// Headers kept in Secrets Manager as a JSON object of strings, for example a hosted BigchainDB network's
-// {"app_id": "...", "app_key": "..."}. Only in AWS: locally no secret is configured.
+// Secrets read from Secrets Manager at a cold start: a secret's string (Stripe's API key and webhook secret), and
+// headers kept as a JSON object of strings, for example a hosted BigchainDB network's {"app_id": "...", "app_key":
+// "..."}. Only in AWS: locally no secret is configured.
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
 import { reportUnavailable } from './aws-unavailable.js';
