@@ -11,6 +11,7 @@ import { MessageInput } from '../../shared/orders/messages.js';
 import { IssueKeyInput, type PartnerScope } from '../../shared/partners/api-keys.js';
 import { CarrierStatus } from '../../shared/partners/inbound-webhooks.js';
 import { MaterialCertificateInput } from '../../shared/partners/material-certificates.js';
+import { statementLinesShown } from '../../shared/payments/accounting.js';
 import { CreateEndpointInput, ListDeliveriesQuery } from '../../shared/partners/outbound-webhooks.js';
 import { RegisterPartnerInput } from '../../shared/partners/partners.js';
 import { ListShipmentsQuery, ReportLabelInput } from '../../shared/partners/shipments.js';
@@ -79,7 +80,7 @@ export const routeSchemas = {
   'GET /me/notifications': { summary: 'The caller’s in-app notifications, newest first' },
   'GET /me/jobs': { summary: 'The operator’s jobs: offers held for their decision, jobs printing and just finished' },
   'POST /jobs/{jobId}/decision': { summary: 'Accept or reject an offer the operator’s printer holds; the printer answers the order', body: JobDecisionInput },
-  'GET /me/payments': { summary: 'The caller’s accounts (payments, royalties, payouts; the platform’s for admins) with statements' },
+  'GET /me/payments': { summary: `The caller’s accounts (payments, royalties, payouts; the platform’s for admins): each balance, its latest ${statementLinesShown} statement lines, and earlierLinesOmitted when it has more` },
   'POST /me/payout-account': { summary: 'Open the caller’s payout account (Stripe Express, once) and get a fresh onboarding link', body: PayoutAccountInput },
   'GET /me/payout-account': { summary: 'The caller’s payout account: ready for transfers, charges and payouts enabled, requirements due' },
   'POST /webhooks/stripe': { summary: 'Stripe’s events, verified by their Stripe-Signature header; each is applied once (account.updated, charge.refunded, charge.dispute.created/closed)' },

@@ -1,5 +1,6 @@
 // GET /me/payments: the caller's money: what a customer paid and got back, a designer's royalties, an operator's
-// payouts per printer, and for admins the platform's commission and the escrow. Each with its statement lines.
+// payouts per printer, and for admins the platform's commission and the escrow. Each with its latest statement lines
+// (statementLinesShown), and whether earlier ones exist.
 import { paymentHistory } from '../../shared/payments/accounting.js';
 import { httpRoute, userOf } from '../lib/http.js';
 import { printerStore } from '../printers/wiring.js';

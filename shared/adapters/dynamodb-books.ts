@@ -9,7 +9,7 @@
 // (ACCOUNT#name / BALANCE) are part of the sum.
 import { createHash } from 'node:crypto';
 import { TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { assertBalanced, type Books, type JournalEntry, type StatementLine } from '../payments/accounting.js';
 import { documentClient, itemsUnder } from './dynamodb-document.js';
 
@@ -62,6 +62,23 @@ export class DynamoDbBooks implements Books {
 
   async statement(account: string): Promise<StatementLine[]> {
     return (await itemsUnder(this.doc, this.table, `ACCOUNT#${account}`, 'LINE#', { consistent: true })).map((i) => i.line as StatementLine);
+  }
+
+  async recentLines(account: string, limit: number): Promise<{ lines: StatementLine[]; earlierLinesOmitted: boolean }> {
+    // Newest first, one more than asked: whether it came tells if earlier lines exist. Lines' sort keys begin with
+    // their time, so the newest are the last keys.
+    const res = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+        ExpressionAttributeValues: { ':pk': `ACCOUNT#${account}`, ':p': 'LINE#' },
+        ScanIndexForward: false,
+        Limit: limit + 1,
+        ConsistentRead: true,
+      }),
+    );
+    const items = res.Items ?? [];
+    return { lines: items.slice(0, limit).map((i) => i.line as StatementLine).reverse(), earlierLinesOmitted: items.length > limit };
   }
 
   async entries(orderId: string): Promise<JournalEntry[]> {

@@ -32,7 +32,16 @@ export interface Books {
   entries(orderId: string): Promise<JournalEntry[]>;
   /** The account's lines, oldest first; they add up to its balance. */
   statement(account: string): Promise<StatementLine[]>;
+  /** The account's latest `limit` lines, oldest first, and whether it has earlier ones. */
+  recentLines(account: string, limit: number): Promise<{ lines: StatementLine[]; earlierLinesOmitted: boolean }>;
 }
+
+/**
+ * Lines shown per account in a payment history. An account gains lines without end (the escrow and the commission two
+ * per order), and a history read whole would grow past what one answer can carry (Lambda's 6 MB) and one request can
+ * read in time; the balance is kept apart and stays whole.
+ */
+export const statementLinesShown = 100;
 
 /** The accounts a participant may read: their own as customer, designer or printer operator; admins the platform's. */
 export function accountsOf(user: { userId: string; groups: readonly string[]; printerIds: readonly string[] }): string[] {
@@ -47,8 +56,8 @@ export function accountsOf(user: { userId: string; groups: readonly string[]; pr
 export async function paymentHistory(user: { userId: string; groups: readonly string[]; printerIds: readonly string[] }, deps: { books: Books }) {
   return Promise.all(
     accountsOf(user).map(async (account) => {
-      const [balanceCents, lines] = await Promise.all([deps.books.balance(account), deps.books.statement(account)]);
-      return { account, balanceCents, lines };
+      const [balanceCents, recent] = await Promise.all([deps.books.balance(account), deps.books.recentLines(account, statementLinesShown)]);
+      return { account, balanceCents, ...recent };
     }),
   );
 }

@@ -1,5 +1,6 @@
 // Payout accounts in the browser: an operator sets one up (the embedded platform's onboarding completes at once and
-// returns to /payouts/onboarding/return), a bad country code is refused in words, a customer is kept out.
+// returns to /payouts/onboarding/return), a bad country code is refused in words, a customer is kept out. Statements
+// that show only their latest lines say so.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, newContext, screenshot, watchConsole } from '../support/browser.js';
@@ -47,5 +48,30 @@ describe('payouts in the web app', () => {
     await customer.getByLabel('Password').fill('Customer-pass-1');
     await customer.getByRole('button', { name: 'Log in' }).click();
     await customer.getByRole('heading', { name: 'Not for this account' }).waitFor();
+  });
+
+  it('says so when a statement shows only its latest lines, on the payouts page and on the designer’s dashboard', async () => {
+    // An account with more lines than a history shows (100) would take hundreds of orders to make here; the answer's
+    // shape is the API's own, as GET /me/payments gives it with earlierLinesOmitted set.
+    const line = (orderId: string, day: number) => ({ orderId, step: 'release', amountCents: 500, at: `2026-12-0${day}T10:00:00.000Z` });
+    const answer = (account: string) => JSON.stringify([{ account, balanceCents: 90_000, lines: [line('ord_a', 1), line('ord_b', 2)], earlierLinesOmitted: true }]);
+    const logIn = async (username: string, password: string, next: string, account: string) => {
+      const page = await (await newContext(browser)).newPage();
+      await page.route('**/api/me/payments', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: answer(account) }));
+      await page.goto(`${t.platform.gatewayUrl}/login?next=${next}`);
+      await page.getByLabel('E-mail').fill(username);
+      await page.getByLabel('Password').fill(password);
+      await page.getByRole('button', { name: 'Log in' }).click();
+      return page;
+    };
+
+    const [printer] = (await (await t.api('/me/printers', 'printer')).json()) as { printerId: string }[];
+    const operator = await logIn('printer@dpm.local', 'Printer-pass-1', '/printer/payouts', `printer:${printer?.printerId ?? 'p-1'}:payouts`);
+    await operator.getByRole('heading', { name: 'Payouts' }).waitFor();
+    await expect.poll(() => operator.getByText('The latest 2 lines are shown; earlier ones are counted in the balance.').count()).toBe(1);
+    expect(await operator.locator('tbody tr').count()).toBe(2);
+
+    const designer = await logIn('designer@dpm.local', 'Designer-pass-1', '/designer', 'designer:someone:royalties');
+    await expect.poll(() => designer.getByText(/^More than 2 payments, the last on /).count()).toBe(1);
   });
 });

@@ -10,7 +10,7 @@ import { localCredentials, localRegion } from '../../../local/servers/local-aws.
 import { DynamoDbBooks } from '../../../shared/adapters/dynamodb-books.js';
 import { LocalPaymentGateway } from '../../../shared/adapters/local-payment-gateway.js';
 import { RuleViolation } from '../../../shared/errors.js';
-import { releaseEntry } from '../../../shared/payments/accounting.js';
+import { paymentHistory, releaseEntry, statementLinesShown } from '../../../shared/payments/accounting.js';
 import { countingClient } from '../../support/counting-dynamodb.js';
 
 const dynamo = new DynamoDBClient({ endpoint: inject('dynamoDbUrl'), region: localRegion, credentials: localCredentials });
@@ -103,5 +103,31 @@ describe('payments and books', () => {
     // A balance kept as one item by an earlier version is part of the sum.
     await doc.send(new PutCommand({ TableName: table, Item: { pk: `ACCOUNT#${account}`, sk: 'BALANCE', balanceCents: 500 } }));
     expect(await books.balance(account)).toBe(2900);
+  });
+
+  it('shows an account’s latest lines, says that earlier ones exist, and keeps the whole balance', async () => {
+    // The escrow and the commission gain lines with every order: a history read whole would grow without end.
+    const customer = `customer:${randomUUID()}`;
+    const account = `platform:commission-${randomUUID()}`;
+    const n = statementLinesShown + 5;
+    for (let i = 0; i < n; i++) {
+      const at = new Date(Date.UTC(2026, 11, 1, 0, 0, i)).toISOString();
+      await books.post({ orderId: `o${String(i).padStart(3, '0')}`, step: 'escrow', postings: [{ account: customer, amountCents: -(i + 1) }, { account, amountCents: i + 1 }], at });
+    }
+    const few = await books.recentLines(account, 3);
+    expect(few.lines.map((l) => l.orderId)).toEqual([`o${n - 3}`, `o${n - 2}`, `o${n - 1}`]);
+    expect(few.earlierLinesOmitted).toBe(true);
+    const all = await books.recentLines(account, n);
+    expect(all.lines).toHaveLength(n);
+    expect(all.earlierLinesOmitted).toBe(false);
+    expect(all.lines).toEqual(await books.statement(account));
+
+    // A customer's history through the use case: the latest lines, oldest first, and the balance of them all.
+    const [history] = await paymentHistory({ userId: customer.slice('customer:'.length), groups: ['customer'], printerIds: [] }, { books });
+    expect(history!.lines).toHaveLength(statementLinesShown);
+    expect(history!.lines[0]!.orderId).toBe('o005');
+    expect(history!.lines.at(-1)!.orderId).toBe(`o${n - 1}`);
+    expect(history!.earlierLinesOmitted).toBe(true);
+    expect(history!.balanceCents).toBe(-((n * (n + 1)) / 2));
   });
 });

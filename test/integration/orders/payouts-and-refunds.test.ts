@@ -577,6 +577,7 @@ describe('partial refunds made in the dashboard', () => {
       post: (e) => books.post(e),
       balance: (a) => books.balance(a),
       statement: (a) => books.statement(a),
+      recentLines: (a, limit) => books.recentLines(a, limit),
       entries: async (orderId) => {
         const seen = await books.entries(orderId);
         if (!raced && orderId === order.orderId) {

@@ -59,7 +59,9 @@ function Dashboard() {
                 {money(royalties?.balanceCents ?? 0)}
               </p>
               <p className="muted">
-                {royalties?.lines.length ? `${royalties.lines.length} payment${royalties.lines.length === 1 ? '' : 's'}, the last on ${when(royalties.lines.at(-1)!.at)}` : 'Paid when a print of your design is delivered.'}
+                {royalties?.lines.length
+                  ? `${royalties.earlierLinesOmitted ? 'More than ' : ''}${royalties.lines.length} payment${royalties.lines.length === 1 ? '' : 's'}, the last on ${when(royalties.lines.at(-1)!.at)}`
+                  : 'Paid when a print of your design is delivered.'}
               </p>
             </>
           )}

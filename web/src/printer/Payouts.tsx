@@ -82,6 +82,7 @@ function PayoutsPage() {
                           ))}
                         </tbody>
                       </table>
+                      {a.earlierLinesOmitted && <p className="muted">The latest {a.lines.length} lines are shown; earlier ones are counted in the balance.</p>}
                     </div>
                   )}
                 </section>
