@@ -6,7 +6,7 @@ import { type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCom
 import type { Design, LicenseTerms } from '../designs/design.js';
 import type { DesignStore, EditionCounts } from '../designs/ports.js';
 import { InvalidInput } from '../errors.js';
-import { batchGet, documentClient, sortKeysUnder } from './dynamodb-document.js';
+import { batchGet, documentClient, itemsUnder, sortKeysUnder } from './dynamodb-document.js';
 
 const catalogue = 'CATALOGUE#DESIGN';
 const designKey = (id: string) => ({ pk: `DESIGN#${id}`, sk: 'DESIGN' });
@@ -64,22 +64,7 @@ export class DynamoDbDesignStore implements DesignStore {
   }
 
   async termsHistory(designId: string): Promise<LicenseTerms[]> {
-    const out: LicenseTerms[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :t)',
-          ExpressionAttributeValues: { ':pk': `DESIGN#${designId}`, ':t': 'TERMS#' },
-          ExclusiveStartKey: start,
-          ConsistentRead: true,
-        }),
-      );
-      for (const i of page.Items ?? []) out.push(i.terms as LicenseTerms);
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return out;
+    return (await itemsUnder(this.doc, this.tableName, `DESIGN#${designId}`, 'TERMS#', { consistent: true })).map((i) => i.terms as LicenseTerms);
   }
 
   async listByDesigner(designerId: string): Promise<Design[]> {
