@@ -35,7 +35,6 @@ import { generateDeviceKeys, publicKeys } from '../shared/printing/device-keys.j
 import { binaryStl, box } from '../test/support/meshes.js';
 import { startTestPlatform, type TestPlatform } from '../test/support/test-platform.js';
 
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function percentile(sorted: readonly number[], p: number): number | null {
@@ -282,8 +281,9 @@ export async function runOrdersBench() {
   const jit = settings.ORDERS_BENCH_JIT;
   const pollMs = settings.ORDERS_BENCH_POLL_MS;
   const match = settings.ORDERS_BENCH_MATCH;
-  const storage = settings.ORDERS_BENCH_STORAGE ?? (existsSync('/dev/shm') ? 'memory' : 'disk');
-  if (storage === 'memory' && !existsSync('/dev/shm')) throw new Error('ORDERS_BENCH_STORAGE=memory needs /dev/shm, which this machine does not have');
+  const shm = existsSync('/dev/shm');
+  const storage = settings.ORDERS_BENCH_STORAGE ?? (shm ? 'memory' : 'disk');
+  if (storage === 'memory' && !shm) throw new Error('ORDERS_BENCH_STORAGE=memory needs /dev/shm, which this machine does not have');
   const timeScale = 1e6;
 
   const speedBefore = machineSpeed();
